@@ -1,0 +1,154 @@
+// Package emulator is an in-memory fake of the parts of Netlify's, GitHub's (Enterprise style) and GitLab's
+// REST APIs that the provider uses. It answers as the real services do (paths, JSON fields, status codes,
+// error bodies, auth, pagination) and has an admin API under /_emulator/ for tests.
+//
+// It shares no code with the provider's API clients on purpose: its request and response types are written
+// from the vendors' documentation, so that a client's misunderstanding cannot hide behind the same
+// misunderstanding here.
+package emulator
+
+import (
+	"fmt"
+	"maps"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// URL prefixes of the emulated APIs (the part after scheme and host).
+const (
+	NetlifyPrefix = "/netlify/api/v1"
+	GitHubPrefix  = "/github/api/v3"
+	GitLabPrefix  = "/gitlab/api/v4"
+	AdminPrefix   = "/_emulator"
+)
+
+// Emulator is the fake server. Use it as an http.Handler (httptest.NewServer(emulator.New(nil))).
+type Emulator struct {
+	mu     sync.Mutex
+	seed   *Seed // a private copy, for Reset
+	st     *state
+	counts map[string]int
+	faults []*faultRule
+	now    func() time.Time
+
+	api   *http.ServeMux // the three emulated services
+	admin *http.ServeMux
+}
+
+// New makes an emulator holding seed (nil: DefaultSeed()). It panics on an invalid seed: call
+// seed.Validate() first when the seed comes from a user.
+func New(seed *Seed) *Emulator {
+	if seed == nil {
+		seed = DefaultSeed()
+	}
+	own, err := seed.clone()
+	if err != nil {
+		panic(fmt.Sprintf("emulator: copy seed: %v", err))
+	}
+	st := newState()
+	if err := st.apply(own); err != nil {
+		panic(fmt.Sprintf("emulator: invalid seed: %v", err))
+	}
+	e := &Emulator{
+		seed:   own,
+		st:     st,
+		counts: map[string]int{},
+		now:    func() time.Time { return time.Now().UTC().Truncate(time.Second) },
+		api:    http.NewServeMux(),
+		admin:  http.NewServeMux(),
+	}
+	e.netlifyRoutes()
+	e.githubRoutes()
+	e.gitlabRoutes()
+	e.adminRoutes()
+	return e
+}
+
+// ServeHTTP routes to the admin API or to an emulated service. Requests to the services are counted per
+// route pattern; unknown routes get the service's own 404 answer.
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == AdminPrefix || strings.HasPrefix(r.URL.Path, AdminPrefix+"/") {
+		if _, pattern := e.admin.Handler(r); pattern == "" {
+			writeJSON(w, http.StatusNotFound, map[string]string{"message": "no such admin route: " + r.Method + " " + r.URL.Path})
+			return
+		}
+		e.admin.ServeHTTP(w, r)
+		return
+	}
+	_, pattern := e.api.Handler(r)
+	if pattern == "" {
+		e.count(r.Method + " (unknown route)")
+		writeUnknownRoute(w, r)
+		return
+	}
+	e.count(pattern)
+	if e.applyFault(w, r, pattern) {
+		return
+	}
+	e.api.ServeHTTP(w, r)
+}
+
+func (e *Emulator) count(key string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.counts[key]++
+}
+
+// RequestCounts returns how many requests each route received, keyed "METHOD /route/pattern", e.g.
+// "POST /github/api/v3/repos/{owner}/{repo}/keys". Requests to unknown routes count under
+// "METHOD (unknown route)". Admin requests are not counted.
+func (e *Emulator) RequestCounts() map[string]int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return maps.Clone(e.counts)
+}
+
+// ResetRequestCounts sets every count back to zero.
+func (e *Emulator) ResetRequestCounts() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.counts = map[string]int{}
+}
+
+// Reset brings the state back to the seed given to New (objects added by Seed are dropped too) and
+// clears request counts and faults.
+func (e *Emulator) Reset() {
+	st := newState()
+	if err := st.apply(e.seed); err != nil {
+		// The seed was applied successfully in New and is a private copy: this cannot happen.
+		panic(fmt.Sprintf("emulator: reapply seed: %v", err))
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.st = st
+	e.counts = map[string]int{}
+	e.faults = nil
+}
+
+// Seed adds the users, organisations, groups, repositories and branches of s to the current state. On
+// error nothing is added.
+func (e *Emulator) Seed(s *Seed) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.st.apply(s)
+}
+
+// writeUnknownRoute answers in the shape of the service the path belongs to.
+func writeUnknownRoute(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	switch {
+	case strings.HasPrefix(p, "/netlify/"):
+		writeNetlifyError(w, http.StatusNotFound, "Not Found")
+	case strings.HasPrefix(p, "/github/"):
+		writeGitHubError(w, http.StatusNotFound, "Not Found", "https://docs.github.com/rest")
+	case strings.HasPrefix(p, "/gitlab/"):
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "404 Not Found"})
+	default:
+		writeJSON(w, http.StatusNotFound, map[string]string{
+			"message": "gitdeploy emulator: the APIs are under " + NetlifyPrefix + ", " + GitHubPrefix + "/ and " +
+				GitLabPrefix + "; the admin API under " + AdminPrefix + "/",
+		})
+	}
+}

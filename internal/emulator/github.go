@@ -1,0 +1,388 @@
+package emulator
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// GitHub's REST API in the Enterprise Server layout (https://HOST/api/v3), the parts the provider uses:
+// the authenticated user, repositories, branches and deploy keys.
+
+const ghDocs = "https://docs.github.com/rest"
+
+// writeGitHubError writes GitHub's error body: message, documentation_url and status (as a string).
+func writeGitHubError(w http.ResponseWriter, status int, message, docURL string) {
+	writeJSON(w, status, map[string]any{"message": message, "documentation_url": docURL, "status": strconv.Itoa(status)})
+}
+
+type ghValidationError struct {
+	Resource string `json:"resource"`
+	Code     string `json:"code"`
+	Field    string `json:"field"`
+	Message  string `json:"message,omitempty"`
+}
+
+// writeGitHubValidation is GitHub's 422 "Validation Failed" with its errors list.
+func writeGitHubValidation(w http.ResponseWriter, docURL string, errs ...ghValidationError) {
+	writeJSON(w, http.StatusUnprocessableEntity, map[string]any{
+		"message": "Validation Failed", "errors": errs, "documentation_url": docURL, "status": "422",
+	})
+}
+
+// githubHandler runs with the state locked and the caller authenticated as u.
+type githubHandler func(w http.ResponseWriter, r *http.Request, u *ghUser)
+
+// github wraps a handler with GitHub's auth: "Authorization: Bearer <t>" or "Authorization: token <t>".
+// Every request needs a token, as on a GitHub Enterprise Server in private mode.
+func (e *Emulator) github(h githubHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		tok, ok := bearerToken(r, true)
+		if !ok {
+			writeGitHubError(w, http.StatusUnauthorized, "Requires authentication", ghDocs)
+			return
+		}
+		u := e.st.github.userByToken(tok)
+		if u == nil {
+			writeGitHubError(w, http.StatusUnauthorized, "Bad credentials", ghDocs)
+			return
+		}
+		h(w, r, u)
+	}
+}
+
+func (e *Emulator) githubRoutes() {
+	p := GitHubPrefix
+	e.api.HandleFunc("GET "+p+"/user", e.github(e.ghGetUser))
+	e.api.HandleFunc("GET "+p+"/repos/{owner}/{repo}", e.github(e.ghGetRepo))
+	e.api.HandleFunc("GET "+p+"/repos/{owner}/{repo}/branches", e.github(e.ghListBranches))
+	e.api.HandleFunc("GET "+p+"/repos/{owner}/{repo}/branches/{branch...}", e.github(e.ghGetBranch))
+	e.api.HandleFunc("GET "+p+"/repos/{owner}/{repo}/keys", e.github(e.ghListKeys))
+	e.api.HandleFunc("POST "+p+"/repos/{owner}/{repo}/keys", e.github(e.ghCreateKey))
+	e.api.HandleFunc("GET "+p+"/repos/{owner}/{repo}/keys/{key_id}", e.github(e.ghGetKey))
+	e.api.HandleFunc("DELETE "+p+"/repos/{owner}/{repo}/keys/{key_id}", e.github(e.ghDeleteKey))
+}
+
+// ---- access ----
+
+// isMember reports whether u may administer the repository: its owner, or a member of its organisation.
+func (u *ghUser) isMember(r *ghRepo) bool {
+	if r.ownerType == "User" {
+		return strings.EqualFold(r.ownerLogin, u.login)
+	}
+	return u.orgs == nil || slices.ContainsFunc(u.orgs, func(o string) bool { return strings.EqualFold(o, r.ownerLogin) })
+}
+
+// canSee: public and internal repositories are visible to every signed-in user of the instance.
+func (u *ghUser) canSee(r *ghRepo) bool { return r.visibility != "private" || u.isMember(r) }
+
+// repoFor finds a repository the user can see; GitHub answers 404 (not 403) for private ones.
+func (e *Emulator) repoFor(w http.ResponseWriter, r *http.Request, u *ghUser) *ghRepo {
+	repo := e.st.github.repos[strings.ToLower(r.PathValue("owner")+"/"+r.PathValue("repo"))]
+	if repo == nil || !u.canSee(repo) {
+		writeGitHubError(w, http.StatusNotFound, "Not Found", ghDocs+"/repos/repos#get-a-repository")
+		return nil
+	}
+	return repo
+}
+
+// ---- user ----
+
+type ghOwnerJSON struct {
+	Login     string `json:"login"`
+	ID        int64  `json:"id"`
+	NodeID    string `json:"node_id"`
+	Type      string `json:"type"`
+	SiteAdmin bool   `json:"site_admin"`
+	URL       string `json:"url"`
+	HTMLURL   string `json:"html_url"`
+}
+
+func ghNodeID(prefix string, id int64) string {
+	return prefix + base64.RawStdEncoding.EncodeToString(fmt.Appendf(nil, "%d", id))
+}
+
+func ghOwnerOut(r *http.Request, login string, id int64, typ string) ghOwnerJSON {
+	base := externalBase(r)
+	kind, prefix := "users", "U_"
+	if typ == "Organization" {
+		kind, prefix = "orgs", "O_"
+	}
+	return ghOwnerJSON{Login: login, ID: id, NodeID: ghNodeID(prefix, id), Type: typ,
+		URL: base + GitHubPrefix + "/" + kind + "/" + login, HTMLURL: base + "/github/" + login}
+}
+
+func (e *Emulator) ghGetUser(w http.ResponseWriter, r *http.Request, u *ghUser) {
+	writeJSON(w, http.StatusOK, ghOwnerOut(r, u.login, u.id, "User"))
+}
+
+// ---- repositories ----
+
+type ghPermissionsJSON struct {
+	Admin    bool `json:"admin"`
+	Maintain bool `json:"maintain"`
+	Push     bool `json:"push"`
+	Triage   bool `json:"triage"`
+	Pull     bool `json:"pull"`
+}
+
+type ghRepoJSON struct {
+	ID            int64             `json:"id"`
+	NodeID        string            `json:"node_id"`
+	Name          string            `json:"name"`
+	FullName      string            `json:"full_name"`
+	Private       bool              `json:"private"`
+	Visibility    string            `json:"visibility"`
+	Owner         ghOwnerJSON       `json:"owner"`
+	HTMLURL       string            `json:"html_url"`
+	Description   *string           `json:"description"`
+	Fork          bool              `json:"fork"`
+	URL           string            `json:"url"`
+	CloneURL      string            `json:"clone_url"`
+	SSHURL        string            `json:"ssh_url"`
+	DefaultBranch string            `json:"default_branch"`
+	Archived      bool              `json:"archived"`
+	Disabled      bool              `json:"disabled"`
+	Topics        []string          `json:"topics"`
+	CreatedAt     string            `json:"created_at"`
+	UpdatedAt     string            `json:"updated_at"`
+	PushedAt      string            `json:"pushed_at"`
+	Permissions   ghPermissionsJSON `json:"permissions"`
+}
+
+func ghRepoOut(r *http.Request, u *ghUser, repo *ghRepo) ghRepoJSON {
+	base := externalBase(r)
+	full := repo.fullName()
+	member := u.isMember(repo)
+	return ghRepoJSON{
+		ID: repo.id, NodeID: ghNodeID("R_", repo.id), Name: repo.name, FullName: full,
+		Private: repo.private, Visibility: repo.visibility,
+		Owner:   ghOwnerOut(r, repo.ownerLogin, repo.ownerID, repo.ownerType),
+		HTMLURL: base + "/github/" + full, Description: nullable(repo.description), Fork: repo.fork,
+		URL: base + GitHubPrefix + "/repos/" + full, CloneURL: base + "/github/" + full + ".git",
+		SSHURL:        "git@" + hostOnly(r) + ":" + full + ".git",
+		DefaultBranch: repo.defaultBranch, Archived: repo.archived, Topics: slices.Clone(repo.topics),
+		CreatedAt: formatTime(repo.createdAt), UpdatedAt: formatTime(repo.pushedAt), PushedAt: formatTime(repo.pushedAt),
+		Permissions: ghPermissionsJSON{Admin: member, Maintain: member, Push: member, Triage: member, Pull: true},
+	}
+}
+
+func (e *Emulator) ghGetRepo(w http.ResponseWriter, r *http.Request, u *ghUser) {
+	if repo := e.repoFor(w, r, u); repo != nil {
+		writeJSON(w, http.StatusOK, ghRepoOut(r, u, repo))
+	}
+}
+
+// ---- branches ----
+
+type ghCommitRefJSON struct {
+	SHA string `json:"sha"`
+	URL string `json:"url"`
+}
+
+type ghBranchJSON struct {
+	Name      string          `json:"name"`
+	Commit    ghCommitRefJSON `json:"commit"`
+	Protected bool            `json:"protected"`
+}
+
+type ghBranchDetailJSON struct {
+	Name          string            `json:"name"`
+	Commit        ghCommitRefJSON   `json:"commit"`
+	Links         map[string]string `json:"_links"`
+	Protected     bool              `json:"protected"`
+	ProtectionURL string            `json:"protection_url"`
+}
+
+func ghBranchOut(r *http.Request, repo *ghRepo, branch string) ghBranchJSON {
+	sha := commitSHA("github", repo.fullName(), branch)
+	return ghBranchJSON{Name: branch, Commit: ghCommitRefJSON{SHA: sha,
+		URL: externalBase(r) + GitHubPrefix + "/repos/" + repo.fullName() + "/commits/" + sha}}
+}
+
+func (e *Emulator) ghListBranches(w http.ResponseWriter, r *http.Request, u *ghUser) {
+	repo := e.repoFor(w, r, u)
+	if repo == nil {
+		return
+	}
+	p := readPage(r, 30, 100)
+	start, end := p.bounds(len(repo.branches))
+	out := make([]ghBranchJSON, 0, end-start)
+	for _, b := range repo.branches[start:end] {
+		out = append(out, ghBranchOut(r, repo, b))
+	}
+	setGitHubPagination(w, r, p, len(repo.branches))
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (e *Emulator) ghGetBranch(w http.ResponseWriter, r *http.Request, u *ghUser) {
+	repo := e.repoFor(w, r, u)
+	if repo == nil {
+		return
+	}
+	name := r.PathValue("branch")
+	if !slices.Contains(repo.branches, name) {
+		writeGitHubError(w, http.StatusNotFound, "Branch not found", ghDocs+"/branches/branches#get-a-branch")
+		return
+	}
+	b := ghBranchOut(r, repo, name)
+	self := externalBase(r) + GitHubPrefix + "/repos/" + repo.fullName() + "/branches/" + name
+	writeJSON(w, http.StatusOK, ghBranchDetailJSON{
+		Name: b.Name, Commit: b.Commit, Protected: false, ProtectionURL: self + "/protection",
+		Links: map[string]string{"self": self, "html": externalBase(r) + "/github/" + repo.fullName() + "/tree/" + name},
+	})
+}
+
+// ---- deploy keys ----
+
+const ghKeysDocs = ghDocs + "/deploy-keys/deploy-keys"
+
+type ghKeyJSON struct {
+	ID        int64   `json:"id"`
+	Key       string  `json:"key"`
+	URL       string  `json:"url"`
+	Title     string  `json:"title"`
+	Verified  bool    `json:"verified"`
+	CreatedAt string  `json:"created_at"`
+	ReadOnly  bool    `json:"read_only"`
+	AddedBy   string  `json:"added_by"`
+	LastUsed  *string `json:"last_used"`
+	Enabled   bool    `json:"enabled"`
+}
+
+func ghKeyOut(r *http.Request, repo *ghRepo, k *ghKey) ghKeyJSON {
+	return ghKeyJSON{ID: k.id, Key: k.key, Title: k.title, Verified: true, CreatedAt: formatTime(k.createdAt),
+		URL:      externalBase(r) + GitHubPrefix + "/repos/" + repo.fullName() + "/keys/" + strconv.FormatInt(k.id, 10),
+		ReadOnly: k.readOnly, AddedBy: k.addedBy, Enabled: true}
+}
+
+// adminRepoFor is repoFor for the deploy key endpoints, which need admin rights: others get 404.
+func (e *Emulator) adminRepoFor(w http.ResponseWriter, r *http.Request, u *ghUser) *ghRepo {
+	repo := e.repoFor(w, r, u)
+	if repo == nil {
+		return nil
+	}
+	if !u.isMember(repo) {
+		writeGitHubError(w, http.StatusNotFound, "Not Found", ghKeysDocs)
+		return nil
+	}
+	return repo
+}
+
+func (e *Emulator) ghListKeys(w http.ResponseWriter, r *http.Request, u *ghUser) {
+	repo := e.adminRepoFor(w, r, u)
+	if repo == nil {
+		return
+	}
+	p := readPage(r, 30, 100)
+	start, end := p.bounds(len(repo.keys))
+	out := make([]ghKeyJSON, 0, end-start)
+	for _, k := range repo.keys[start:end] {
+		out = append(out, ghKeyOut(r, repo, k))
+	}
+	setGitHubPagination(w, r, p, len(repo.keys))
+	writeJSON(w, http.StatusOK, out)
+}
+
+type ghKeyWrite struct {
+	Title    *string `json:"title"`
+	Key      *string `json:"key"`
+	ReadOnly *bool   `json:"read_only"`
+}
+
+func (e *Emulator) ghCreateKey(w http.ResponseWriter, r *http.Request, u *ghUser) {
+	repo := e.adminRepoFor(w, r, u)
+	if repo == nil {
+		return
+	}
+	var body ghKeyWrite
+	if err := decodeBody(r, &body); err != nil {
+		if errors.Is(err, errEmptyBody) {
+			writeGitHubError(w, http.StatusUnprocessableEntity, "Invalid request.\n\n\"key\" wasn't supplied.", ghKeysDocs+"#create-a-deploy-key")
+			return
+		}
+		writeGitHubError(w, http.StatusBadRequest, "Problems parsing JSON", ghKeysDocs+"#create-a-deploy-key")
+		return
+	}
+	if body.Key == nil || strings.TrimSpace(*body.Key) == "" {
+		writeGitHubError(w, http.StatusUnprocessableEntity, "Invalid request.\n\n\"key\" wasn't supplied.", ghKeysDocs+"#create-a-deploy-key")
+		return
+	}
+	if repo.archived {
+		writeGitHubError(w, http.StatusForbidden, "Repository was archived so is read-only.", ghKeysDocs+"#create-a-deploy-key")
+		return
+	}
+	parsed, err := parsePublicKey(*body.Key)
+	if err != nil {
+		writeGitHubValidation(w, ghKeysDocs+"#create-a-deploy-key", ghValidationError{Resource: "PublicKey", Code: "custom",
+			Field: "key", Message: "key is invalid. You must supply a key in OpenSSH public key format"})
+		return
+	}
+	// A deploy key can be used by one repository only across the whole of GitHub.
+	for _, other := range e.st.github.repoOrder {
+		for _, k := range other.keys {
+			if k.key == parsed.normalized {
+				writeGitHubValidation(w, ghKeysDocs+"#create-a-deploy-key", ghValidationError{Resource: "PublicKey",
+					Code: "custom", Field: "key", Message: "key is already in use"})
+				return
+			}
+		}
+	}
+	gh := &e.st.github
+	k := &ghKey{id: gh.nextKeyID, key: parsed.normalized, readOnly: false, addedBy: u.login, createdAt: e.now()}
+	gh.nextKeyID++
+	if body.Title != nil {
+		k.title = *body.Title
+	}
+	if body.ReadOnly != nil { // documented: without read_only the key can read and write
+		k.readOnly = *body.ReadOnly
+	}
+	repo.keys = append(repo.keys, k)
+	writeJSON(w, http.StatusCreated, ghKeyOut(r, repo, k))
+}
+
+func (repo *ghRepo) key(idText string) (int, *ghKey) {
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil {
+		return -1, nil
+	}
+	for i, k := range repo.keys {
+		if k.id == id {
+			return i, k
+		}
+	}
+	return -1, nil
+}
+
+func (e *Emulator) ghGetKey(w http.ResponseWriter, r *http.Request, u *ghUser) {
+	repo := e.adminRepoFor(w, r, u)
+	if repo == nil {
+		return
+	}
+	_, k := repo.key(r.PathValue("key_id"))
+	if k == nil {
+		writeGitHubError(w, http.StatusNotFound, "Not Found", ghKeysDocs+"#get-a-deploy-key")
+		return
+	}
+	writeJSON(w, http.StatusOK, ghKeyOut(r, repo, k))
+}
+
+func (e *Emulator) ghDeleteKey(w http.ResponseWriter, r *http.Request, u *ghUser) {
+	repo := e.adminRepoFor(w, r, u)
+	if repo == nil {
+		return
+	}
+	i, k := repo.key(r.PathValue("key_id"))
+	if k == nil {
+		writeGitHubError(w, http.StatusNotFound, "Not Found", ghKeysDocs+"#delete-a-deploy-key")
+		return
+	}
+	repo.keys = slices.Delete(repo.keys, i, i+1)
+	writeNoContent(w)
+}

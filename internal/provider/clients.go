@@ -1,0 +1,193 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost/github"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost/gitlab"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/httpx"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform/netlify"
+)
+
+const (
+	defaultNetlifyAPIURL = "https://api.netlify.com/api/v1"
+	defaultGitLabBaseURL = "https://gitlab.com/api/v4"
+	defaultMaxRetries    = 4
+)
+
+// systemSettings is one system's resolved connection settings.
+type systemSettings struct {
+	token        string
+	url          string
+	tokenUnknown bool   // the token comes from something not known until apply
+	tokenHint    string // where a user supplies the token, for the diagnostic when it is missing
+}
+
+type settings struct {
+	netlify, github, gitlab systemSettings
+	maxRetries              int
+}
+
+// resolveSettings merges the provider configuration with the environment: configuration wins.
+func resolveSettings(config providerModel, getenv func(string) string) settings {
+	s := settings{maxRetries: defaultMaxRetries}
+	if !config.MaxRetries.IsNull() && !config.MaxRetries.IsUnknown() {
+		s.maxRetries = int(config.MaxRetries.ValueInt64())
+	}
+
+	var nl netlifyBlockModel
+	if config.Netlify != nil {
+		nl = *config.Netlify
+	}
+	s.netlify = resolveSystem(nl.Token, nl.APIURL, getenv, []string{envNetlifyToken, envNetlifyAPIToken}, envNetlifyAPIURL, defaultNetlifyAPIURL)
+	s.netlify.tokenHint = fmt.Sprintf("set token in the provider's netlify block, or the %s environment variable", envNetlifyToken)
+
+	var gh gitHostBlockModel
+	if config.GitHub != nil {
+		gh = *config.GitHub
+	}
+	// An empty base URL means github.com: the client knows that address.
+	s.github = resolveSystem(gh.Token, gh.BaseURL, getenv, []string{envGitHubToken}, envGitHubBaseURL, "")
+	s.github.tokenHint = fmt.Sprintf("set token in the provider's github block, or the %s environment variable", envGitHubToken)
+
+	var gl gitHostBlockModel
+	if config.GitLab != nil {
+		gl = *config.GitLab
+	}
+	s.gitlab = resolveSystem(gl.Token, gl.BaseURL, getenv, []string{envGitLabToken}, envGitLabBaseURL, defaultGitLabBaseURL)
+	s.gitlab.tokenHint = fmt.Sprintf("set token in the provider's gitlab block, or the %s environment variable", envGitLabToken)
+	return s
+}
+
+func resolveSystem(token, url types.String, getenv func(string) string, tokenEnvs []string, urlEnv, urlDefault string) systemSettings {
+	var s systemSettings
+	switch {
+	case token.IsUnknown():
+		s.tokenUnknown = true
+	case token.ValueString() != "":
+		s.token = token.ValueString()
+	default:
+		for _, env := range tokenEnvs {
+			if v := getenv(env); v != "" {
+				s.token = v
+				break
+			}
+		}
+	}
+	switch {
+	case url.ValueString() != "":
+		s.url = url.ValueString()
+	case getenv(urlEnv) != "":
+		s.url = getenv(urlEnv)
+	default:
+		s.url = urlDefault
+	}
+	return s
+}
+
+// clients is what the provider hands to every resource and data source. A system without credentials
+// has no client; using it yields a diagnostic that says how to configure it.
+type clients struct {
+	platform      platform.Platform
+	gitHosts      map[string]githost.GitHost
+	missing       map[string]string // system → how to supply its credentials
+	netlifyAPIURL string
+}
+
+const systemNetlify = "netlify"
+
+func newClients(_ context.Context, s settings, version string) (*clients, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	c := &clients{gitHosts: map[string]githost.GitHost{}, missing: map[string]string{}, netlifyAPIURL: s.netlify.url}
+	userAgent := "terraform-provider-gitdeploy/" + version
+	httpClient := func(service string, token string) *http.Client {
+		return httpx.NewClient(httpx.Options{Service: service, UserAgent: userAgent, Secrets: []string{token}, MaxRetries: s.maxRetries})
+	}
+
+	if hint, ok := missingHint(s.netlify); ok {
+		c.missing[systemNetlify] = hint
+	} else {
+		p, err := netlify.New(netlify.Config{APIURL: s.netlify.url, Token: s.netlify.token, HTTPClient: httpClient("Netlify", s.netlify.token)})
+		if err != nil {
+			diags.AddAttributeError(path.Root("netlify").AtName("api_url"), "Invalid Netlify configuration", err.Error())
+		}
+		c.platform = p
+	}
+
+	if hint, ok := missingHint(s.github); ok {
+		c.missing[githost.GitHub] = hint
+	} else {
+		h, err := github.New(github.Config{BaseURL: s.github.url, Token: s.github.token, HTTPClient: httpClient("GitHub", s.github.token), UserAgent: userAgent})
+		if err != nil {
+			diags.AddAttributeError(path.Root("github").AtName("base_url"), "Invalid GitHub configuration", err.Error())
+		} else {
+			c.gitHosts[githost.GitHub] = h
+		}
+	}
+
+	if hint, ok := missingHint(s.gitlab); ok {
+		c.missing[githost.GitLab] = hint
+	} else {
+		h, err := gitlab.New(gitlab.Config{BaseURL: s.gitlab.url, Token: s.gitlab.token, HTTPClient: httpClient("GitLab", s.gitlab.token), UserAgent: userAgent})
+		if err != nil {
+			diags.AddAttributeError(path.Root("gitlab").AtName("base_url"), "Invalid GitLab configuration", err.Error())
+		} else {
+			c.gitHosts[githost.GitLab] = h
+		}
+	}
+	return c, diags
+}
+
+// missingHint says how to supply a system's token when there is none.
+func missingHint(s systemSettings) (string, bool) {
+	switch {
+	case s.tokenUnknown:
+		return "its token is not known until apply; the provider configuration must be known when this resource is read or written", true
+	case s.token == "":
+		return s.tokenHint, true
+	default:
+		return "", false
+	}
+}
+
+// Platform returns the deploy platform's client, or an error diagnostic that says how to configure it.
+func (c *clients) Platform() (platform.Platform, diag.Diagnostic) {
+	if c.platform != nil {
+		return c.platform, nil
+	}
+	return nil, diag.NewErrorDiagnostic("Netlify is not configured",
+		"This resource needs Netlify credentials: "+c.missing[systemNetlify]+".")
+}
+
+// GitHost returns the client of a git host ("github" or "gitlab"), or an error diagnostic that says how to
+// configure it.
+func (c *clients) GitHost(kind string) (githost.GitHost, diag.Diagnostic) {
+	if h, ok := c.gitHosts[kind]; ok {
+		return h, nil
+	}
+	if hint, ok := c.missing[kind]; ok {
+		return nil, diag.NewErrorDiagnostic(fmt.Sprintf("%s is not configured", hostTitle(kind)),
+			fmt.Sprintf("This resource uses git_provider = %q and needs its credentials: %s.", kind, hint))
+	}
+	return nil, diag.NewErrorDiagnostic("Unknown git provider",
+		fmt.Sprintf("git_provider %q is not supported; use one of %v.", kind, githost.Kinds))
+}
+
+func hostTitle(kind string) string {
+	switch kind {
+	case githost.GitHub:
+		return "GitHub"
+	case githost.GitLab:
+		return "GitLab"
+	default:
+		return kind
+	}
+}

@@ -1,0 +1,147 @@
+// Package provider is the Terraform glue: schemas, plan logic and the mapping of resources onto the
+// platform.Platform and githost.GitHost interfaces. It never talks to a vendor API directly.
+package provider
+
+import (
+	"context"
+	"os"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Environment variables the provider reads when a setting is not in its configuration.
+const (
+	envNetlifyToken    = "NETLIFY_AUTH_TOKEN"
+	envNetlifyAPIToken = "NETLIFY_API_TOKEN"
+	envNetlifyAPIURL   = "NETLIFY_API_URL"
+	envGitHubToken     = "GITHUB_TOKEN"
+	envGitHubBaseURL   = "GITHUB_BASE_URL"
+	envGitLabToken     = "GITLAB_TOKEN"
+	envGitLabBaseURL   = "GITLAB_BASE_URL"
+)
+
+var _ provider.Provider = (*gitDeployProvider)(nil)
+
+// New returns a constructor of the provider for providerserver.Serve and the acceptance tests.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &gitDeployProvider{version: version} }
+}
+
+type gitDeployProvider struct {
+	version string
+}
+
+type providerModel struct {
+	Netlify    *netlifyBlockModel `tfsdk:"netlify"`
+	GitHub     *gitHostBlockModel `tfsdk:"github"`
+	GitLab     *gitHostBlockModel `tfsdk:"gitlab"`
+	MaxRetries types.Int64        `tfsdk:"max_retries"`
+}
+
+type netlifyBlockModel struct {
+	Token  types.String `tfsdk:"token"`
+	APIURL types.String `tfsdk:"api_url"`
+}
+
+type gitHostBlockModel struct {
+	Token   types.String `tfsdk:"token"`
+	BaseURL types.String `tfsdk:"base_url"`
+}
+
+func (p *gitDeployProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "gitdeploy"
+	resp.Version = p.version
+}
+
+func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Links git repositories (GitHub, GitHub Enterprise Server, GitLab) to deploy platforms " +
+			"(Netlify) in one plan: platform deploy keys installed on the repository, sites, repository links and " +
+			"webhooks. Every block is optional: configure the systems your resources use.",
+		Attributes: map[string]schema.Attribute{
+			"max_retries": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "How many times a request that failed transiently (429, 5xx, connection errors) " +
+					"is retried before the error is reported. Default `4`; `0` turns retries off.",
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"netlify": schema.SingleNestedBlock{
+				MarkdownDescription: "Netlify's REST API.",
+				Attributes: map[string]schema.Attribute{
+					"token": schema.StringAttribute{
+						Optional:  true,
+						Sensitive: true,
+						MarkdownDescription: "Personal access token. Defaults to the `" + envNetlifyToken +
+							"` environment variable, then `" + envNetlifyAPIToken + "`.",
+					},
+					"api_url": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "Base URL of the API. Defaults to `" + envNetlifyAPIURL + "`, then `" +
+							defaultNetlifyAPIURL + "`.",
+					},
+				},
+			},
+			"github": schema.SingleNestedBlock{
+				MarkdownDescription: "GitHub or GitHub Enterprise Server.",
+				Attributes: map[string]schema.Attribute{
+					"token": schema.StringAttribute{
+						Optional:            true,
+						Sensitive:           true,
+						MarkdownDescription: "Token with access to the repositories. Defaults to `" + envGitHubToken + "`.",
+					},
+					"base_url": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "API base URL. Defaults to `" + envGitHubBaseURL + "`, then github.com. " +
+							"For GitHub Enterprise Server give `https://HOST/`: `api/v3/` is added.",
+					},
+				},
+			},
+			"gitlab": schema.SingleNestedBlock{
+				MarkdownDescription: "GitLab.com or a self-managed GitLab.",
+				Attributes: map[string]schema.Attribute{
+					"token": schema.StringAttribute{
+						Optional:            true,
+						Sensitive:           true,
+						MarkdownDescription: "Personal, group or project access token. Defaults to `" + envGitLabToken + "`.",
+					},
+					"base_url": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "API base URL. Defaults to `" + envGitLabBaseURL + "`, then `" +
+							defaultGitLabBaseURL + "`.",
+					},
+				},
+			},
+		},
+	}
+}
+
+func (p *gitDeployProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var config providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	settings := resolveSettings(config, os.Getenv)
+	data, diags := newClients(ctx, settings, p.version)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func (p *gitDeployProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewDeployKeyResource,
+	}
+}
+
+func (p *gitDeployProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return nil
+}

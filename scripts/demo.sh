@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# make demo: build the provider and the emulator, start the emulator on a free loopback port, and run a
+# real terraform apply / plan / destroy of examples/quickstart against it. Offline, without credentials.
+# Terraform finds the provider through a CLI config in a temporary directory, never ~/.terraformrc.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CHECKPOINT_DISABLE=1
+
+work=$(mktemp -d)
+emulator_pid=""
+cleanup() {
+  if [ -n "$emulator_pid" ]; then kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "build the provider and the emulator"
+go build -o "$work/bin/terraform-provider-gitdeploy" .
+go build -o "$work/bin/gitdeploy-emulator" ./cmd/gitdeploy-emulator
+
+step "start the emulator"
+"$work/bin/gitdeploy-emulator" -listen 127.0.0.1:0 >"$work/emulator.out" 2>"$work/emulator.err" &
+emulator_pid=$!
+for _ in $(seq 1 100); do
+  grep -q '^gitlab:' "$work/emulator.out" 2>/dev/null && break
+  kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.err" >&2; echo "the emulator exited" >&2; exit 1; }
+  sleep 0.1
+done
+cat "$work/emulator.out"
+url_of() { sed -n "s/^$1: *//p" "$work/emulator.out" | head -n1; }
+export NETLIFY_API_URL GITHUB_BASE_URL GITLAB_BASE_URL
+NETLIFY_API_URL=$(url_of netlify)
+GITHUB_BASE_URL=$(url_of github)
+GITLAB_BASE_URL=$(url_of gitlab)
+[ -n "$NETLIFY_API_URL" ] && [ -n "$GITHUB_BASE_URL" ] && [ -n "$GITLAB_BASE_URL" ] || { echo "could not read the emulator's URLs" >&2; exit 1; }
+# The default seed's tokens (see internal/emulator/seed.go).
+export NETLIFY_AUTH_TOKEN=emulator-netlify-token GITHUB_TOKEN=emulator-github-token GITLAB_TOKEN=emulator-gitlab-token
+
+cat >"$work/terraform.rc" <<RC
+provider_installation {
+  dev_overrides {
+    "gitdeploy/gitdeploy" = "$work/bin"
+  }
+  direct {}
+}
+RC
+export TF_CLI_CONFIG_FILE="$work/terraform.rc" TF_IN_AUTOMATION=1
+cp -R examples/quickstart "$work/quickstart"
+cd "$work/quickstart"
+
+step "terraform apply"
+terraform apply -auto-approve -input=false
+
+step "terraform output"
+terraform output
+
+step "terraform plan (must show no changes)"
+set +e
+terraform plan -detailed-exitcode -input=false
+plan_status=$?
+set -e
+if [ "$plan_status" -ne 0 ]; then
+  echo "error: the plan after apply is not empty (exit $plan_status)" >&2
+  exit 1
+fi
+echo "OK: no changes after apply."
+
+step "terraform destroy"
+terraform destroy -auto-approve -input=false
+
+step "demo finished: apply, empty plan and destroy all worked"
