@@ -61,7 +61,9 @@ func New(seed *Seed) *Emulator {
 	}
 	e.netlifyRoutes()
 	e.githubRoutes()
+	e.githubListRoutes()
 	e.gitlabRoutes()
+	e.gitlabListRoutes()
 	e.adminRoutes()
 	return e
 }

@@ -41,19 +41,19 @@ type githubHandler func(w http.ResponseWriter, r *http.Request, u *ghUser)
 // Every request needs a token, as on a GitHub Enterprise Server in private mode.
 func (e *Emulator) github(h githubHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		tok, ok := bearerToken(r, true)
-		if !ok {
-			writeGitHubError(w, http.StatusUnauthorized, "Requires authentication", ghDocs)
-			return
-		}
-		u := e.st.github.userByToken(tok)
-		if u == nil {
-			writeGitHubError(w, http.StatusUnauthorized, "Bad credentials", ghDocs)
-			return
-		}
-		h(w, r, u)
+		e.locked(w, func(w http.ResponseWriter) {
+			tok, ok := bearerToken(r, true)
+			if !ok {
+				writeGitHubError(w, http.StatusUnauthorized, "Requires authentication", ghDocs)
+				return
+			}
+			u := e.st.github.userByToken(tok)
+			if u == nil {
+				writeGitHubError(w, http.StatusUnauthorized, "Bad credentials", ghDocs)
+				return
+			}
+			h(w, r, u)
+		})
 	}
 }
 
@@ -211,7 +211,7 @@ func (e *Emulator) ghListBranches(w http.ResponseWriter, r *http.Request, u *ghU
 	if repo == nil {
 		return
 	}
-	p := readPage(r, 30, 100)
+	p := readPage(r, 30)
 	start, end := p.bounds(len(repo.branches))
 	out := make([]ghBranchJSON, 0, end-start)
 	for _, b := range repo.branches[start:end] {
@@ -280,7 +280,7 @@ func (e *Emulator) ghListKeys(w http.ResponseWriter, r *http.Request, u *ghUser)
 	if repo == nil {
 		return
 	}
-	p := readPage(r, 30, 100)
+	p := readPage(r, 30)
 	start, end := p.bounds(len(repo.keys))
 	out := make([]ghKeyJSON, 0, end-start)
 	for _, k := range repo.keys[start:end] {

@@ -67,9 +67,12 @@ type pageRequest struct {
 	perPage int
 }
 
+// maxPerPage is the largest page GitHub and GitLab serve (and what Netlify serves here).
+const maxPerPage = 100
+
 // readPage reads page and per_page. Bad or missing values fall back to the defaults and per_page is
 // capped, as GitHub and GitLab do (they do not reject them).
-func readPage(r *http.Request, defaultPerPage, maxPerPage int) pageRequest {
+func readPage(r *http.Request, defaultPerPage int) pageRequest {
 	q := r.URL.Query()
 	p := pageRequest{page: 1, perPage: defaultPerPage}
 	if v, err := strconv.Atoi(q.Get("page")); err == nil && v > 0 {
@@ -170,4 +173,55 @@ func bearerToken(r *http.Request, allowTokenScheme bool) (string, bool) {
 		return tok, tok != ""
 	}
 	return "", false
+}
+
+// bufferedWriter holds an answer while the state is locked, so that a slow client never holds the lock
+// while the answer is written to the network.
+type bufferedWriter struct {
+	header http.Header
+	status int
+	body   []byte
+}
+
+func newBufferedWriter() *bufferedWriter { return &bufferedWriter{header: http.Header{}} }
+
+func (b *bufferedWriter) Header() http.Header { return b.header }
+
+func (b *bufferedWriter) WriteHeader(status int) {
+	if b.status == 0 {
+		b.status = status
+	}
+}
+
+func (b *bufferedWriter) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	b.body = append(b.body, p...)
+	return len(p), nil
+}
+
+// flushTo sends the held answer.
+func (b *bufferedWriter) flushTo(w http.ResponseWriter) {
+	for k, v := range b.header {
+		w.Header()[k] = v
+	}
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	w.WriteHeader(b.status)
+	if len(b.body) > 0 {
+		_, _ = w.Write(b.body) // a failed write means the client is gone
+	}
+}
+
+// locked runs fn with the state locked, writing into a buffer, then sends the answer unlocked.
+func (e *Emulator) locked(w http.ResponseWriter, fn func(w http.ResponseWriter)) {
+	bw := newBufferedWriter()
+	func() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		fn(bw)
+	}()
+	bw.flushTo(w)
 }

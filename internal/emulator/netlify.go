@@ -25,17 +25,17 @@ type netlifyHandler func(w http.ResponseWriter, r *http.Request)
 // documented error shape.
 func (e *Emulator) netlify(h netlifyHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		tok, ok := bearerToken(r, false)
-		if !ok {
-			tok = r.URL.Query().Get("access_token")
-		}
-		if tok == "" || !e.st.netlify.tokens[tok] {
-			writeNetlifyError(w, http.StatusUnauthorized, "Access Denied")
-			return
-		}
-		h(w, r)
+		e.locked(w, func(w http.ResponseWriter) {
+			tok, ok := bearerToken(r, false)
+			if !ok {
+				tok = r.URL.Query().Get("access_token")
+			}
+			if tok == "" || !e.st.netlify.tokens[tok] {
+				writeNetlifyError(w, http.StatusUnauthorized, "Access Denied")
+				return
+			}
+			h(w, r)
+		})
 	}
 }
 
@@ -62,6 +62,17 @@ func (e *Emulator) netlifyRoutes() {
 	e.api.HandleFunc("DELETE "+p+"/sites/{site_id}/build_hooks/{id}", e.netlify(e.nlDeleteBuildHook))
 	// The trigger URL of a build hook lives outside /api/v1 and needs no token (the id is the secret).
 	e.api.HandleFunc("POST /netlify/build_hooks/{id}", e.nlTriggerBuildHook)
+	// Where git hosts send push events (https://api.netlify.com/hooks/github etc.). Deliveries are
+	// counted (see RequestCounts) and otherwise ignored until webhooks are emulated.
+	e.api.HandleFunc("POST /netlify/hooks/{provider}", e.nlIncomingGitHook)
+}
+
+func (e *Emulator) nlIncomingGitHook(w http.ResponseWriter, r *http.Request) {
+	if !slices.Contains(nlProviders[:3], r.PathValue("provider")) { // github, gitlab, bitbucket
+		writeNetlifyError(w, http.StatusNotFound, "Not Found")
+		return
+	}
+	w.WriteHeader(http.StatusNoContent) // what GitHub and GitLab see from Netlify (forum, seed 001)
 }
 
 // ---- deploy keys ----
@@ -197,11 +208,11 @@ func nlSiteOut(s *nlSite) nlSiteJSON {
 // nlSiteWrite is the body of POST/PATCH/PUT /sites. The repo link is written as "repo" (seed 001 and
 // Netlify's siteSetup schema); "build_settings" is accepted too and means the same.
 type nlSiteWrite struct {
-	Name          *string       `json:"name"`
-	CustomDomain  *string       `json:"custom_domain"`
-	Repo          *nlRepoWrite  `json:"repo"`
-	BuildSettings *nlRepoWrite  `json:"build_settings"`
-	AccountSlug   *string       `json:"account_slug"`
+	Name          *string      `json:"name"`
+	CustomDomain  *string      `json:"custom_domain"`
+	Repo          *nlRepoWrite `json:"repo"`
+	BuildSettings *nlRepoWrite `json:"build_settings"`
+	AccountSlug   *string      `json:"account_slug"`
 }
 
 // nlRepoWrite is Netlify's repoInfo on the write side. Fields left out are not changed; "repo_id" is
@@ -350,7 +361,7 @@ func (e *Emulator) nlListSites(w http.ResponseWriter, r *http.Request) {
 			matched = append(matched, s)
 		}
 	}
-	p := readPage(r, 100, 100)
+	p := readPage(r, 100)
 	start, end := p.bounds(len(matched))
 	out := make([]nlSiteJSON, 0, end-start)
 	for _, s := range matched[start:end] {
@@ -576,14 +587,14 @@ func (e *Emulator) nlDeleteBuildHook(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) nlTriggerBuildHook(w http.ResponseWriter, r *http.Request) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, h := range e.st.netlify.buildHooks {
-		if h.id == r.PathValue("id") {
-			h.triggered++
-			w.WriteHeader(http.StatusOK)
-			return
+	e.locked(w, func(w http.ResponseWriter) {
+		for _, h := range e.st.netlify.buildHooks {
+			if h.id == r.PathValue("id") {
+				h.triggered++
+				w.WriteHeader(http.StatusOK)
+				return
+			}
 		}
-	}
-	writeNetlifyError(w, http.StatusNotFound, "Not Found")
+		writeNetlifyError(w, http.StatusNotFound, "Not Found")
+	})
 }

@@ -108,7 +108,7 @@ func FuzzValidateRepository(f *testing.F) {
 				t.Fatalf("ValidateRepository(%q, %q) accepted segment %q", kind, repo, segment)
 			}
 			for _, r := range segment {
-				if !(r < 128 && isPathChar(byte(r))) {
+				if r >= 128 || !isPathChar(byte(r)) {
 					t.Fatalf("ValidateRepository(%q, %q) accepted character %q", kind, repo, r)
 				}
 			}

@@ -159,6 +159,9 @@ type requestTransport struct {
 
 func (t *requestTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	st := &requestState{method: req.Method, path: req.URL.Path}
+	if st.path == "" {
+		st.path = "/"
+	}
 	ctx := context.WithValue(req.Context(), requestStateKey{}, st)
 	// A RoundTripper must not modify the caller's request: work on a clone.
 	out := req.Clone(ctx)

@@ -58,11 +58,8 @@ func status(code int, headers ...string) func(http.ResponseWriter, *http.Request
 	}
 }
 
-func withBody(code int, body string, headers ...string) func(http.ResponseWriter, *http.Request) {
+func withBody(code int, body string) func(http.ResponseWriter, *http.Request) {
 	return func(w http.ResponseWriter, r *http.Request) {
-		for i := 0; i+1 < len(headers); i += 2 {
-			w.Header().Set(headers[i], headers[i+1])
-		}
 		w.WriteHeader(code)
 		_, _ = io.WriteString(w, body) // test server: the client may hang up
 	}
@@ -437,5 +434,35 @@ func TestUserAgent(t *testing.T) {
 	}
 	if req.Header.Get("User-Agent") != "go-github/v92.0.0" {
 		t.Fatal("the caller's request was modified")
+	}
+}
+
+func TestPrimaryRateLimitPastDeadlineNamesTheReset(t *testing.T) {
+	reset := time.Now().Add(20 * time.Minute).Truncate(time.Second)
+	srv := newScriptedServer(t, status(403, "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10)))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err := send(t, ctx, NewClient(fastOptions()), http.MethodGet, srv.URL)
+	var rlErr *RateLimitError
+	if !errors.As(err, &rlErr) {
+		t.Fatalf("want a *RateLimitError, got %v", err)
+	}
+	if d := rlErr.RetryAt.Sub(reset); d < -time.Second || d > time.Second {
+		t.Fatalf("RetryAt %s, reset %s", rlErr.RetryAt, reset)
+	}
+	if !strings.Contains(err.Error(), reset.UTC().Format(time.RFC3339)) {
+		t.Fatalf("the message does not name the reset time: %v", err)
+	}
+}
+
+func TestAbsurdWaitWithoutDeadlineFails(t *testing.T) {
+	srv := newScriptedServer(t, status(429, "Retry-After", "86400"))
+	_, err := send(t, context.Background(), NewClient(fastOptions()), http.MethodGet, srv.URL)
+	var rlErr *RateLimitError
+	if !errors.As(err, &rlErr) || !rlErr.Deadline.IsZero() {
+		t.Fatalf("want a *RateLimitError without deadline, got %v", err)
+	}
+	if srv.hits.Load() != 1 {
+		t.Fatalf("%d requests, want 1", srv.hits.Load())
 	}
 }

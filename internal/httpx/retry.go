@@ -158,6 +158,12 @@ func (p *retryPolicy) rateLimitDecision(resp *http.Response, secondary bool, att
 		wait = max(wait, 0)
 		return retryDecision{retry: true, wait: wait, rateLimited: true, retryAt: now.Add(wait), reason: reason}, true
 	}
+	// untilReset waits for a reset epoch; retryAt names the reset itself, the padding is ours.
+	untilReset := func(reset time.Time, reason string) (retryDecision, bool) {
+		d, ok := limited(reset.Sub(now)+p.opts.resetPadding, reason)
+		d.retryAt = reset
+		return d, ok
+	}
 
 	remainingZero := strings.TrimSpace(resp.Header.Get("X-RateLimit-Remaining")) == "0"
 	reset, hasReset := parseResetEpoch(resp.Header.Get("X-RateLimit-Reset"), now)
@@ -168,13 +174,13 @@ func (p *retryPolicy) rateLimitDecision(resp *http.Response, secondary bool, att
 		return limited(retryAfter, "Retry-After")
 	case remainingZero && hasReset:
 		// GitHub primary limit (403 or 429), Netlify's 429: wait for the window to reset.
-		return limited(reset.Sub(now)+p.opts.resetPadding, "rate limit exhausted until X-RateLimit-Reset")
+		return untilReset(reset, "rate limit exhausted until X-RateLimit-Reset")
 	case secondary:
 		// GitHub: without retry-after wait at least a minute, then back off exponentially.
 		wait := p.opts.secondaryRateLimitWait << min(attempt-1, 10)
 		return limited(min(wait, max(maxSecondaryRateLimitWait, p.opts.secondaryRateLimitWait)), "secondary rate limit")
 	case status == http.StatusTooManyRequests && hasReset:
-		return limited(reset.Sub(now)+p.opts.resetPadding, "429 until X-RateLimit-Reset")
+		return untilReset(reset, "429 until X-RateLimit-Reset")
 	case status == http.StatusTooManyRequests:
 		return limited(p.backoff(attempt), "429 Too Many Requests")
 	}
@@ -190,7 +196,7 @@ func (p *retryPolicy) backoff(attempt int) time.Duration {
 		wait = p.opts.RetryWaitMax
 	}
 	half := wait / 2
-	return half + rand.N(half+1) //nolint:gosec // jitter needs no cryptographic randomness
+	return half + rand.N(half+1) // math/rand: jitter needs no cryptographic randomness
 }
 
 // idempotent methods may be repeated without changing the outcome (RFC 9110 9.2.2).

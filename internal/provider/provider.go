@@ -139,6 +139,8 @@ func (p *gitDeployProvider) Configure(ctx context.Context, req provider.Configur
 func (p *gitDeployProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewDeployKeyResource,
+		NewSiteResource,
+		NewRepoLinkResource,
 	}
 }
 

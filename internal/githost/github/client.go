@@ -23,7 +23,7 @@ type Config struct {
 	// Token is a personal access token or app installation token; "" makes unauthenticated calls.
 	Token string
 	// HTTPClient is the shared client stack (retries, rate limits, logging); nil uses a plain client.
-	// It is copied, never modified.
+	// It is copied, never modified; the copy refuses redirects to other hosts.
 	HTTPClient *http.Client
 	UserAgent  string
 }
@@ -39,10 +39,7 @@ var _ githost.GitHost = (*Client)(nil)
 
 // New returns a client for cfg. It does not call the API.
 func New(cfg Config) (*Client, error) {
-	var opts []gogithub.ClientOptionsFunc
-	if cfg.HTTPClient != nil {
-		opts = append(opts, gogithub.WithHTTPClient(cfg.HTTPClient))
-	}
+	opts := []gogithub.ClientOptionsFunc{gogithub.WithHTTPClient(githost.WithSameHostRedirects(cfg.HTTPClient))}
 	if cfg.Token != "" {
 		opts = append(opts, gogithub.WithAuthToken(cfg.Token))
 	}

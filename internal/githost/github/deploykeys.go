@@ -21,9 +21,9 @@ func (c *Client) CreateDeployKey(ctx context.Context, repo string, in githost.De
 		return nil, err
 	}
 	relPath := "repos/" + owner + "/" + name + "/keys"
-	body := gogithub.CreateDeployKeyRequest{Key: in.Key, ReadOnly: gogithub.Ptr(in.ReadOnly)}
+	body := gogithub.CreateDeployKeyRequest{Key: in.Key, ReadOnly: new(in.ReadOnly)}
 	if in.Title != "" {
-		body.Title = gogithub.Ptr(in.Title)
+		body.Title = new(in.Title)
 	}
 	key, resp, err := c.api.Repositories.CreateKey(ctx, owner, name, body)
 	if err != nil {

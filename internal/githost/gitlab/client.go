@@ -26,6 +26,7 @@ type Config struct {
 	// unauthenticated calls.
 	Token string
 	// HTTPClient is the shared client stack (retries, rate limits, logging); nil uses a plain client.
+	// It is copied, never modified; the copy refuses redirects to other hosts.
 	HTTPClient *http.Client
 	UserAgent  string
 }
@@ -51,11 +52,9 @@ func New(cfg Config) (*Client, error) {
 		// The base URL is checked below; the library's own warnings would go to the default logger.
 		gl.WithURLWarningLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
 	}
-	if cfg.HTTPClient != nil {
-		// The library keeps this pointer and never changes it unless interceptors or a cookie jar
-		// are configured, which they are not here.
-		opts = append(opts, gl.WithHTTPClient(cfg.HTTPClient))
-	}
+	// A copy, so that the library (which would add interceptors or a cookie jar to the client it is
+	// given, were they configured) never changes the shared one.
+	opts = append(opts, gl.WithHTTPClient(githost.WithSameHostRedirects(cfg.HTTPClient)))
 	if cfg.UserAgent != "" {
 		opts = append(opts, gl.WithUserAgent(cfg.UserAgent))
 	}

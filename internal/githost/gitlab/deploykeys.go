@@ -23,9 +23,9 @@ func (c *Client) CreateDeployKey(ctx context.Context, repo string, in githost.De
 	}
 	relPath := "projects/" + project + "/deploy_keys"
 	opts := &gl.AddDeployKeyOptions{
-		Key:     gl.Ptr(in.Key),
-		Title:   gl.Ptr(in.Title),
-		CanPush: gl.Ptr(!in.ReadOnly),
+		Key:     new(in.Key),
+		Title:   new(in.Title),
+		CanPush: new(!in.ReadOnly),
 	}
 	key, resp, err := c.api.DeployKeys.AddDeployKey(repo, opts, gl.WithContext(ctx))
 	if err != nil {

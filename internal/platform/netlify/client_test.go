@@ -97,8 +97,8 @@ func TestNewValidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := c.endpoint("sites"); got != DefaultAPIURL+"/sites" {
-		t.Errorf("default endpoint %q", got)
+	if got, err := c.endpoint("sites"); err != nil || got != DefaultAPIURL+"/sites" {
+		t.Errorf("default endpoint %q (%v)", got, err)
 	}
 	if c.Name() != "Netlify" {
 		t.Errorf("Name %q", c.Name())
@@ -178,5 +178,21 @@ func TestPathSegmentsAreEscaped(t *testing.T) {
 	r := f.only()
 	if r.Path != "/api/v1/deploy_keys/../sites/x?y=1" || r.RawPath != "/api/v1/deploy_keys/..%2Fsites%2Fx%3Fy=1" {
 		t.Fatalf("path %q (raw %q): the id left its segment", r.Path, r.RawPath)
+	}
+}
+
+func TestUnsafeIDsAreRefusedBeforeAnyRequest(t *testing.T) {
+	f, c := newFake(t)
+	ctx := context.Background()
+	for _, id := range []string{"", ".", ".."} {
+		if err := c.DeleteSite(ctx, id); err == nil || !strings.Contains(err.Error(), "delete site") {
+			t.Errorf("DeleteSite(%q): %v", id, err)
+		}
+		if err := c.DeleteBuildHook(ctx, "site", id); err == nil {
+			t.Errorf("DeleteBuildHook(%q) accepted", id)
+		}
+	}
+	if len(f.requests) != 0 {
+		t.Fatalf("requests were sent: %+v", f.requests)
 	}
 }

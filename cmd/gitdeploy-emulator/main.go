@@ -1,0 +1,139 @@
+// Command gitdeploy-emulator serves the emulated Netlify, GitHub and GitLab APIs on one local port, so
+// that Terraform modules using the gitdeploy provider can be tried without credentials.
+//
+//	gitdeploy-emulator [-listen 127.0.0.1:0] [-seed FILE] [-allow-remote]
+//
+// It prints the three base URLs and the seed's tokens, then serves until SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/emulator"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "gitdeploy-emulator:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	listen      string
+	seedFile    string
+	allowRemote bool
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("gitdeploy-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "address to listen on (port 0: a free port)")
+	fs.StringVar(&o.seedFile, "seed", "", "seed JSON file (default: the built-in demo seed)")
+	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow listening on a non-loopback address")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if !o.allowRemote {
+		if err := checkLoopback(o.listen); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
+}
+
+// checkLoopback refuses addresses other machines could reach: the emulator has no real security.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-listen %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("-listen %q is not a loopback address; pass -allow-remote to serve other machines", addr)
+}
+
+// run serves until ctx ends. ready, when not nil, receives the listener's address once serving.
+func run(ctx context.Context, args []string, stdout io.Writer, ready chan<- string) error {
+	opts, err := parseFlags(args, stdout)
+	if err != nil {
+		return err
+	}
+	seed := emulator.DefaultSeed()
+	if opts.seedFile != "" {
+		if seed, err = emulator.LoadSeed(opts.seedFile); err != nil {
+			return err
+		}
+	}
+	emu := emulator.New(seed)
+	ln, err := net.Listen("tcp", opts.listen)
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+	printBanner(stdout, base, seed)
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	select {
+	case err := <-serveErr:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-serveErr; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// printBanner prints the base URLs and the seed's tokens. The tokens are the emulator's own fake
+// credentials, printed on purpose so that users can configure the provider.
+func printBanner(w io.Writer, base string, seed *emulator.Seed) {
+	lines := []string{
+		"netlify: " + base + emulator.NetlifyPrefix,
+		"github: " + base + emulator.GitHubPrefix + "/",
+		"gitlab: " + base + emulator.GitLabPrefix,
+		"admin: " + base + emulator.AdminPrefix + "/",
+	}
+	for _, t := range seed.Netlify.Tokens {
+		lines = append(lines, "netlify token: "+t)
+	}
+	for _, u := range seed.GitHub.Users {
+		lines = append(lines, fmt.Sprintf("github token (%s): %s", u.Login, u.Token))
+	}
+	for _, u := range seed.GitLab.Users {
+		lines = append(lines, fmt.Sprintf("gitlab token (%s): %s", u.Username, u.Token))
+	}
+	for _, l := range lines {
+		_, _ = fmt.Fprintln(w, l) // stdout going away is not worth stopping the server for
+	}
+}

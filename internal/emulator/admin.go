@@ -1,0 +1,137 @@
+package emulator
+
+import (
+	"errors"
+	"net/http"
+)
+
+// The admin API under /_emulator/: no auth, JSON, not counted in RequestCounts. Each route maps onto a
+// method of the Go API.
+
+func (e *Emulator) adminRoutes() {
+	a := AdminPrefix
+	m := e.admin
+	m.HandleFunc("POST "+a+"/reset", func(w http.ResponseWriter, _ *http.Request) { e.Reset(); writeNoContent(w) })
+	m.HandleFunc("POST "+a+"/seed", e.adminSeed)
+	m.HandleFunc("GET "+a+"/state", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, e.State()) })
+	m.HandleFunc("GET "+a+"/requests", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, e.RequestCounts())
+	})
+	m.HandleFunc("DELETE "+a+"/requests", func(w http.ResponseWriter, _ *http.Request) { e.ResetRequestCounts(); writeNoContent(w) })
+	m.HandleFunc("POST "+a+"/faults", e.adminInjectFault)
+	m.HandleFunc("DELETE "+a+"/faults", func(w http.ResponseWriter, _ *http.Request) { e.ClearFaults(); writeNoContent(w) })
+
+	m.HandleFunc("DELETE "+a+"/netlify/deploy_keys/{id}", func(w http.ResponseWriter, r *http.Request) {
+		adminDeleted(w, e.DeleteNetlifyDeployKey(r.PathValue("id")))
+	})
+	m.HandleFunc("DELETE "+a+"/netlify/sites/{id}", func(w http.ResponseWriter, r *http.Request) {
+		adminDeleted(w, e.DeleteNetlifySite(r.PathValue("id")))
+	})
+	m.HandleFunc("PATCH "+a+"/netlify/sites/{id}", e.adminPatchSite)
+
+	m.HandleFunc("DELETE "+a+"/github/repos/{owner}/{repo}/keys/{id}", func(w http.ResponseWriter, r *http.Request) {
+		adminDeleted(w, e.DeleteGitHubDeployKey(r.PathValue("owner")+"/"+r.PathValue("repo"), r.PathValue("id")))
+	})
+	m.HandleFunc("POST "+a+"/github/repos/{owner}/{repo}/branches", func(w http.ResponseWriter, r *http.Request) {
+		e.adminAddBranch(w, r, HostGitHub, r.PathValue("owner")+"/"+r.PathValue("repo"))
+	})
+	m.HandleFunc("DELETE "+a+"/github/repos/{owner}/{repo}/branches/{branch...}", func(w http.ResponseWriter, r *http.Request) {
+		adminResult(w, e.DeleteBranch(HostGitHub, r.PathValue("owner")+"/"+r.PathValue("repo"), r.PathValue("branch")))
+	})
+
+	m.HandleFunc("DELETE "+a+"/gitlab/projects/{id}/deploy_keys/{key_id}", func(w http.ResponseWriter, r *http.Request) {
+		adminDeleted(w, e.DeleteGitLabDeployKey(r.PathValue("id"), r.PathValue("key_id")))
+	})
+	m.HandleFunc("POST "+a+"/gitlab/projects/{id}/branches", func(w http.ResponseWriter, r *http.Request) {
+		e.adminAddBranch(w, r, HostGitLab, r.PathValue("id"))
+	})
+	m.HandleFunc("DELETE "+a+"/gitlab/projects/{id}/branches/{branch...}", func(w http.ResponseWriter, r *http.Request) {
+		adminResult(w, e.DeleteBranch(HostGitLab, r.PathValue("id"), r.PathValue("branch")))
+	})
+}
+
+func writeAdminError(w http.ResponseWriter, status int, message string) {
+	writeJSON(w, status, map[string]string{"message": message})
+}
+
+func adminDeleted(w http.ResponseWriter, deleted bool) {
+	if !deleted {
+		writeAdminError(w, http.StatusNotFound, "not found")
+		return
+	}
+	writeNoContent(w)
+}
+
+func adminResult(w http.ResponseWriter, err error) {
+	switch {
+	case err == nil:
+		writeNoContent(w)
+	case errors.Is(err, ErrNotFound):
+		writeAdminError(w, http.StatusNotFound, err.Error())
+	default:
+		writeAdminError(w, http.StatusBadRequest, err.Error())
+	}
+}
+
+func (e *Emulator) adminSeed(w http.ResponseWriter, r *http.Request) {
+	var s Seed
+	if err := decodeBody(r, &s); err != nil {
+		writeAdminError(w, http.StatusBadRequest, "seed: "+err.Error())
+		return
+	}
+	if err := e.Seed(&s); err != nil {
+		writeAdminError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeNoContent(w)
+}
+
+func (e *Emulator) adminPatchSite(w http.ResponseWriter, r *http.Request) {
+	var patch map[string]any
+	if err := decodeBody(r, &patch); err != nil {
+		writeAdminError(w, http.StatusBadRequest, "patch: "+err.Error())
+		return
+	}
+	id := r.PathValue("id")
+	if err := e.UpdateNetlifySite(id, patch); err != nil {
+		adminResult(w, err)
+		return
+	}
+	site, ok := e.NetlifySite(id)
+	if !ok { // deleted in between by another request
+		writeAdminError(w, http.StatusNotFound, "not found")
+		return
+	}
+	writeJSON(w, http.StatusOK, site)
+}
+
+type adminBranchBody struct {
+	Name string `json:"name"`
+}
+
+func (e *Emulator) adminAddBranch(w http.ResponseWriter, r *http.Request, host, repo string) {
+	var body adminBranchBody
+	if err := decodeBody(r, &body); err != nil {
+		writeAdminError(w, http.StatusBadRequest, `body must be {"name": "<branch>"}: `+err.Error())
+		return
+	}
+	if err := e.AddBranch(host, repo, body.Name); err != nil {
+		adminResult(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusCreated)
+}
+
+func (e *Emulator) adminInjectFault(w http.ResponseWriter, r *http.Request) {
+	var f Fault
+	if err := decodeBody(r, &f); err != nil {
+		writeAdminError(w, http.StatusBadRequest, "fault: "+err.Error())
+		return
+	}
+	if err := f.validate(); err != nil {
+		writeAdminError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	e.InjectFault(f)
+	writeNoContent(w)
+}

@@ -1,0 +1,689 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/httpx"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
+)
+
+// privateRepoLinkDrift is the private-state key where Read records that the repository id or URL on the
+// platform is not the one resolved from the git host, so that ModifyPlan can plan the write that fixes it.
+const privateRepoLinkDrift = "repo_drift"
+
+var (
+	_ resource.Resource                   = (*repoLinkResource)(nil)
+	_ resource.ResourceWithConfigure      = (*repoLinkResource)(nil)
+	_ resource.ResourceWithImportState    = (*repoLinkResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*repoLinkResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*repoLinkResource)(nil)
+)
+
+// NewRepoLinkResource is the constructor of gitdeploy_repo_link.
+func NewRepoLinkResource() resource.Resource { return &repoLinkResource{} }
+
+type repoLinkResource struct {
+	clients *clients
+}
+
+type repoLinkModel struct {
+	ID              types.String   `tfsdk:"id"`
+	SiteID          types.String   `tfsdk:"site_id"`
+	GitProvider     types.String   `tfsdk:"git_provider"`
+	Repository      types.String   `tfsdk:"repository"`
+	Branch          types.String   `tfsdk:"branch"`
+	DeployKeyID     types.String   `tfsdk:"deploy_key_id"`
+	InstallationID  types.Int64    `tfsdk:"installation_id"`
+	BuildCommand    types.String   `tfsdk:"build_command"`
+	PublishDir      types.String   `tfsdk:"publish_dir"`
+	BaseDir         types.String   `tfsdk:"base_dir"`
+	FunctionsDir    types.String   `tfsdk:"functions_dir"`
+	AllowedBranches types.Set      `tfsdk:"allowed_branches"`
+	RepoID          types.String   `tfsdk:"repo_id"`
+	RepoURL         types.String   `tfsdk:"repo_url"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+}
+
+// repoDrift is what Read records in private state when the platform's repository id or URL changed.
+type repoDrift struct {
+	Reason string `json:"reason"`
+}
+
+func (r *repoLinkResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_repo_link"
+}
+
+func (r *repoLinkResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Links a site to a repository and sets its build settings (Netlify: the site's `repo`, " +
+			"read back from `build_settings`). Before writing, it checks on the git host that the repository and " +
+			"the branch exist and, for a private repository, that `deploy_key_id` names a key installed on it (or " +
+			"that `installation_id` is set). Destroying it clears the site's repository settings and leaves deploy " +
+			"keys alone: one key may serve many sites of a monorepo.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The site id: a site has one repository link.",
+				PlanModifiers:       keep,
+			},
+			"site_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The site to link, e.g. `gitdeploy_site.example.id`. Changing it replaces the link.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          nonEmpty,
+			},
+			"git_provider": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The git host of the repository: `github` or `gitlab`.",
+				Validators:          []validator.String{stringvalidator.OneOf(githost.Kinds...)},
+			},
+			"repository": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "The repository: `owner/name` on GitHub, the full path `group/subgroup/name` on " +
+					"GitLab. It must exist. Changes in place.",
+			},
+			"branch": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "The production branch. It must exist on the repository (push it first). " +
+					"Changes in place.",
+			},
+			"deploy_key_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The platform deploy key used to clone, e.g. `gitdeploy_deploy_key.example.id`; it must " +
+					"be installed on this repository. Needed for a private repository unless `installation_id` is set. " +
+					"Several sites may share one key.",
+				Validators: nonEmpty,
+			},
+			"installation_id": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "The installation id of the Netlify GitHub App on the repository's account " +
+					"(GitHub only); with it no deploy key is needed.",
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"build_command": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "The build command (Netlify `cmd`), e.g. `npm run build`.",
+			},
+			"publish_dir": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "The directory to publish (Netlify `dir`), e.g. `dist`.",
+			},
+			"base_dir": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "The directory to build in (Netlify `base`), e.g. `apps/web` in a monorepo.",
+			},
+			"functions_dir": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "The serverless functions directory (Netlify `functions_dir`).",
+			},
+			"allowed_branches": schema.SetAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Branches the platform builds besides the production branch. The production " +
+					"`branch` is always allowed: it is added on write and need not be listed.",
+				Validators: []validator.Set{setvalidator.ValueStringsAre(nonEmpty...)},
+			},
+			"repo_id": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "The repository's id on the git host, in decimal (GitHub repository id, GitLab " +
+					"project id), as sent to the platform.",
+				PlanModifiers: keep,
+			},
+			"repo_url": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The repository's web URL, as sent to the platform.",
+				PlanModifiers:       keep,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *repoLinkResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig checks at plan time what needs no API call: the repository's form, the branch names,
+// and that installation_id goes with GitHub.
+func (r *repoLinkResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var config repoLinkModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	kind := config.GitProvider.ValueString()
+	kindKnown := !config.GitProvider.IsUnknown() && slices.Contains(githost.Kinds, kind)
+	if kindKnown && isKnownString(config.Repository) {
+		if err := githost.ValidateRepository(kind, config.Repository.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("repository"), "Invalid repository",
+				fmt.Sprintf("repository %q is not a %s repository path: %s.", config.Repository.ValueString(), hostTitle(kind), err))
+		}
+	}
+	if isKnownString(config.Branch) {
+		if err := validateBranchName(config.Branch.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("branch"), "Invalid branch", err.Error())
+		}
+	}
+	if !config.AllowedBranches.IsNull() && !config.AllowedBranches.IsUnknown() {
+		for _, elem := range config.AllowedBranches.Elements() {
+			b, ok := elem.(types.String)
+			if !ok || !isKnownString(b) {
+				continue
+			}
+			if err := validateBranchName(b.ValueString()); err != nil {
+				resp.Diagnostics.AddAttributeError(path.Root("allowed_branches"), "Invalid branch in allowed_branches", err.Error())
+			}
+		}
+	}
+	if kindKnown && kind != githost.GitHub && !config.InstallationID.IsNull() && !config.InstallationID.IsUnknown() {
+		resp.Diagnostics.AddAttributeError(path.Root("installation_id"), "installation_id needs GitHub",
+			fmt.Sprintf("installation_id is the installation id of the Netlify GitHub App, so it only applies with "+
+				"git_provider = %q. For %s, remove it and link with a deploy key (deploy_key_id).", githost.GitHub, hostTitle(kind)))
+	}
+}
+
+// validateBranchName applies the rules of git check-ref-format that a branch name can break.
+func validateBranchName(name string) error {
+	bad := func(why string) error {
+		return fmt.Errorf("branch %q is not a valid git branch name: %s", name, why)
+	}
+	switch {
+	case name == "":
+		return bad("it is empty")
+	case name == "@":
+		return bad(`it must not be "@"`)
+	case strings.HasPrefix(name, "-"):
+		return bad("it must not start with '-'")
+	case strings.HasPrefix(name, "/") || strings.HasSuffix(name, "/") || strings.Contains(name, "//"):
+		return bad("it must not start or end with '/' or hold \"//\"")
+	case strings.HasSuffix(name, ".") || strings.HasSuffix(name, ".lock"):
+		return bad(`it must not end with "." or ".lock"`)
+	case strings.Contains(name, "..") || strings.Contains(name, "@{") || strings.Contains(name, "/."):
+		return bad(`it must not hold "..", "@{", or a component starting with "."`)
+	case strings.HasPrefix(name, "."):
+		return bad("it must not start with '.'")
+	}
+	for _, c := range name {
+		if c < 0x20 || c == 0x7f || strings.ContainsRune(" ~^:?*[\\", c) {
+			return bad(`it must not hold spaces, control characters or any of ~ ^ : ? * [ \`)
+		}
+	}
+	return nil
+}
+
+func isKnownString(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
+
+// ModifyPlan plans new repo_id and repo_url when the repository changes, or when Read found that the
+// platform holds other ones (a change by hand that the configuration cannot show).
+func (r *repoLinkResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, state repoLinkModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	repoChanged := !plan.GitProvider.Equal(state.GitProvider) || !plan.Repository.Equal(state.Repository)
+	raw, diags := req.Private.GetKey(ctx, privateRepoLinkDrift)
+	resp.Diagnostics.Append(diags...)
+	var drift repoDrift
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &drift); err != nil {
+			drift = repoDrift{} // an unreadable record only loses a hint: the next Read writes a new one
+		}
+	}
+	if !repoChanged && drift.Reason == "" {
+		return
+	}
+	for _, attr := range []string{"repo_id", "repo_url"} {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), types.StringUnknown())...)
+	}
+	if !repoChanged {
+		resp.Diagnostics.AddWarning("Repository link changed outside Terraform",
+			drift.Reason+". Applying writes the repository's id and URL from the git host again.")
+	}
+}
+
+func (r *repoLinkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan repoLinkModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, 5*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	plat, host := r.systems(plan.GitProvider.ValueString(), &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	r.write(ctx, plat, host, &plan, false, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateRepoLinkDrift, nil)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *repoLinkResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state repoLinkModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, 5*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	plat, host := r.systems(plan.GitProvider.ValueString(), &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	// The platform client leaves installation_id out of the repo object when it is 0, which keeps the
+	// old one: removing it needs the settings cleared first.
+	clearFirst := false && !state.InstallationID.IsNull() && plan.InstallationID.IsNull()
+	r.write(ctx, plat, host, &plan, clearFirst, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateRepoLinkDrift, nil)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// write runs the pre-flight checks and, when they pass, writes the link; it fills the plan's computed
+// values on success.
+func (r *repoLinkResource) write(ctx context.Context, plat platform.Platform, host githost.GitHost, plan *repoLinkModel, clearFirst bool, diags *diag.Diagnostics) {
+	repo := preflightRepoLink(ctx, plat, host, plan, diags)
+	if diags.HasError() {
+		return
+	}
+	settings, d := repoSettingsFromPlan(ctx, plan, repo)
+	diags.Append(d...)
+	if diags.HasError() {
+		return
+	}
+	siteID := plan.SiteID.ValueString()
+	if clearFirst {
+		if err := plat.ClearRepo(ctx, siteID); err != nil {
+			addRepoLinkWriteError(diags, plat, siteID, err)
+			return
+		}
+	}
+	if _, err := plat.SetRepo(ctx, siteID, settings); err != nil {
+		addRepoLinkWriteError(diags, plat, siteID, err)
+		return
+	}
+	plan.ID = types.StringValue(siteID)
+	plan.RepoID = types.StringValue(settings.RepoID)
+	plan.RepoURL = types.StringValue(settings.RepoURL)
+}
+
+func addRepoLinkWriteError(diags *diag.Diagnostics, plat platform.Platform, siteID string, err error) {
+	if httpx.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("site_id"), "Could not link the repository",
+			fmt.Sprintf("%s has no site %q (or this token cannot see it). Check site_id; a site created by "+
+				"gitdeploy_site is referenced as gitdeploy_site.<name>.id.\n\n%s", plat.Name(), siteID, err))
+		return
+	}
+	diags.AddError("Could not link the repository", err.Error())
+}
+
+// repoSettingsFromPlan is the repo object the platform gets: the plan's settings, the repository's id
+// and URL from the git host, and the production branch added to allowed_branches.
+func repoSettingsFromPlan(ctx context.Context, plan *repoLinkModel, repo *githost.Repository) (platform.RepoSettings, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	branch := plan.Branch.ValueString()
+	allowed := []string{branch}
+	if !plan.AllowedBranches.IsNull() {
+		var listed []string
+		diags.Append(plan.AllowedBranches.ElementsAs(ctx, &listed, false)...)
+		slices.Sort(listed)
+		for _, b := range listed {
+			if b != branch {
+				allowed = append(allowed, b)
+			}
+		}
+	}
+	return platform.RepoSettings{
+		Provider:        plan.GitProvider.ValueString(),
+		RepoPath:        plan.Repository.ValueString(),
+		RepoBranch:      branch,
+		RepoURL:         repo.HTMLURL,
+		RepoID:          repo.ID,
+		DeployKeyID:     plan.DeployKeyID.ValueString(),
+		InstallationID:  plan.InstallationID.ValueInt64(),
+		Cmd:             plan.BuildCommand.ValueString(),
+		Dir:             plan.PublishDir.ValueString(),
+		Base:            plan.BaseDir.ValueString(),
+		FunctionsDir:    plan.FunctionsDir.ValueString(),
+		AllowedBranches: allowed,
+	}, diags
+}
+
+// preflightRepoLink checks on the git host, before anything is written, that the repository and the
+// branch exist and that a private repository can be cloned: installation_id is set, or deploy_key_id
+// names a platform key installed on the repository. A deploy_key_id that is set is always checked: a key
+// that is not installed fails the platform's clone ("Permission denied (publickey)"). The reads are
+// independent and run at once. It returns the repository, or nil with error diagnostics.
+func preflightRepoLink(ctx context.Context, plat platform.Platform, host githost.GitHost, plan *repoLinkModel, diags *diag.Diagnostics) *githost.Repository {
+	var (
+		repoName   = plan.Repository.ValueString()
+		branchName = plan.Branch.ValueString()
+		keyID      = plan.DeployKeyID.ValueString()
+		checkKey   = keyID != ""
+
+		wg                                    sync.WaitGroup
+		repo                                  *githost.Repository
+		platKey                               *platform.DeployKey
+		repoKeys                              []githost.DeployKey
+		repoErr, branchErr, platKeyErr, lsErr error
+	)
+	run := func(f func()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f()
+		}()
+	}
+	run(func() { repo, repoErr = host.GetRepository(ctx, repoName) })
+	run(func() { _, branchErr = host.GetBranch(ctx, repoName, branchName) })
+	if checkKey {
+		run(func() { platKey, platKeyErr = plat.GetDeployKey(ctx, keyID) })
+		run(func() { repoKeys, lsErr = host.ListDeployKeys(ctx, repoName) })
+	}
+	wg.Wait()
+
+	where := fmt.Sprintf("%s repository %s", hostTitle(host.Kind()), repoName)
+	keyHint := fmt.Sprintf("Create the key with a gitdeploy_deploy_key resource that has git_provider = %q and "+
+		"repository = %q, and set deploy_key_id = gitdeploy_deploy_key.<name>.id", host.Kind(), repoName)
+
+	switch {
+	case httpx.IsNotFound(repoErr):
+		diags.AddAttributeError(path.Root("repository"), "Repository not found",
+			fmt.Sprintf("%s does not exist, or the %s token cannot see it. Check the spelling (%s) and the token's "+
+				"access to the repository.\n\n%s", where, hostTitle(host.Kind()), repositoryForm(host.Kind()), repoErr))
+		return nil
+	case repoErr != nil:
+		diags.AddAttributeError(path.Root("repository"), "Could not read the repository", repoErr.Error())
+		return nil
+	}
+
+	switch {
+	case httpx.IsNotFound(branchErr):
+		diags.AddAttributeError(path.Root("branch"), "Branch not found",
+			fmt.Sprintf("branch %q does not exist on %s (its default branch is %q), so the platform could not build it. "+
+				"Push the branch first, or set branch to an existing one.\n\n%s", branchName, where, repo.DefaultBranch, branchErr))
+	case branchErr != nil:
+		diags.AddAttributeError(path.Root("branch"), "Could not read the branch", branchErr.Error())
+	}
+
+	if repo.Private && !checkKey && plan.InstallationID.IsNull() {
+		diags.AddAttributeError(path.Root("deploy_key_id"), "Private repository needs a deploy key",
+			fmt.Sprintf("%s is %s: the platform can only clone it with a deploy key installed on it. %s; or, on GitHub, "+
+				"set installation_id to the Netlify GitHub App's installation id.", where, repo.Visibility, keyHint))
+	}
+	if checkKey {
+		checkDeployKeyInstalled(plat, repo, where, keyID, keyHint, platKey, repoKeys, platKeyErr, lsErr, diags)
+	}
+	if diags.HasError() {
+		return nil
+	}
+	return repo
+}
+
+// checkDeployKeyInstalled reports, on deploy_key_id, a platform key that does not exist or whose public
+// key is not among the repository's deploy keys.
+func checkDeployKeyInstalled(plat platform.Platform, repo *githost.Repository, where, keyID, keyHint string,
+	platKey *platform.DeployKey, repoKeys []githost.DeployKey, platKeyErr, lsErr error, diags *diag.Diagnostics,
+) {
+	attr := path.Root("deploy_key_id")
+	switch {
+	case httpx.IsNotFound(platKeyErr):
+		diags.AddAttributeError(attr, "Deploy key not found",
+			fmt.Sprintf("%s has no deploy key %q. %s.\n\n%s", plat.Name(), keyID, keyHint, platKeyErr))
+		return
+	case platKeyErr != nil:
+		diags.AddAttributeError(attr, "Could not read the deploy key", platKeyErr.Error())
+		return
+	}
+	if lsErr != nil {
+		// Listing deploy keys needs admin rights; on a public repository the key only matters for the
+		// platform's clone, so a token without them gets a warning instead of a refusal.
+		if !repo.Private && (httpx.IsNotFound(lsErr) || httpx.IsStatus(lsErr, http.StatusForbidden)) {
+			diags.AddAttributeWarning(attr, "Could not check the deploy key",
+				fmt.Sprintf("The token cannot list the deploy keys of %s, so whether %s deploy key %s is installed there "+
+					"was not checked.\n\n%s", where, plat.Name(), keyID, lsErr))
+			return
+		}
+		diags.AddAttributeError(attr, "Could not list the repository's deploy keys", lsErr.Error())
+		return
+	}
+	for _, k := range repoKeys {
+		if githost.SameKey(k.Key, platKey.PublicKey) {
+			return
+		}
+	}
+	diags.AddAttributeError(attr, "Deploy key not installed on the repository",
+		fmt.Sprintf("The %s deploy key %s is not a deploy key of %s, so the platform's clone would fail with "+
+			"\"Permission denied (publickey)\". A key in a user's SSH keys or on another repository does not count. %s.",
+			plat.Name(), keyID, where, keyHint))
+}
+
+func repositoryForm(kind string) string {
+	if kind == githost.GitLab {
+		return "the project's full path, group/subgroup/name"
+	}
+	return "owner/name"
+}
+
+func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state repoLinkModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, 2*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	plat := r.platform(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	site, err := plat.GetSite(ctx, state.SiteID.ValueString())
+	if httpx.IsNotFound(err) {
+		resp.State.RemoveResource(ctx) // the site is gone, and the link with it
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the site's repository link", err.Error())
+		return
+	}
+	if site.Repo == nil {
+		resp.State.RemoveResource(ctx) // unlinked by hand: the next plan links it again
+		return
+	}
+
+	reason := repoIdentityDrift(&state, site.Repo)
+	resp.Diagnostics.Append(setRepoLinkFromPlatform(ctx, &state, site.Repo)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var record []byte
+	if reason != "" {
+		if record, err = json.Marshal(repoDrift{Reason: reason}); err != nil {
+			resp.Diagnostics.AddError("Could not record the repository link's state", err.Error())
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateRepoLinkDrift, record)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// repoIdentityDrift says how the platform's repository id or URL differs from the one last written,
+// or "". The configuration holds neither, so only this record can show such a change in the plan.
+func repoIdentityDrift(state *repoLinkModel, rs *platform.RepoSettings) string {
+	var changed []string
+	if isKnownString(state.RepoID) && state.RepoID.ValueString() != "" && rs.RepoID != state.RepoID.ValueString() {
+		changed = append(changed, fmt.Sprintf("repository id %q (written: %q)", rs.RepoID, state.RepoID.ValueString()))
+	}
+	if isKnownString(state.RepoURL) && state.RepoURL.ValueString() != "" && rs.RepoURL != state.RepoURL.ValueString() {
+		changed = append(changed, fmt.Sprintf("repository URL %q (written: %q)", rs.RepoURL, state.RepoURL.ValueString()))
+	}
+	if len(changed) == 0 {
+		return ""
+	}
+	return "The site " + state.SiteID.ValueString() + " now holds " + strings.Join(changed, " and ")
+}
+
+// setRepoLinkFromPlatform copies the platform's build settings into m. Values the platform reports as
+// empty stay null where m has them null, so that "" and null are not a change; allowed_branches leaves
+// out the production branch unless m listed it.
+func setRepoLinkFromPlatform(ctx context.Context, m *repoLinkModel, rs *platform.RepoSettings) diag.Diagnostics {
+	prevBranch := m.Branch.ValueString()
+	m.ID = m.SiteID
+	m.GitProvider = types.StringValue(rs.Provider)
+	m.Repository = types.StringValue(rs.RepoPath)
+	m.Branch = types.StringValue(rs.RepoBranch)
+	m.DeployKeyID = optionalString(m.DeployKeyID, rs.DeployKeyID)
+	if rs.InstallationID != 0 || !m.InstallationID.IsNull() {
+		m.InstallationID = types.Int64Value(rs.InstallationID)
+	}
+	m.BuildCommand = optionalString(m.BuildCommand, rs.Cmd)
+	m.PublishDir = optionalString(m.PublishDir, rs.Dir)
+	m.BaseDir = optionalString(m.BaseDir, rs.Base)
+	m.FunctionsDir = optionalString(m.FunctionsDir, rs.FunctionsDir)
+	m.RepoID = types.StringValue(rs.RepoID)
+	m.RepoURL = types.StringValue(rs.RepoURL)
+
+	var diags diag.Diagnostics
+	m.AllowedBranches, diags = allowedBranchesFromPlatform(ctx, m.AllowedBranches, []string{prevBranch, rs.RepoBranch}, rs.AllowedBranches)
+	return diags
+}
+
+func optionalString(prior types.String, v string) types.String {
+	if v == "" && prior.IsNull() {
+		return prior
+	}
+	return types.StringValue(v)
+}
+
+// allowedBranchesFromPlatform is the platform's allowed branches without the production branch, which
+// the provider adds on write: productionBranches (the one written and the one the platform reports now)
+// are dropped unless prior listed them, and kept when prior listed them.
+func allowedBranchesFromPlatform(ctx context.Context, prior types.Set, productionBranches, remote []string) (types.Set, diag.Diagnostics) {
+	var listed []string
+	if !prior.IsNull() && !prior.IsUnknown() {
+		if diags := prior.ElementsAs(ctx, &listed, false); diags.HasError() {
+			return prior, diags
+		}
+	}
+	var out []string
+	for _, b := range remote {
+		if slices.Contains(out, b) || (slices.Contains(productionBranches, b) && !slices.Contains(listed, b)) {
+			continue
+		}
+		out = append(out, b)
+	}
+	for _, b := range productionBranches {
+		if b != "" && slices.Contains(listed, b) && !slices.Contains(out, b) {
+			out = append(out, b) // always allowed, so never missing
+		}
+	}
+	if len(out) == 0 && prior.IsNull() {
+		return types.SetNull(types.StringType), nil
+	}
+	return types.SetValueFrom(ctx, types.StringType, out)
+}
+
+func (r *repoLinkResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state repoLinkModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, 5*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	plat := r.platform(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	// ClearRepo, not Netlify's unlink_repo: that would delete the deploy key, which other sites may share.
+	if err := plat.ClearRepo(ctx, state.SiteID.ValueString()); err != nil && !httpx.IsNotFound(err) {
+		resp.Diagnostics.AddError("Could not unlink the repository", err.Error())
+	}
+}
+
+// ImportState takes the site id.
+func (r *repoLinkResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" || strings.ContainsAny(req.ID, "/: ") {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("%q is not a site id. Import a repository link by the id of its site, e.g. "+
+				"\"3f8a1c2e-4b5d-4e6f-8a9b-0c1d2e3f4a5b\".", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("site_id"), req.ID)...)
+}
+
+func (r *repoLinkResource) platform(diags *diag.Diagnostics) platform.Platform {
+	if r.clients == nil {
+		diags.AddError("Provider not configured", "The provider was not configured before the resource was used. This is a bug in the provider; please report it.")
+		return nil
+	}
+	plat, d := r.clients.Platform()
+	if d != nil {
+		diags.Append(d)
+		return nil
+	}
+	return plat
+}
+
+// systems returns the platform and the git host a write needs.
+func (r *repoLinkResource) systems(kind string, diags *diag.Diagnostics) (platform.Platform, githost.GitHost) {
+	plat := r.platform(diags)
+	if plat == nil {
+		return nil, nil
+	}
+	host, d := r.clients.GitHost(kind)
+	if d != nil {
+		diags.Append(d)
+		return nil, nil
+	}
+	return plat, host
+}

@@ -1,0 +1,310 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/httpx"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
+)
+
+var (
+	_ resource.Resource                = (*siteResource)(nil)
+	_ resource.ResourceWithConfigure   = (*siteResource)(nil)
+	_ resource.ResourceWithImportState = (*siteResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*siteResource)(nil)
+)
+
+// Netlify site names are the first label of <name>.netlify.app, which Netlify stores in lower case:
+// requiring lower case keeps the state equal to what Netlify reports.
+var (
+	siteNamePattern     = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	customDomainPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$`)
+)
+
+// NewSiteResource is the constructor of gitdeploy_site.
+func NewSiteResource() resource.Resource { return &siteResource{} }
+
+type siteResource struct {
+	clients *clients
+}
+
+type siteModel struct {
+	ID           types.String   `tfsdk:"id"`
+	Name         types.String   `tfsdk:"name"`
+	CustomDomain types.String   `tfsdk:"custom_domain"`
+	TeamSlug     types.String   `tfsdk:"team_slug"`
+	URL          types.String   `tfsdk:"url"`
+	SSLURL       types.String   `tfsdk:"ssl_url"`
+	AdminURL     types.String   `tfsdk:"admin_url"`
+	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *siteResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_site"
+}
+
+func (r *siteResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A site on the deploy platform (Netlify). Link it to a repository with " +
+			"`gitdeploy_repo_link`. A site deleted by hand is created again on the next apply; a name or " +
+			"custom domain changed by hand shows in the plan.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The platform's site id (Netlify `site_id`).",
+				PlanModifiers:       keep,
+			},
+			"name": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "The site's name, the first label of `<name>.netlify.app`: lower-case letters, " +
+					"digits and hyphens. Site names are unique across Netlify. Left out, Netlify picks one. " +
+					"Changing it renames the site in place.",
+				PlanModifiers: keep,
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(siteNamePattern,
+						"must be 1 to 63 lower-case letters, digits and hyphens, not starting or ending with a hyphen"),
+				},
+			},
+			"custom_domain": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The site's custom domain, a host name like `www.example.com` (no scheme, no path). " +
+					"Changes in place; removing it removes the domain from the site.",
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(customDomainPattern, `must be a host name like "www.example.com", without scheme or path`),
+				},
+			},
+			"team_slug": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The team (account) slug to create the site in; left out, the token owner's " +
+					"default team. Changing it replaces the site.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"url": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The site's main URL (`http://…`).",
+				PlanModifiers:       keep,
+			},
+			"ssl_url": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The site's HTTPS URL.",
+				PlanModifiers:       keep,
+			},
+			"admin_url": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The site's page in the platform's web UI.",
+				PlanModifiers:       keep,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *siteResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan marks the URLs unknown when the name or the custom domain changes: they are derived from
+// both, and UseStateForUnknown would otherwise plan the old ones.
+func (r *siteResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, state siteModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.Name.Equal(state.Name) && plan.CustomDomain.Equal(state.CustomDomain) {
+		return
+	}
+	for _, attr := range []string{"url", "ssl_url", "admin_url"} {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), types.StringUnknown())...)
+	}
+}
+
+func (r *siteResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan siteModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, 5*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	plat := r.platform(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	site, err := plat.CreateSite(ctx, platform.SiteInput{
+		Name:         plan.Name.ValueString(), // unknown when left out: "" lets the platform pick
+		CustomDomain: plan.CustomDomain.ValueString(),
+		TeamSlug:     plan.TeamSlug.ValueString(),
+	})
+	if err != nil {
+		addSiteWriteError(&resp.Diagnostics, "Could not create the site", plat, &plan, err)
+		return
+	}
+	setSite(&plan, site)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *siteResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state siteModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, 2*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	plat := r.platform(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	site, err := plat.GetSite(ctx, state.ID.ValueString())
+	if httpx.IsNotFound(err) {
+		resp.State.RemoveResource(ctx) // deleted by hand: the next plan creates it again
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the site", err.Error())
+		return
+	}
+	setSite(&state, site)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *siteResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state siteModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, 5*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	plat := r.platform(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	if plan.Name.Equal(state.Name) && plan.CustomDomain.Equal(state.CustomDomain) {
+		// Only the timeouts block changed: nothing to send.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	site, err := plat.UpdateSite(ctx, state.ID.ValueString(), platform.SiteInput{
+		Name:         plan.Name.ValueString(),
+		CustomDomain: plan.CustomDomain.ValueString(), // "" removes the domain
+	})
+	if err != nil {
+		addSiteWriteError(&resp.Diagnostics, "Could not update the site", plat, &plan, err)
+		return
+	}
+	setSite(&plan, site)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *siteResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state siteModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, 5*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	plat := r.platform(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	if err := plat.DeleteSite(ctx, state.ID.ValueString()); err != nil && !httpx.IsNotFound(err) {
+		resp.Diagnostics.AddError("Could not delete the site", err.Error())
+	}
+}
+
+// ImportState takes the site id.
+func (r *siteResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" {
+		resp.Diagnostics.AddError("Invalid import ID", "Import a site by its id, e.g. \"3f8a1c2e-4b5d-4e6f-8a9b-0c1d2e3f4a5b\".")
+		return
+	}
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+func (r *siteResource) platform(diags *diag.Diagnostics) platform.Platform {
+	if r.clients == nil {
+		diags.AddError("Provider not configured", "The provider was not configured before the resource was used. This is a bug in the provider; please report it.")
+		return nil
+	}
+	plat, d := r.clients.Platform()
+	if d != nil {
+		diags.Append(d)
+		return nil
+	}
+	return plat
+}
+
+// setSite copies what the platform reports into m. An unset custom domain or team stays null when
+// the configuration leaves it out, so that "" and null do not show as a change.
+func setSite(m *siteModel, site *platform.Site) {
+	m.ID = types.StringValue(site.ID)
+	m.Name = types.StringValue(site.Name)
+	if site.CustomDomain != "" || !m.CustomDomain.IsNull() {
+		m.CustomDomain = types.StringValue(site.CustomDomain)
+	}
+	// A site moved to another team by hand shows as a replacement; a site whose team the user never
+	// named keeps team_slug null.
+	if !m.TeamSlug.IsNull() && site.AccountSlug != "" {
+		m.TeamSlug = types.StringValue(site.AccountSlug)
+	}
+	m.URL = types.StringValue(site.URL)
+	m.SSLURL = types.StringValue(site.SSLURL)
+	m.AdminURL = types.StringValue(site.AdminURL)
+}
+
+// addSiteWriteError explains the platform's refusals a user can fix.
+func addSiteWriteError(diags *diag.Diagnostics, summary string, plat platform.Platform, m *siteModel, err error) {
+	switch {
+	case httpx.IsStatus(err, http.StatusUnprocessableEntity) && !m.Name.IsNull() && !m.Name.IsUnknown():
+		diags.AddAttributeError(path.Root("name"), summary,
+			fmt.Sprintf("%s refused the site, most likely because the name %q is taken: site names are unique across "+
+				"all of %s. Pick another name, or leave name out to let %s choose one.\n\n%s",
+				plat.Name(), m.Name.ValueString(), plat.Name(), plat.Name(), err))
+	case httpx.IsNotFound(err) && !m.TeamSlug.IsNull():
+		diags.AddAttributeError(path.Root("team_slug"), summary,
+			fmt.Sprintf("%s has no team %q that this token can use: check the slug in the team's settings.\n\n%s",
+				plat.Name(), m.TeamSlug.ValueString(), err))
+	default:
+		diags.AddError(summary, err.Error())
+	}
+}
