@@ -312,7 +312,7 @@ func (r *repoLinkResource) Update(ctx context.Context, req resource.UpdateReques
 
 	// The platform client leaves installation_id out of the repo object when it is 0, which keeps the
 	// old one: removing it needs the settings cleared first.
-	clearFirst := false && !state.InstallationID.IsNull() && plan.InstallationID.IsNull()
+	clearFirst := !state.InstallationID.IsNull() && plan.InstallationID.IsNull()
 	r.write(ctx, plat, host, &plan, clearFirst, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

@@ -317,15 +317,21 @@ func TestAccRepoLink_preflight(t *testing.T) {
 		t.Run(h.kind, func(t *testing.T) {
 			env := newTestEnv(t)
 			missingRepo := h.private[:strings.LastIndex(h.private, "/")] + "/no-such-repo"
-			// The site and a key installed on the public repository (not on the private one).
+			// The site, a key installed on the public repository, and another key on the private one, so
+			// that the private repository has a key, just not the one the link names.
 			base := env.providerConfig() + fmt.Sprintf(`
 resource "gitdeploy_site" "test" {}
 
 resource "gitdeploy_deploy_key" "test" {
-  git_provider = %q
-  repository   = %q
+  git_provider = %[1]q
+  repository   = %[2]q
 }
-`, h.kind, h.public)
+
+resource "gitdeploy_deploy_key" "other" {
+  git_provider = %[1]q
+  repository   = %[3]q
+}
+`, h.kind, h.public, h.private)
 			link := func(body string) string {
 				return base + fmt.Sprintf(`
 resource "gitdeploy_repo_link" "test" {
@@ -337,7 +343,8 @@ resource "gitdeploy_repo_link" "test" {
 			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
-				CheckDestroy:             env.checkNothingLeft(h.kind, h.public),
+				CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+					env.checkNothingLeft(h.kind, h.public), env.checkNoKeysLeft(h.kind, h.private)),
 				Steps: []resource.TestStep{
 					{
 						Config: link(fmt.Sprintf(`repository = %q

@@ -1,0 +1,712 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/httpx"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
+)
+
+const (
+	defaultBuildHookTitle = "gitdeploy webhook"
+	// Private-state keys of gitdeploy_webhook.
+	privateWebhookReplace  = "replace"        // one half (git hook or build hook) is gone: replace both
+	privateBuildHookURL    = "build_hook_url" // the build hook's URL, to plan url against it
+	defaultWebhookTimeout  = 5 * time.Minute
+	githubDefaultContentTy = "json"
+)
+
+var (
+	_ resource.Resource                   = (*webhookResource)(nil)
+	_ resource.ResourceWithConfigure      = (*webhookResource)(nil)
+	_ resource.ResourceWithImportState    = (*webhookResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*webhookResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*webhookResource)(nil)
+)
+
+// NewWebhookResource is the constructor of gitdeploy_webhook.
+func NewWebhookResource() resource.Resource { return &webhookResource{} }
+
+type webhookResource struct {
+	clients *clients
+}
+
+type webhookModel struct {
+	ID               types.String   `tfsdk:"id"`
+	GitProvider      types.String   `tfsdk:"git_provider"`
+	Repository       types.String   `tfsdk:"repository"`
+	URL              types.String   `tfsdk:"url"`
+	AllowInsecureURL types.Bool     `tfsdk:"allow_insecure_url"`
+	SiteID           types.String   `tfsdk:"site_id"`
+	BuildHook        *buildHookSpec `tfsdk:"build_hook"`
+	BuildHookID      types.String   `tfsdk:"build_hook_id"`
+	Events           types.Set      `tfsdk:"events"`
+	BranchFilter     types.String   `tfsdk:"branch_filter"`
+	Active           types.Bool     `tfsdk:"active"`
+	ContentType      types.String   `tfsdk:"content_type"`
+	InsecureSSL      types.Bool     `tfsdk:"insecure_ssl"`
+	Secret           types.String   `tfsdk:"secret"`
+	SecretWO         types.String   `tfsdk:"secret_wo"`
+	SecretWOVersion  types.Int64    `tfsdk:"secret_wo_version"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+}
+
+type buildHookSpec struct {
+	Title  types.String `tfsdk:"title"`
+	Branch types.String `tfsdk:"branch"`
+}
+
+func (r *webhookResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_webhook"
+}
+
+func (r *webhookResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	defaultEvents := types.SetValueMust(types.StringType, []attr.Value{types.StringValue(githost.EventPullRequest), types.StringValue(githost.EventPush)})
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A repository webhook that tells the platform about pushes, so every push builds. By default " +
+			"it posts to the platform's incoming endpoint for the git host (Netlify `/hooks/github`, `/hooks/gitlab`); " +
+			"with `build_hook` it first creates a Netlify build hook on `site_id` and posts there; or it posts to an " +
+			"explicit `url`.\n\nThe secret is never read back from the git host (GitHub masks it, GitLab never returns " +
+			"it), so it is neither compared nor imported: after an import, set `secret` or `secret_wo` in the " +
+			"configuration and apply once to send it. Use `secret_wo` with `secret_wo_version` to keep the secret out " +
+			"of the state entirely; bump the version to send a new one.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The git host's id of the webhook.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"git_provider": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The git host: `github` or `gitlab`.",
+				PlanModifiers:       replace,
+				Validators:          []validator.String{stringvalidator.OneOf(githost.Kinds...)},
+			},
+			"repository": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The repository: `owner/name` on GitHub, `group/subgroup/name` on GitLab.",
+				PlanModifiers:       replace,
+			},
+			"url": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Where the git host posts its events. Default: the platform's incoming endpoint " +
+					"for `git_provider` (derived from the Netlify `api_url`), or the build hook's URL with `build_hook`. " +
+					"An explicit URL must be `https://` unless `allow_insecure_url = true`.",
+				Validators: []validator.String{
+					stringvalidator.ConflictsWith(path.MatchRoot("build_hook")),
+				},
+			},
+			"allow_insecure_url": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Allow an explicit `url` that is not `https://` (for a test endpoint).",
+			},
+			"site_id": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "The site whose build hook the webhook posts to; required with `build_hook`.",
+				PlanModifiers:       replace,
+				Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("build_hook"))},
+			},
+			"build_hook": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Create a Netlify build hook on `site_id` that builds `branch`, and point the webhook " +
+					"at it. Changing it replaces the webhook and the build hook.",
+				PlanModifiers: []planmodifier.Object{objectplanmodifier.RequiresReplace()},
+				Attributes: map[string]schema.Attribute{
+					"title": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "The build hook's title. Default `" + defaultBuildHookTitle + "`.",
+					},
+					"branch": schema.StringAttribute{
+						Required:            true,
+						MarkdownDescription: "The branch the build hook builds.",
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+				},
+			},
+			"build_hook_id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The Netlify build hook's id, with `build_hook`; empty otherwise.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"events": schema.SetAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				Computed:    true,
+				Default:     setdefault.StaticValue(defaultEvents),
+				MarkdownDescription: "Events that trigger the webhook, the same words on every host: `push`, " +
+					"`pull_request` (GitLab merge requests), `tag` (GitHub `create`, GitLab tag pushes). Default " +
+					"`[\"push\", \"pull_request\"]`.",
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(stringvalidator.OneOf(githost.Events...)),
+				},
+			},
+			"branch_filter": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "GitLab only: push events only for branches matching this wildcard (`push_events_branch_filter`).",
+			},
+			"active": schema.BoolAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+				MarkdownDescription: "GitHub only: whether the hook delivers events. Default `true`.",
+			},
+			"content_type": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "GitHub only: `json` (the default, what Netlify expects) or `form`.",
+				Validators:          []validator.String{stringvalidator.OneOf("json", "form")},
+			},
+			"insecure_ssl": schema.BoolAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+				MarkdownDescription: "Skip TLS certificate verification of the target (GitHub `insecure_ssl`, GitLab `enable_ssl_verification = false`). Default `false`.",
+			},
+			"secret": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "Secret the host signs deliveries with (GitHub `X-Hub-Signature-256`, GitLab " +
+					"`X-Gitlab-Token`). Stored in state; prefer `secret_wo`.",
+				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("secret_wo"))},
+			},
+			"secret_wo": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				WriteOnly:           true,
+				MarkdownDescription: "Write-only secret (Terraform 1.11+): sent to the host, never stored. Requires `secret_wo_version`.",
+				Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("secret_wo_version"))},
+			},
+			"secret_wo_version": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "Change it to send a new `secret_wo`.",
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *webhookResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *webhookResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var c webhookModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &c)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	kind := c.GitProvider.ValueString()
+	if !c.GitProvider.IsUnknown() && !c.Repository.IsUnknown() && kind != "" {
+		if err := githost.ValidateRepository(kind, c.Repository.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("repository"), "Invalid repository",
+				fmt.Sprintf("repository %q is not a %s repository path: %s.", c.Repository.ValueString(), hostTitle(kind), err))
+		}
+	}
+	unsupported := func(attr, why string) {
+		resp.Diagnostics.AddAttributeError(path.Root(attr), "Setting not available on "+hostTitle(kind), why)
+	}
+	switch kind {
+	case githost.GitLab:
+		if !c.Active.IsNull() {
+			unsupported("active", "GitLab webhooks have no active flag: remove active, or delete the webhook to stop deliveries.")
+		}
+		if !c.ContentType.IsNull() {
+			unsupported("content_type", "GitLab always posts JSON: remove content_type.")
+		}
+	case githost.GitHub:
+		if !c.BranchFilter.IsNull() {
+			unsupported("branch_filter", "GitHub webhooks have no branch filter: remove branch_filter (filter on the platform, e.g. with allowed_branches of gitdeploy_repo_link).")
+		}
+	}
+	if c.BuildHook != nil && c.SiteID.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("site_id"), "Missing site_id",
+			"build_hook creates a Netlify build hook on a site: set site_id (e.g. gitdeploy_site.example.id).")
+	}
+	if !c.URL.IsNull() && !c.URL.IsUnknown() {
+		if err := checkWebhookURL(c.URL.ValueString(), c.AllowInsecureURL.ValueBool()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("url"), "Invalid webhook url", err.Error())
+		}
+	}
+	if !c.SecretWOVersion.IsNull() && c.SecretWO.IsNull() && !c.SecretWO.IsUnknown() {
+		resp.Diagnostics.AddAttributeError(path.Root("secret_wo_version"), "secret_wo_version without secret_wo",
+			"secret_wo_version only versions secret_wo: set secret_wo too, or remove secret_wo_version.")
+	}
+}
+
+// checkWebhookURL accepts an absolute https URL, or http when the user allows it.
+func checkWebhookURL(raw string, allowInsecure bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return fmt.Errorf("url %q must be an absolute https:// URL, like https://api.netlify.com/hooks/github", raw)
+	}
+	if u.Scheme == "http" && !allowInsecure {
+		return fmt.Errorf("url %q is not https: deliveries and their secret would travel in clear text. Use https://, or set allow_insecure_url = true for a test endpoint", raw)
+	}
+	return nil
+}
+
+func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan, config webhookModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	creating := req.State.Raw.IsNull()
+
+	if !creating {
+		raw, diags := req.Private.GetKey(ctx, privateWebhookReplace)
+		resp.Diagnostics.Append(diags...)
+		var gone halfGone
+		if len(raw) > 0 && json.Unmarshal(raw, &gone) == nil && gone.Reason != "" {
+			for _, a := range []string{"id", "build_hook_id", "url"} {
+				resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(a), types.StringUnknown())...)
+			}
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("id"))
+			resp.Diagnostics.AddWarning("Webhook must be replaced",
+				gone.Reason+". Applying replaces the webhook: the destroy step removes whatever is left, and the webhook is created again.")
+			return
+		}
+	}
+
+	// Plan the target URL so that a hand-made change of it shows as drift.
+	if !config.URL.IsNull() {
+		return
+	}
+	switch {
+	case plan.BuildHook != nil:
+		if creating {
+			return // known after the build hook exists
+		}
+		raw, diags := req.Private.GetKey(ctx, privateBuildHookURL)
+		resp.Diagnostics.Append(diags...)
+		var hookURL string
+		if len(raw) > 0 && json.Unmarshal(raw, &hookURL) == nil && hookURL != "" {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("url"), hookURL)...)
+		}
+	case r.clients != nil && r.clients.platform != nil && !plan.GitProvider.IsUnknown():
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("url"),
+			r.clients.platform.IncomingHookURL(plan.GitProvider.ValueString()))...)
+	}
+}
+
+func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan webhookModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	secret := r.secret(ctx, req.Config, &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultWebhookTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	host, diag := r.clients.GitHost(plan.GitProvider.ValueString())
+	if diag != nil {
+		resp.Diagnostics.Append(diag)
+		return
+	}
+	var plat platform.Platform
+	if plan.BuildHook != nil || plan.URL.IsUnknown() || plan.URL.IsNull() {
+		var d = r.platformDiag()
+		if d != nil {
+			resp.Diagnostics.Append(d)
+			return
+		}
+		plat = r.clients.platform
+	}
+
+	target := plan.URL.ValueString()
+	plan.BuildHookID = types.StringValue("")
+	var buildHook *platform.BuildHook
+	switch {
+	case plan.BuildHook != nil:
+		var err error
+		buildHook, err = plat.CreateBuildHook(ctx, plan.SiteID.ValueString(), buildHookTitle(plan.BuildHook), plan.BuildHook.Branch.ValueString())
+		if err != nil {
+			resp.Diagnostics.AddError("Could not create the build hook", err.Error())
+			return
+		}
+		target = buildHook.URL
+		plan.BuildHookID = types.StringValue(buildHook.ID)
+	case target == "":
+		target = plat.IncomingHookURL(plan.GitProvider.ValueString())
+	}
+
+	hook, err := host.CreateWebhook(ctx, plan.Repository.ValueString(), webhookInput(&plan, target, secret))
+	if err != nil {
+		where := fmt.Sprintf("%s repository %s", hostTitle(plan.GitProvider.ValueString()), plan.Repository.ValueString())
+		if buildHook == nil {
+			resp.Diagnostics.AddError("Could not create the webhook", fmt.Sprintf("Creating the webhook on %s failed: %s", where, err))
+			return
+		}
+		cleanupCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+		defer cancel()
+		if delErr := plat.DeleteBuildHook(cleanupCtx, plan.SiteID.ValueString(), buildHook.ID); delErr != nil && !httpx.IsNotFound(delErr) {
+			resp.Diagnostics.AddError("Could not create the webhook, and an orphan is left",
+				fmt.Sprintf("Creating the webhook on %s failed: %s\n\nDeleting the build hook %s of site %s again failed too: %s\n\n"+
+					"Delete that build hook by hand.", where, err, buildHook.ID, plan.SiteID.ValueString(), delErr))
+			return
+		}
+		resp.Diagnostics.AddError("Could not create the webhook",
+			fmt.Sprintf("Creating the webhook on %s failed: %s\n\nThe build hook %s created for it was deleted again: nothing was left behind.",
+				where, err, buildHook.ID))
+		return
+	}
+	setWebhookState(&plan, hook)
+	if buildHook != nil {
+		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateBuildHookURL, buildHook.URL)...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state webhookModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, 2*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	host, d := r.clients.GitHost(state.GitProvider.ValueString())
+	if d != nil {
+		resp.Diagnostics.Append(d)
+		return
+	}
+	buildHookID := state.BuildHookID.ValueString()
+	var plat platform.Platform
+	if buildHookID != "" {
+		if d := r.platformDiag(); d != nil {
+			resp.Diagnostics.Append(d)
+			return
+		}
+		plat = r.clients.platform
+	}
+
+	// The git hook and the build hook live on two systems: read them at once.
+	var (
+		wg                sync.WaitGroup
+		hook              *githost.Webhook
+		buildHook         *platform.BuildHook
+		hookErr, buildErr error
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		hook, hookErr = host.GetWebhook(ctx, state.Repository.ValueString(), state.ID.ValueString())
+	}()
+	if plat != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buildHook, buildErr = plat.GetBuildHook(ctx, state.SiteID.ValueString(), buildHookID)
+		}()
+	}
+	wg.Wait()
+
+	hookGone, buildGone := httpx.IsNotFound(hookErr), httpx.IsNotFound(buildErr)
+	if hookErr != nil && !hookGone {
+		resp.Diagnostics.AddError("Could not read the webhook", hookErr.Error())
+		return
+	}
+	if buildErr != nil && !buildGone {
+		resp.Diagnostics.AddError("Could not read the build hook", buildErr.Error())
+		return
+	}
+	if hookGone && (plat == nil || buildGone) {
+		resp.State.RemoveResource(ctx) // nothing left to destroy: create it again
+		return
+	}
+
+	var reason string
+	switch {
+	case hookGone:
+		reason = fmt.Sprintf("The webhook %s is no longer on %s repository %s", state.ID.ValueString(),
+			hostTitle(state.GitProvider.ValueString()), state.Repository.ValueString())
+	case buildGone:
+		reason = fmt.Sprintf("The build hook %s of site %s no longer exists", buildHookID, state.SiteID.ValueString())
+	}
+	if hook != nil {
+		setWebhookState(&state, hook)
+	}
+	if buildHook != nil {
+		title := buildHook.Title
+		if state.BuildHook != nil && state.BuildHook.Title.IsNull() && title == defaultBuildHookTitle {
+			title = "" // keep the default unset, as configured
+		}
+		state.BuildHook = &buildHookSpec{Title: stringOrNull(title), Branch: types.StringValue(buildHook.Branch)}
+		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateBuildHookURL, buildHook.URL)...)
+	}
+	if reason != "" {
+		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateWebhookReplace, halfGone{Reason: reason})...)
+	} else {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateWebhookReplace, nil)...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state webhookModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	secret := r.secret(ctx, req.Config, &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultWebhookTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	host, d := r.clients.GitHost(plan.GitProvider.ValueString())
+	if d != nil {
+		resp.Diagnostics.Append(d)
+		return
+	}
+	target := plan.URL.ValueString()
+	if plan.URL.IsUnknown() {
+		// The build hook is unchanged (a change replaces the resource); otherwise the default target.
+		if state.BuildHookID.ValueString() != "" {
+			raw, diags := req.Private.GetKey(ctx, privateBuildHookURL)
+			resp.Diagnostics.Append(diags...)
+			_ = json.Unmarshal(raw, &target) // empty target is caught below
+		} else if d := r.platformDiag(); d == nil {
+			target = r.clients.platform.IncomingHookURL(plan.GitProvider.ValueString())
+		}
+		if target == "" {
+			resp.Diagnostics.AddError("Could not update the webhook", "The webhook's target URL is not known; run terraform apply -refresh-only, then apply again.")
+			return
+		}
+	}
+	plan.ID = state.ID
+	plan.BuildHookID = state.BuildHookID
+	hook, err := host.UpdateWebhook(ctx, plan.Repository.ValueString(), plan.ID.ValueString(), webhookInput(&plan, target, secret))
+	if err != nil {
+		resp.Diagnostics.AddError("Could not update the webhook", err.Error())
+		return
+	}
+	setWebhookState(&plan, hook)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state webhookModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultWebhookTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	host, d := r.clients.GitHost(state.GitProvider.ValueString())
+	if d != nil {
+		resp.Diagnostics.Append(d)
+		return
+	}
+	var (
+		wg                sync.WaitGroup
+		hookErr, buildErr error
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		hookErr = host.DeleteWebhook(ctx, state.Repository.ValueString(), state.ID.ValueString())
+	}()
+	if id := state.BuildHookID.ValueString(); id != "" {
+		if d := r.platformDiag(); d != nil {
+			resp.Diagnostics.Append(d)
+			wg.Wait()
+			return
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buildErr = r.clients.platform.DeleteBuildHook(ctx, state.SiteID.ValueString(), id)
+		}()
+	}
+	wg.Wait()
+	// A 404 means already gone (Netlify's unlink_repo deletes build hooks, for one): done.
+	if hookErr != nil && !httpx.IsNotFound(hookErr) {
+		resp.Diagnostics.AddError("Could not delete the webhook", hookErr.Error())
+	}
+	if buildErr != nil && !httpx.IsNotFound(buildErr) {
+		resp.Diagnostics.AddError("Could not delete the build hook", buildErr.Error())
+	}
+}
+
+// ImportState takes "<git_provider>:<repository>:<hook_id>", with ":<site_id>:<build_hook_id>" appended for a
+// webhook that posts to a build hook.
+func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts := strings.Split(req.ID, ":")
+	const usage = `Use "<git_provider>:<repository>:<hook_id>", or "<git_provider>:<repository>:<hook_id>:<site_id>:<build_hook_id>" ` +
+		`for a webhook that posts to a build hook, e.g. "github:acme/website:12345678".`
+	if (len(parts) != 3 && len(parts) != 5) || parts[2] == "" {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%q is not a webhook import ID. %s", req.ID, usage))
+		return
+	}
+	if err := githost.ValidateRepository(parts[0], parts[1]); err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%q: %s. %s", req.ID, err, usage))
+		return
+	}
+	values := map[string]string{"git_provider": parts[0], "repository": parts[1], "id": parts[2], "build_hook_id": ""}
+	if len(parts) == 5 {
+		if parts[3] == "" || parts[4] == "" {
+			resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%q has an empty site or build hook id. %s", req.ID, usage))
+			return
+		}
+		values["site_id"], values["build_hook_id"] = parts[3], parts[4]
+		// Read fills in the build hook's title and branch.
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("build_hook"), buildHookSpec{Title: types.StringNull(), Branch: types.StringValue("")})...)
+	}
+	for a, v := range values {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(a), v)...)
+	}
+}
+
+func (r *webhookResource) platformDiag() diag.Diagnostic {
+	if r.clients == nil {
+		return diag.NewErrorDiagnostic("Provider not configured", "The provider was not configured before the resource was used. This is a bug in the provider; please report it.")
+	}
+	_, d := r.clients.Platform()
+	return d
+}
+
+// secret is the secret to send: secret, or the write-only secret_wo, which only the configuration holds.
+func (r *webhookResource) secret(ctx context.Context, config interface {
+	GetAttribute(context.Context, path.Path, any) diag.Diagnostics
+}, plan *webhookModel, diags *diag.Diagnostics) string {
+	if r.clients == nil {
+		diags.AddError("Provider not configured", "The provider was not configured before the resource was used. This is a bug in the provider; please report it.")
+		return ""
+	}
+	if s := plan.Secret.ValueString(); s != "" {
+		return s
+	}
+	var wo types.String
+	diags.Append(config.GetAttribute(ctx, path.Root("secret_wo"), &wo)...)
+	return wo.ValueString()
+}
+
+func webhookInput(m *webhookModel, target, secret string) githost.WebhookInput {
+	var events []string
+	for _, e := range m.Events.Elements() {
+		if s, ok := e.(types.String); ok {
+			events = append(events, s.ValueString())
+		}
+	}
+	sort.Strings(events)
+	contentType := m.ContentType.ValueString()
+	if contentType == "" && m.GitProvider.ValueString() == githost.GitHub {
+		contentType = githubDefaultContentTy
+	}
+	return githost.WebhookInput{
+		URL:          target,
+		Secret:       secret,
+		Events:       events,
+		Active:       m.Active.ValueBool(),
+		ContentType:  contentType,
+		InsecureSSL:  m.InsecureSSL.ValueBool(),
+		BranchFilter: m.BranchFilter.ValueString(),
+	}
+}
+
+// setWebhookState copies what the host reports into the model. Settings the user left unset stay unset
+// where the host reports its default, so the plan stays empty.
+func setWebhookState(m *webhookModel, h *githost.Webhook) {
+	m.ID = types.StringValue(h.ID)
+	m.URL = types.StringValue(h.URL)
+	events := make([]attr.Value, 0, len(h.Events))
+	for _, e := range h.Events {
+		events = append(events, types.StringValue(e))
+	}
+	m.Events = types.SetValueMust(types.StringType, events)
+	m.InsecureSSL = types.BoolValue(h.InsecureSSL)
+	switch m.GitProvider.ValueString() {
+	case githost.GitHub:
+		m.Active = types.BoolValue(h.Active)
+		if !(m.ContentType.IsNull() && h.ContentType == githubDefaultContentTy) {
+			m.ContentType = stringOrNull(h.ContentType)
+		}
+	case githost.GitLab:
+		m.Active = types.BoolValue(true) // GitLab hooks are always active
+		if !(m.BranchFilter.IsNull() && h.BranchFilter == "") {
+			m.BranchFilter = types.StringValue(h.BranchFilter)
+		}
+	}
+}
+
+func buildHookTitle(b *buildHookSpec) string {
+	if t := b.Title.ValueString(); t != "" {
+		return t
+	}
+	return defaultBuildHookTitle
+}
+
+func stringOrNull(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+// setPrivateJSON stores v as JSON under key in a resource's private state.
+func setPrivateJSON(ctx context.Context, private interface {
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}, key string, v any) diag.Diagnostics {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Could not record private state", err.Error())
+		return diags
+	}
+	return private.SetKey(ctx, key, raw)
+}
