@@ -128,10 +128,9 @@ func (e *Emulator) adminInjectFault(w http.ResponseWriter, r *http.Request) {
 		writeAdminError(w, http.StatusBadRequest, "fault: "+err.Error())
 		return
 	}
-	if err := f.validate(); err != nil {
+	if err := e.AddFault(f); err != nil {
 		writeAdminError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	e.InjectFault(f)
 	writeNoContent(w)
 }

@@ -97,6 +97,7 @@ type GitHubRepo struct {
 	Archived      bool              `json:"archived"`
 	Branches      []string          `json:"branches"`
 	DeployKeys    []GitHubDeployKey `json:"deploy_keys"`
+	Hooks         []GitHubHook      `json:"hooks"` // secrets left out
 }
 
 // GitLabProject is a GitLab project with its branches and deploy keys.
@@ -108,6 +109,7 @@ type GitLabProject struct {
 	Archived          bool              `json:"archived"`
 	Branches          []string          `json:"branches"`
 	DeployKeys        []GitLabDeployKey `json:"deploy_keys"`
+	Hooks             []GitLabHook      `json:"hooks"` // tokens left out
 }
 
 // State is every object of every system (no tokens), as served by GET /_emulator/state.
@@ -117,6 +119,7 @@ type State struct {
 		DeployKeys []NetlifyDeployKey `json:"deploy_keys"`
 		Sites      []NetlifySite      `json:"sites"`
 		BuildHooks []NetlifyBuildHook `json:"build_hooks"`
+		Builds     []NetlifyBuild     `json:"builds"`
 	} `json:"netlify"`
 	GitHub struct {
 		Users []string     `json:"users"`
@@ -140,6 +143,10 @@ func (e *Emulator) State() State {
 	s.Netlify.DeployKeys = nlDeployKeySnapshots(nl)
 	s.Netlify.Sites = nlSiteSnapshots(nl)
 	s.Netlify.BuildHooks = nlBuildHookSnapshots(nl, "")
+	s.Netlify.Builds = []NetlifyBuild{}
+	for _, b := range nl.builds {
+		s.Netlify.Builds = append(s.Netlify.Builds, nlBuildSnapshot(b))
+	}
 	gh := &e.st.github
 	s.GitHub.Users, s.GitHub.Orgs, s.GitHub.Repos = []string{}, []string{}, []GitHubRepo{}
 	for _, u := range gh.users {
@@ -151,7 +158,7 @@ func (e *Emulator) State() State {
 	for _, r := range gh.repoOrder {
 		s.GitHub.Repos = append(s.GitHub.Repos, GitHubRepo{ID: strconv.FormatInt(r.id, 10), FullName: r.fullName(),
 			Visibility: r.visibility, DefaultBranch: r.defaultBranch, Archived: r.archived,
-			Branches: slices.Clone(r.branches), DeployKeys: ghKeySnapshots(r)})
+			Branches: slices.Clone(r.branches), DeployKeys: ghKeySnapshots(r), Hooks: withoutSecrets(ghHookSnapshots(r))})
 	}
 	gl := &e.st.gitlab
 	s.GitLab.Users, s.GitLab.Groups, s.GitLab.Projects = []string{}, []string{}, []GitLabProject{}
@@ -164,7 +171,8 @@ func (e *Emulator) State() State {
 	for _, p := range gl.projectOrder {
 		s.GitLab.Projects = append(s.GitLab.Projects, GitLabProject{ID: strconv.FormatInt(p.id, 10),
 			PathWithNamespace: p.pathWithNamespace(), Visibility: p.visibility, DefaultBranch: p.defaultBranch,
-			Archived: p.archived, Branches: slices.Clone(p.branches), DeployKeys: gl.keySnapshots(p)})
+			Archived: p.archived, Branches: slices.Clone(p.branches), DeployKeys: gl.keySnapshots(p),
+			Hooks: withoutTokens(glHookSnapshots(p))})
 	}
 	return s
 }
@@ -375,19 +383,25 @@ const (
 
 // branchesOf returns a pointer to the branch list and the default branch of a repository.
 func (st *state) branchesOf(host, repo string) (*[]string, string, error) {
+	branches, _, defaultBranch, err := st.branchesAndHeads(host, repo)
+	return branches, defaultBranch, err
+}
+
+// branchesAndHeads also returns the moved heads.
+func (st *state) branchesAndHeads(host, repo string) (*[]string, map[string]string, string, error) {
 	switch host {
 	case HostGitHub:
 		if r := st.github.repos[strings.ToLower(repo)]; r != nil {
-			return &r.branches, r.defaultBranch, nil
+			return &r.branches, r.heads, r.defaultBranch, nil
 		}
 	case HostGitLab:
 		if p := st.gitlab.project(repo); p != nil {
-			return &p.branches, p.defaultBranch, nil
+			return &p.branches, p.heads, p.defaultBranch, nil
 		}
 	default:
-		return nil, "", fmt.Errorf("unknown git host %q (want %q or %q)", host, HostGitHub, HostGitLab)
+		return nil, nil, "", fmt.Errorf("unknown git host %q (want %q or %q)", host, HostGitHub, HostGitLab)
 	}
-	return nil, "", fmt.Errorf("%s repository %q: %w", host, repo, ErrNotFound)
+	return nil, nil, "", fmt.Errorf("%s repository %q: %w", host, repo, ErrNotFound)
 }
 
 // Branches returns the branch names of a repository on "github" or "gitlab", sorted.
@@ -427,7 +441,7 @@ func (e *Emulator) AddBranch(host, repo, branch string) error {
 func (e *Emulator) DeleteBranch(host, repo, branch string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	branches, defaultBranch, err := e.st.branchesOf(host, repo)
+	branches, heads, defaultBranch, err := e.st.branchesAndHeads(host, repo)
 	if err != nil {
 		return err
 	}
@@ -439,5 +453,6 @@ func (e *Emulator) DeleteBranch(host, repo, branch string) error {
 		return fmt.Errorf("branch %q of %s: %w", branch, repo, ErrNotFound)
 	}
 	*branches = slices.Delete(*branches, i, i+1)
+	delete(heads, branch) // a branch created again starts from its seeded head
 	return nil
 }

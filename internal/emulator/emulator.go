@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -32,6 +33,10 @@ type Emulator struct {
 	counts map[string]int
 	faults []*faultRule
 	now    func() time.Time
+
+	lastBase           atomic.Value // string: the scheme and host clients last used, for payload URLs
+	hookClient         *http.Client // webhook deliveries
+	insecureHookClient *http.Client // deliveries of hooks that turned TLS verification off
 
 	api   *http.ServeMux // the three emulated services
 	admin *http.ServeMux
@@ -59,18 +64,24 @@ func New(seed *Seed) *Emulator {
 		api:    http.NewServeMux(),
 		admin:  http.NewServeMux(),
 	}
+	e.hookClient, e.insecureHookClient = newHookClients()
 	e.netlifyRoutes()
+	e.netlifyBuildRoutes()
 	e.githubRoutes()
 	e.githubListRoutes()
+	e.githubHookRoutes()
 	e.gitlabRoutes()
 	e.gitlabListRoutes()
+	e.gitlabHookRoutes()
 	e.adminRoutes()
+	e.adminHookRoutes()
 	return e
 }
 
 // ServeHTTP routes to the admin API or to an emulated service. Requests to the services are counted per
 // route pattern; unknown routes get the service's own 404 answer.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	e.lastBase.Store(externalBase(r))
 	if r.URL.Path == AdminPrefix || strings.HasPrefix(r.URL.Path, AdminPrefix+"/") {
 		if _, pattern := e.admin.Handler(r); pattern == "" {
 			writeJSON(w, http.StatusNotFound, map[string]string{"message": "no such admin route: " + r.Method + " " + r.URL.Path})

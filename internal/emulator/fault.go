@@ -1,50 +1,128 @@
 package emulator
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
-// Fault makes requests fail before they reach the emulated service, to test retries and error handling.
-// This round covers status answers; latency, dropped connections and lost answers come later.
+// Fault makes matching requests misbehave, to test retries and error handling. What it does, in order:
+// wait Latency; then either answer Status (not applying the request), or Drop the connection without an
+// answer (not applied), or apply the request and drop the connection instead of answering (AfterApply:
+// "the answer was lost after the request was applied"). A fault with only a Latency delays the request,
+// which is then served normally.
 type Fault struct {
 	// Method matches the request method ("" any).
 	Method string `json:"method,omitempty"`
-	// Route matches the route pattern without the method, e.g. "/github/api/v3/repos/{owner}/{repo}/keys"
-	// ("" any route of the emulated services).
+	// Route matches the route pattern, e.g. "/github/api/v3/repos/{owner}/{repo}/keys", or a key of
+	// RequestCounts ("POST /github/api/v3/repos/{owner}/{repo}/keys"), which sets Method too ("" any
+	// route of the emulated services).
 	Route string `json:"route,omitempty"`
-	// Status is the answer's status code, e.g. 500, 502, 429.
-	Status int `json:"status"`
-	// RetryAfter, when positive, is sent as the Retry-After header (seconds).
+	// Status is the answer's status code, e.g. 500, 502, 429 (0: no status answer).
+	Status int `json:"status,omitempty"`
+	// RetryAfter, when positive, is sent as the Retry-After header (seconds) with Status.
 	RetryAfter int `json:"retry_after,omitempty"`
-	// Body is the raw answer body; empty: {"message": "<status text>"}.
+	// Body is the raw answer body with Status; empty: {"message": "<status text>"}.
 	Body string `json:"body,omitempty"`
-	// Times is how many matching requests fail (0 means 1).
+	// Times is how many matching requests the fault hits: 0 means 1, -1 every one until ClearFaults.
 	Times int `json:"times,omitempty"`
+	// Latency is added before anything else. In JSON: "latency": "250ms" (or a number of milliseconds).
+	Latency time.Duration `json:"-"`
+	// Drop closes the connection without answering; the request is not applied.
+	Drop bool `json:"drop,omitempty"`
+	// AfterApply applies the request, then closes the connection without answering.
+	AfterApply bool `json:"after_apply,omitempty"`
+}
+
+// faultJSON is Fault's JSON form, with the latency as text.
+type faultJSON struct {
+	faultAlias
+	Latency json.RawMessage `json:"latency,omitempty"`
+}
+
+type faultAlias Fault // no methods: avoids recursing into Fault's JSON methods
+
+// MarshalJSON writes the latency as a duration string ("250ms").
+func (f Fault) MarshalJSON() ([]byte, error) {
+	out := faultJSON{faultAlias: faultAlias(f)}
+	if f.Latency != 0 {
+		out.Latency = json.RawMessage(strconv.Quote(f.Latency.String()))
+	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads the latency as a duration string or a number of milliseconds.
+func (f *Fault) UnmarshalJSON(data []byte) error {
+	var in faultJSON
+	if err := json.Unmarshal(data, &in); err != nil {
+		return err
+	}
+	d, err := parseDurationJSON(in.Latency)
+	if err != nil {
+		return fmt.Errorf("latency: %w", err)
+	}
+	*f = Fault(in.faultAlias)
+	f.Latency = d
+	return nil
+}
+
+// parseDurationJSON reads "250ms", "1m" or a number of milliseconds; empty or null is 0.
+func parseDurationJSON(raw json.RawMessage) (time.Duration, error) {
+	text := strings.TrimSpace(string(raw))
+	if text == "" || text == "null" {
+		return 0, nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		return time.ParseDuration(s)
+	}
+	var ms float64
+	if err := json.Unmarshal(raw, &ms); err != nil {
+		return 0, errors.New(`want a duration such as "250ms" or a number of milliseconds`)
+	}
+	return time.Duration(ms * float64(time.Millisecond)), nil
 }
 
 type faultRule struct {
 	Fault
-	left int
+	left int // -1: unlimited
 }
 
 func (f Fault) validate() error {
-	if f.Status < 100 || f.Status > 599 {
+	switch {
+	case f.Status != 0 && (f.Status < 100 || f.Status > 599):
 		return errors.New("fault status must be an HTTP status code")
-	}
-	if f.Times < 0 {
-		return errors.New("fault times must not be negative")
+	case f.Times < -1:
+		return errors.New("fault times must be -1 (always), 0 (once) or positive")
+	case f.Latency < 0:
+		return errors.New("fault latency must not be negative")
+	case f.Drop && f.AfterApply:
+		return errors.New("a fault either drops the request (drop) or its answer (after_apply), not both")
+	case f.Status != 0 && (f.Drop || f.AfterApply):
+		return errors.New("a dropped connection has no status")
+	case f.Status == 0 && !f.Drop && !f.AfterApply && f.Latency == 0:
+		return errors.New("a fault needs a status, a latency, drop or after_apply")
 	}
 	return nil
 }
 
-// InjectFault adds a fault; faults are checked in the order they were added. An invalid fault (status
-// outside 100..599, negative times) is ignored; the admin API reports it as 400.
+// InjectFault adds a fault; faults are checked in the order they were added and the first match
+// applies. An invalid fault is ignored (AddFault reports why; the admin API answers 400).
 func (e *Emulator) InjectFault(f Fault) {
-	if f.validate() != nil {
-		return
+	_ = e.AddFault(f) // documented: invalid faults are ignored here
+}
+
+// AddFault adds a fault, or says why it is invalid.
+func (e *Emulator) AddFault(f Fault) error {
+	if method, route, ok := strings.Cut(f.Route, " "); ok && strings.HasPrefix(route, "/") {
+		f.Method, f.Route = method, route
+	}
+	if err := f.validate(); err != nil {
+		return err
 	}
 	left := f.Times
 	if left == 0 {
@@ -53,6 +131,7 @@ func (e *Emulator) InjectFault(f Fault) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.faults = append(e.faults, &faultRule{Fault: f, left: left})
+	return nil
 }
 
 // ClearFaults removes every fault not used up yet.
@@ -62,23 +141,45 @@ func (e *Emulator) ClearFaults() {
 	e.faults = nil
 }
 
-// applyFault answers for the first matching fault and reports whether it did.
-func (e *Emulator) applyFault(w http.ResponseWriter, r *http.Request, pattern string) bool {
+// takeFault returns the first fault matching the request and uses it up once.
+func (e *Emulator) takeFault(r *http.Request, pattern string) *Fault {
 	_, route, _ := strings.Cut(pattern, " ")
 	e.mu.Lock()
-	var hit *faultRule
+	defer e.mu.Unlock()
 	for i, f := range e.faults {
 		if (f.Method == "" || strings.EqualFold(f.Method, r.Method)) && (f.Route == "" || f.Route == route) {
-			hit = f
-			f.left--
-			if f.left <= 0 {
-				e.faults = append(e.faults[:i], e.faults[i+1:]...)
+			if f.left > 0 {
+				f.left--
+				if f.left == 0 {
+					e.faults = append(e.faults[:i], e.faults[i+1:]...)
+				}
 			}
-			break
+			hit := f.Fault
+			return &hit
 		}
 	}
-	e.mu.Unlock()
+	return nil
+}
+
+// applyFault acts out the first matching fault and reports whether the request is finished (answered
+// or dropped). A latency-only fault only delays it.
+func (e *Emulator) applyFault(w http.ResponseWriter, r *http.Request, pattern string) bool {
+	hit := e.takeFault(r, pattern)
 	if hit == nil {
+		return false
+	}
+	if !sleepCtx(r, hit.Latency) {
+		return true // the client gave up waiting
+	}
+	switch {
+	case hit.Drop:
+		dropConnection(w)
+		return true
+	case hit.AfterApply:
+		e.api.ServeHTTP(newBufferedWriter(), r) // applied; its answer is thrown away
+		dropConnection(w)
+		return true
+	case hit.Status == 0:
 		return false
 	}
 	if hit.RetryAfter > 0 {
@@ -92,4 +193,29 @@ func (e *Emulator) applyFault(w http.ResponseWriter, r *http.Request, pattern st
 	w.WriteHeader(hit.Status)
 	_, _ = w.Write([]byte(hit.Body)) // a failed write means the client is gone
 	return true
+}
+
+// dropConnection closes the client's connection without an answer. Where the connection cannot be
+// taken over (HTTP/2), aborting the handler resets the stream instead.
+func dropConnection(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler) // net/http closes the stream without logging
+	}
+	_ = conn.Close() // closing is the point; an error means it is closed already
+}
+
+// sleepCtx waits d unless the request is cancelled first; false when it was.
+func sleepCtx(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
 }

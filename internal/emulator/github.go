@@ -109,13 +109,7 @@ func ghNodeID(prefix string, id int64) string {
 }
 
 func ghOwnerOut(r *http.Request, login string, id int64, typ string) ghOwnerJSON {
-	base := externalBase(r)
-	kind, prefix := "users", "U_"
-	if typ == "Organization" {
-		kind, prefix = "orgs", "O_"
-	}
-	return ghOwnerJSON{Login: login, ID: id, NodeID: ghNodeID(prefix, id), Type: typ,
-		URL: base + GitHubPrefix + "/" + kind + "/" + login, HTMLURL: base + "/github/" + login}
+	return ownerFor(externalBase(r), login, id, typ)
 }
 
 func (e *Emulator) ghGetUser(w http.ResponseWriter, r *http.Request, u *ghUser) {
@@ -201,7 +195,7 @@ type ghBranchDetailJSON struct {
 }
 
 func ghBranchOut(r *http.Request, repo *ghRepo, branch string) ghBranchJSON {
-	sha := commitSHA("github", repo.fullName(), branch)
+	sha := headSHA(repo.heads, HostGitHub, repo.fullName(), branch)
 	return ghBranchJSON{Name: branch, Commit: ghCommitRefJSON{SHA: sha,
 		URL: externalBase(r) + GitHubPrefix + "/repos/" + repo.fullName() + "/commits/" + sha}}
 }

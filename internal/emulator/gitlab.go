@@ -241,7 +241,7 @@ type glBranchJSON struct {
 
 func glBranchOut(r *http.Request, u *glUser, p *glProject, name string) glBranchJSON {
 	full := p.pathWithNamespace()
-	sha := commitSHA("gitlab", full, name)
+	sha := headSHA(p.heads, HostGitLab, full, name)
 	when := formatTimeMillis(p.lastActivity)
 	web := externalBase(r) + "/gitlab/" + full
 	return glBranchJSON{

@@ -42,3 +42,20 @@ func commitSHA(host, repo, branch string) string {
 	sum := sha1.Sum(fmt.Appendf(nil, "%s/%s/%s", host, repo, branch)) //nolint:gosec // see import
 	return hex.EncodeToString(sum[:])
 }
+
+// firstHookID is where webhook ids start on both git hosts, so that they never look like key or repo ids.
+const firstHookID = 400001
+
+// headSHA is the current head of a branch: the SHA a push gave it, else its stable seeded SHA.
+func headSHA(heads map[string]string, host, repo, branch string) string {
+	if sha, ok := heads[branch]; ok {
+		return sha
+	}
+	return commitSHA(host, repo, branch)
+}
+
+// pushedSHA is the new head after a push on top of before; stable for the same history.
+func pushedSHA(before string) string {
+	sum := sha1.Sum([]byte("push/" + before)) //nolint:gosec // see import
+	return hex.EncodeToString(sum[:])
+}

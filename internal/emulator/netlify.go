@@ -62,17 +62,8 @@ func (e *Emulator) netlifyRoutes() {
 	e.api.HandleFunc("DELETE "+p+"/sites/{site_id}/build_hooks/{id}", e.netlify(e.nlDeleteBuildHook))
 	// The trigger URL of a build hook lives outside /api/v1 and needs no token (the id is the secret).
 	e.api.HandleFunc("POST /netlify/build_hooks/{id}", e.nlTriggerBuildHook)
-	// Where git hosts send push events (https://api.netlify.com/hooks/github etc.). Deliveries are
-	// counted (see RequestCounts) and otherwise ignored until webhooks are emulated.
+	// Where git hosts send push events (https://api.netlify.com/hooks/github etc.); see netlify_builds.go.
 	e.api.HandleFunc("POST /netlify/hooks/{provider}", e.nlIncomingGitHook)
-}
-
-func (e *Emulator) nlIncomingGitHook(w http.ResponseWriter, r *http.Request) {
-	if !slices.Contains(nlProviders[:3], r.PathValue("provider")) { // github, gitlab, bitbucket
-		writeNetlifyError(w, http.StatusNotFound, "Not Found")
-		return
-	}
-	w.WriteHeader(http.StatusNoContent) // what GitHub and GitLab see from Netlify (forum, seed 001)
 }
 
 // ---- deploy keys ----
@@ -584,17 +575,4 @@ func (e *Emulator) nlDeleteBuildHook(w http.ResponseWriter, r *http.Request) {
 	}
 	nl.buildHooks = slices.Delete(nl.buildHooks, i, i+1)
 	writeNoContent(w)
-}
-
-func (e *Emulator) nlTriggerBuildHook(w http.ResponseWriter, r *http.Request) {
-	e.locked(w, func(w http.ResponseWriter) {
-		for _, h := range e.st.netlify.buildHooks {
-			if h.id == r.PathValue("id") {
-				h.triggered++
-				w.WriteHeader(http.StatusOK)
-				return
-			}
-		}
-		writeNetlifyError(w, http.StatusNotFound, "Not Found")
-	})
 }

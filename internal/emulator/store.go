@@ -13,9 +13,10 @@ var seedTime = time.Date(2024, time.January, 2, 3, 4, 5, 0, time.UTC)
 
 // state is everything the emulator knows. It is guarded by Emulator.mu; nothing in it is safe to share.
 type state struct {
-	netlify netlifyState
-	github  githubState
-	gitlab  gitlabState
+	netlify     netlifyState
+	github      githubState
+	gitlab      gitlabState
+	deliverySeq int // feeds the webhook delivery GUIDs
 }
 
 type netlifyState struct {
@@ -24,7 +25,8 @@ type netlifyState struct {
 	deployKeys []*nlDeployKey // creation order
 	sites      []*nlSite
 	buildHooks []*nlBuildHook
-	seq        int // feeds the deterministic ids and names
+	builds     []*nlBuild // oldest first
+	seq        int        // feeds the deterministic ids and names
 }
 
 type nlDeployKey struct {
@@ -75,13 +77,14 @@ type nlBuildHook struct {
 }
 
 type githubState struct {
-	users     []*ghUser
-	orgs      map[string]*ghOrg // by lower-case login
-	orgOrder  []*ghOrg
-	repos     map[string]*ghRepo // by lower-case full name: GitHub names are case-insensitive
-	repoOrder []*ghRepo
-	nextID    int64 // users, orgs and repos without a seeded id
-	nextKeyID int64 // deploy key ids are unique across the emulated GitHub
+	users      []*ghUser
+	orgs       map[string]*ghOrg // by lower-case login
+	orgOrder   []*ghOrg
+	repos      map[string]*ghRepo // by lower-case full name: GitHub names are case-insensitive
+	repoOrder  []*ghRepo
+	nextID     int64 // users, orgs and repos without a seeded id
+	nextKeyID  int64 // deploy key ids are unique across the emulated GitHub
+	nextHookID int64 // so are webhook ids
 }
 
 type ghUser struct {
@@ -111,8 +114,10 @@ type ghRepo struct {
 	topics        []string
 	createdAt     time.Time
 	pushedAt      time.Time
-	branches      []string // kept sorted, as GitHub lists them
+	branches      []string          // kept sorted, as GitHub lists them
+	heads         map[string]string // branch -> commit SHA once a push moved it (else commitSHA)
 	keys          []*ghKey
+	hooks         []*ghHook
 }
 
 func (r *ghRepo) fullName() string { return r.ownerLogin + "/" + r.name }
@@ -136,6 +141,7 @@ type gitlabState struct {
 	keys         map[int64]*glKey // deploy keys are shared between projects on GitLab
 	nextID       int64
 	nextKeyID    int64
+	nextHookID   int64
 }
 
 type glUser struct {
@@ -167,7 +173,9 @@ type glProject struct {
 	createdAt     time.Time
 	lastActivity  time.Time
 	branches      []string
+	heads         map[string]string // branch -> commit SHA once a push moved it (else commitSHA)
 	deployKeys    []*glKeyLink
+	hooks         []*glHook
 }
 
 func (p *glProject) pathWithNamespace() string { return p.namespace + "/" + p.path }
@@ -191,9 +199,11 @@ type glKey struct {
 func newState() *state {
 	return &state{
 		netlify: netlifyState{tokens: map[string]bool{}},
-		github:  githubState{orgs: map[string]*ghOrg{}, repos: map[string]*ghRepo{}, nextID: 1, nextKeyID: 1},
+		github: githubState{orgs: map[string]*ghOrg{}, repos: map[string]*ghRepo{}, nextID: 1, nextKeyID: 1,
+			nextHookID: firstHookID},
 		gitlab: gitlabState{groups: map[string]*glGroup{}, projects: map[string]*glProject{},
-			projectByID: map[int64]*glProject{}, keys: map[int64]*glKey{}, nextID: 1, nextKeyID: 1},
+			projectByID: map[int64]*glProject{}, keys: map[int64]*glKey{}, nextID: 1, nextKeyID: 1,
+			nextHookID: firstHookID},
 	}
 }
 

@@ -141,9 +141,13 @@ func (p *gitDeployProvider) Resources(_ context.Context) []func() resource.Resou
 		NewDeployKeyResource,
 		NewSiteResource,
 		NewRepoLinkResource,
+		NewWebhookResource,
 	}
 }
 
 func (p *gitDeployProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewRepositoriesDataSource,
+		NewBranchesDataSource,
+	}
 }

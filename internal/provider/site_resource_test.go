@@ -35,7 +35,7 @@ custom_domain = "www.example.com"`),
 					resource.TestCheckResourceAttr(siteAddr, "ssl_url", "https://www.example.com"),
 					resource.TestMatchResourceAttr(siteAddr, "admin_url", regexp.MustCompile(`/acc-site$`)),
 					resource.TestCheckNoResourceAttr(siteAddr, "team_slug"),
-					env.checkSite(siteAddr, "acc-site", "www.example.com"),
+					env.checkSite("acc-site", "www.example.com"),
 				),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -55,7 +55,7 @@ custom_domain = "docs.example.com"`),
 					resource.TestCheckResourceAttr(siteAddr, "name", "acc-site-renamed"),
 					resource.TestCheckResourceAttr(siteAddr, "ssl_url", "https://docs.example.com"),
 					resource.TestMatchResourceAttr(siteAddr, "admin_url", regexp.MustCompile(`/acc-site-renamed$`)),
-					env.checkSite(siteAddr, "acc-site-renamed", "docs.example.com"),
+					env.checkSite("acc-site-renamed", "docs.example.com"),
 					env.checkSiteCount(1),
 				),
 			},
@@ -69,7 +69,7 @@ custom_domain = "docs.example.com"`),
 					resource.TestCheckNoResourceAttr(siteAddr, "custom_domain"),
 					resource.TestCheckResourceAttr(siteAddr, "name", "acc-site-renamed"),
 					resource.TestCheckResourceAttr(siteAddr, "ssl_url", "https://acc-site-renamed.netlify.app"),
-					env.checkSite(siteAddr, "acc-site-renamed", ""),
+					env.checkSite("acc-site-renamed", ""),
 				),
 			},
 			{ResourceName: siteAddr, ImportState: true, ImportStateVerify: true},
@@ -91,7 +91,7 @@ func TestAccSite_generatedName(t *testing.T) {
 					resource.TestCheckNoResourceAttr(siteAddr, "custom_domain"),
 					func(s *terraform.State) error {
 						a := s.RootModule().Resources[siteAddr].Primary.Attributes
-						return env.checkSite(siteAddr, a["name"], "")(s)
+						return env.checkSite(a["name"], "")(s)
 					},
 				),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -127,19 +127,19 @@ custom_domain = "www.example.org"`)
 				PreConfig:        changeByHand(map[string]any{"name": "renamed-by-hand"}),
 				Config:           cfg,
 				ConfigPlanChecks: expectUpdate,
-				Check:            env.checkSite(siteAddr, "acc-drift", "www.example.org"),
+				Check:            env.checkSite("acc-drift", "www.example.org"),
 			},
 			{
 				PreConfig:        changeByHand(map[string]any{"custom_domain": "hijacked.example.net"}),
 				Config:           cfg,
 				ConfigPlanChecks: expectUpdate,
-				Check:            env.checkSite(siteAddr, "acc-drift", "www.example.org"),
+				Check:            env.checkSite("acc-drift", "www.example.org"),
 			},
 			{
 				PreConfig:        changeByHand(map[string]any{"custom_domain": ""}),
 				Config:           cfg,
 				ConfigPlanChecks: expectUpdate,
-				Check:            env.checkSite(siteAddr, "acc-drift", "www.example.org"),
+				Check:            env.checkSite("acc-drift", "www.example.org"),
 			},
 			{
 				// Deleted by hand: created again.
@@ -153,7 +153,7 @@ custom_domain = "www.example.org"`)
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(siteAddr, plancheck.ResourceActionCreate)},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					env.checkSite(siteAddr, "acc-drift", "www.example.org"),
+					env.checkSite("acc-drift", "www.example.org"),
 					env.checkSiteCount(1),
 					func(s *terraform.State) error {
 						if id := s.RootModule().Resources[siteAddr].Primary.ID; id == siteID {
@@ -180,7 +180,7 @@ func TestAccSite_teamSlug(t *testing.T) {
 				Config: siteConfig(env, `team_slug = "gitdeploy-demo"`),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(siteAddr, "team_slug", "gitdeploy-demo"),
-					env.checkSiteAccount(siteAddr, "gitdeploy-demo"),
+					env.checkSiteAccount("gitdeploy-demo"),
 				),
 			},
 			{
@@ -190,7 +190,7 @@ func TestAccSite_teamSlug(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(siteAddr, plancheck.ResourceActionReplace)},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					env.checkSiteAccount(siteAddr, "acc-other-team"),
+					env.checkSiteAccount("acc-other-team"),
 					env.checkSiteCount(1),
 				),
 			},
@@ -240,12 +240,12 @@ resource "gitdeploy_site" "second" {
 	})
 }
 
-// checkSite compares the emulator's site with the state and with what the test expects.
-func (e *testEnv) checkSite(addr, name, customDomain string) resource.TestCheckFunc {
+// checkSite compares the emulator's site of gitdeploy_site.test with the state and with what the test expects.
+func (e *testEnv) checkSite(name, customDomain string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
+		rs, ok := s.RootModule().Resources[siteAddr]
 		if !ok {
-			return fmt.Errorf("%s not in state", addr)
+			return fmt.Errorf("%s not in state", siteAddr)
 		}
 		site, ok := e.emu.NetlifySite(rs.Primary.ID)
 		if !ok {
@@ -262,11 +262,11 @@ func (e *testEnv) checkSite(addr, name, customDomain string) resource.TestCheckF
 	}
 }
 
-func (e *testEnv) checkSiteAccount(addr, account string) resource.TestCheckFunc {
+func (e *testEnv) checkSiteAccount(account string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
+		rs, ok := s.RootModule().Resources[siteAddr]
 		if !ok {
-			return fmt.Errorf("%s not in state", addr)
+			return fmt.Errorf("%s not in state", siteAddr)
 		}
 		site, ok := e.emu.NetlifySite(rs.Primary.ID)
 		if !ok {

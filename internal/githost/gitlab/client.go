@@ -91,10 +91,15 @@ func projectPath(repo string) (string, error) {
 }
 
 // parseKeyID turns a deploy key id from state into GitLab's numeric id.
-func parseKeyID(id string) (int64, error) {
+func parseKeyID(id string) (int64, error) { return parseID("deploy key", id) }
+
+// parseHookID turns a webhook id from state into GitLab's numeric id.
+func parseHookID(id string) (int64, error) { return parseID("webhook", id) }
+
+func parseID(what, id string) (int64, error) {
 	n, err := strconv.ParseInt(id, 10, 64)
 	if err != nil || n <= 0 || strconv.FormatInt(n, 10) != id {
-		return 0, fmt.Errorf("GitLab deploy key id %q is not a positive decimal number", id)
+		return 0, fmt.Errorf("GitLab %s id %q is not a positive decimal number", what, id)
 	}
 	return n, nil
 }

@@ -1,0 +1,167 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/httpx"
+)
+
+var (
+	_ datasource.DataSource                   = (*branchesDataSource)(nil)
+	_ datasource.DataSourceWithConfigure      = (*branchesDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig = (*branchesDataSource)(nil)
+)
+
+// NewBranchesDataSource is the constructor of gitdeploy_branches.
+func NewBranchesDataSource() datasource.DataSource { return &branchesDataSource{} }
+
+type branchesDataSource struct {
+	clients *clients
+}
+
+type branchesModel struct {
+	ID            types.String  `tfsdk:"id"`
+	GitProvider   types.String  `tfsdk:"git_provider"`
+	Repository    types.String  `tfsdk:"repository"`
+	Protected     types.Bool    `tfsdk:"protected"`
+	NameRegex     types.String  `tfsdk:"name_regex"`
+	Branches      []branchModel `tfsdk:"branches"`
+	Names         []string      `tfsdk:"names"`
+	DefaultBranch types.String  `tfsdk:"default_branch"`
+}
+
+type branchModel struct {
+	Name      types.String `tfsdk:"name"`
+	Protected types.Bool   `tfsdk:"protected"`
+	Default   types.Bool   `tfsdk:"default"`
+	CommitSHA types.String `tfsdk:"commit_sha"`
+}
+
+func (d *branchesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_branches"
+}
+
+func (d *branchesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the branches of a repository, every page, sorted by name.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<git_provider>:<repository>`."},
+			"git_provider": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "`github` or `gitlab`.",
+				Validators:          []validator.String{stringvalidator.OneOf(githost.Kinds...)},
+			},
+			"repository": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "`owner/name` on GitHub, `group/subgroup/name` on GitLab.",
+			},
+			"protected": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Keep only protected (`true`) or unprotected (`false`) branches. Default: both.",
+			},
+			"name_regex": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Keep only branches whose name matches this RE2 regular expression.",
+				Validators:          []validator.String{regexValidator{}},
+			},
+			"branches": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The branches, sorted by name.",
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"name":       schema.StringAttribute{Computed: true, MarkdownDescription: "The branch name."},
+						"protected":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the branch is protected."},
+						"default":    schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it is the default branch."},
+						"commit_sha": schema.StringAttribute{Computed: true, MarkdownDescription: "The SHA of the branch's head commit."},
+					},
+				},
+			},
+			"names": schema.ListAttribute{
+				Computed: true, ElementType: types.StringType, MarkdownDescription: "The names of the branches listed, sorted.",
+			},
+			"default_branch": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "The repository's default branch (whether or not the filters keep it).",
+			},
+		},
+	}
+}
+
+func (d *branchesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *branchesDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var c branchesModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &c)...)
+	if resp.Diagnostics.HasError() || c.GitProvider.IsUnknown() || c.Repository.IsUnknown() || c.GitProvider.IsNull() {
+		return
+	}
+	if err := githost.ValidateRepository(c.GitProvider.ValueString(), c.Repository.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("repository"), "Invalid repository",
+			fmt.Sprintf("repository %q is not a %s repository path: %s.", c.Repository.ValueString(), hostTitle(c.GitProvider.ValueString()), err))
+	}
+}
+
+func (d *branchesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m branchesModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.clients == nil {
+		resp.Diagnostics.AddError("Provider not configured", "The provider was not configured before the data source was read.")
+		return
+	}
+	host, diag := d.clients.GitHost(m.GitProvider.ValueString())
+	if diag != nil {
+		resp.Diagnostics.Append(diag)
+		return
+	}
+	repo := m.Repository.ValueString()
+	branches, err := host.ListBranches(ctx, repo)
+	if err != nil {
+		if httpx.IsNotFound(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("repository"), "Repository not found",
+				fmt.Sprintf("%s repository %q does not exist or is not visible to the token.\n\n%s", hostTitle(m.GitProvider.ValueString()), repo, err))
+			return
+		}
+		resp.Diagnostics.AddError("Could not list branches", err.Error())
+		return
+	}
+	var nameRE *regexp.Regexp
+	if m.NameRegex.ValueString() != "" {
+		nameRE = regexp.MustCompile(m.NameRegex.ValueString()) // validated at plan time
+	}
+	sort.Slice(branches, func(i, j int) bool { return branches[i].Name < branches[j].Name })
+	m.ID = types.StringValue(m.GitProvider.ValueString() + ":" + repo)
+	m.DefaultBranch = types.StringValue("")
+	m.Branches = []branchModel{}
+	m.Names = []string{}
+	for _, b := range branches {
+		if b.Default {
+			m.DefaultBranch = types.StringValue(b.Name)
+		}
+		if (!m.Protected.IsNull() && b.Protected != m.Protected.ValueBool()) || (nameRE != nil && !nameRE.MatchString(b.Name)) {
+			continue
+		}
+		m.Branches = append(m.Branches, branchModel{
+			Name:      types.StringValue(b.Name),
+			Protected: types.BoolValue(b.Protected),
+			Default:   types.BoolValue(b.Default),
+			CommitSHA: types.StringValue(b.CommitSHA),
+		})
+		m.Names = append(m.Names, b.Name)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

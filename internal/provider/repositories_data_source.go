@@ -1,0 +1,271 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/httpx"
+)
+
+var (
+	_ datasource.DataSource                   = (*repositoriesDataSource)(nil)
+	_ datasource.DataSourceWithConfigure      = (*repositoriesDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig = (*repositoriesDataSource)(nil)
+)
+
+// NewRepositoriesDataSource is the constructor of gitdeploy_repositories.
+func NewRepositoriesDataSource() datasource.DataSource { return &repositoriesDataSource{} }
+
+type repositoriesDataSource struct {
+	clients *clients
+}
+
+type repositoriesModel struct {
+	ID               types.String      `tfsdk:"id"`
+	GitProvider      types.String      `tfsdk:"git_provider"`
+	Owner            types.String      `tfsdk:"owner"`
+	IncludeSubgroups types.Bool        `tfsdk:"include_subgroups"`
+	Visibility       types.String      `tfsdk:"visibility"`
+	IncludeArchived  types.Bool        `tfsdk:"include_archived"`
+	IncludeForks     types.Bool        `tfsdk:"include_forks"`
+	NameRegex        types.String      `tfsdk:"name_regex"`
+	MaxItems         types.Int64       `tfsdk:"max_items"`
+	Truncated        types.Bool        `tfsdk:"truncated"`
+	Repositories     []repositoryModel `tfsdk:"repositories"`
+	FullNames        []string          `tfsdk:"full_names"`
+}
+
+type repositoryModel struct {
+	ID            types.String `tfsdk:"id"`
+	Name          types.String `tfsdk:"name"`
+	FullName      types.String `tfsdk:"full_name"`
+	DefaultBranch types.String `tfsdk:"default_branch"`
+	Visibility    types.String `tfsdk:"visibility"`
+	Private       types.Bool   `tfsdk:"private"`
+	Archived      types.Bool   `tfsdk:"archived"`
+	Fork          types.Bool   `tfsdk:"fork"`
+	Description   types.String `tfsdk:"description"`
+	HTMLURL       types.String `tfsdk:"html_url"`
+	CloneURL      types.String `tfsdk:"clone_url"`
+	SSHURL        types.String `tfsdk:"ssh_url"`
+	Topics        []string     `tfsdk:"topics"`
+	PushedAt      types.String `tfsdk:"pushed_at"`
+}
+
+var visibilities = []string{"all", "public", "private", "internal"}
+
+func (d *repositoriesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_repositories"
+}
+
+func (d *repositoriesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	str := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	boolean := func(desc string) schema.BoolAttribute {
+		return schema.BoolAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the repositories of an owner on a git host, every page, through the owner's " +
+			"listing endpoints (never the search API, which stops at 1,000). Sorted by `full_name` so plans stay stable.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<git_provider>:<owner>`."},
+			"git_provider": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "`github` or `gitlab`.",
+				Validators:          []validator.String{stringvalidator.OneOf(githost.Kinds...)},
+			},
+			"owner": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "GitHub organisation or user; GitLab group (full path or numeric id) or, if no such " +
+					"group, user. Empty: the token's own user (GitHub: repositories it owns; GitLab: projects it is a member of).",
+			},
+			"include_subgroups": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "GitLab only: include the projects of the group's subgroups. Default `false`.",
+			},
+			"visibility": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "`all` (default), `public`, `private` or `internal` (GitLab, GitHub Enterprise).",
+				Validators:          []validator.String{stringvalidator.OneOf(visibilities...)},
+			},
+			"include_archived": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Include archived repositories. Default `false`.",
+			},
+			"include_forks": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Include forks. Default `true`.",
+			},
+			"name_regex": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Keep only repositories whose name (not full name) matches this RE2 regular expression.",
+				Validators:          []validator.String{regexValidator{}},
+			},
+			"max_items": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "Stop fetching once this many repositories match; `truncated` then says whether " +
+					"any were left out. Default: all.",
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"truncated": boolean("Whether `max_items` cut the list."),
+			"full_names": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "The `full_name` of every repository listed, sorted.",
+			},
+			"repositories": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The repositories, sorted by `full_name`.",
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id":             str("The host's numeric id, in decimal."),
+						"name":           str("The repository's name."),
+						"full_name":      str("`owner/name`, or `group/subgroup/name` on GitLab."),
+						"default_branch": str("The default branch."),
+						"visibility":     str("`public`, `private` or `internal`."),
+						"private":        boolean("Whether the repository is not public."),
+						"archived":       boolean("Whether the repository is archived."),
+						"fork":           boolean("Whether the repository is a fork."),
+						"description":    str("The description."),
+						"html_url":       str("The web page."),
+						"clone_url":      str("HTTPS clone URL."),
+						"ssh_url":        str("SSH clone URL."),
+						"topics": schema.ListAttribute{
+							Computed: true, ElementType: types.StringType, MarkdownDescription: "Topics.",
+						},
+						"pushed_at": str("The last push (GitLab: last activity), RFC 3339; empty when unknown."),
+					},
+				},
+			},
+		},
+	}
+}
+
+func (d *repositoriesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *repositoriesDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var c repositoriesModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &c)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if c.GitProvider.ValueString() == githost.GitHub && c.IncludeSubgroups.ValueBool() {
+		resp.Diagnostics.AddAttributeError(path.Root("include_subgroups"), "Setting not available on GitHub",
+			"GitHub organisations have no subgroups: remove include_subgroups.")
+	}
+}
+
+func (d *repositoriesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m repositoriesModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.clients == nil {
+		resp.Diagnostics.AddError("Provider not configured", "The provider was not configured before the data source was read.")
+		return
+	}
+	host, diag := d.clients.GitHost(m.GitProvider.ValueString())
+	if diag != nil {
+		resp.Diagnostics.Append(diag)
+		return
+	}
+	var nameRE *regexp.Regexp
+	if m.NameRegex.ValueString() != "" {
+		nameRE = regexp.MustCompile(m.NameRegex.ValueString()) // validated at plan time
+	}
+	visibility := m.Visibility.ValueString()
+	includeArchived := m.IncludeArchived.ValueBool()
+	includeForks := m.IncludeForks.IsNull() || m.IncludeForks.ValueBool()
+	keep := func(r *githost.Repository) bool {
+		return (includeArchived || !r.Archived) &&
+			(includeForks || !r.Fork) &&
+			(visibility == "" || visibility == "all" || r.Visibility == visibility) &&
+			(nameRE == nil || nameRE.MatchString(r.Name))
+	}
+	owner := m.Owner.ValueString()
+	repos, truncated, err := host.ListRepositories(ctx, githost.ListRepositoriesInput{
+		Owner:            owner,
+		IncludeSubgroups: m.IncludeSubgroups.ValueBool(),
+		Visibility:       visibility,
+		Keep:             keep,
+		MaxItems:         int(m.MaxItems.ValueInt64()),
+	})
+	if err != nil {
+		summary := "Could not list repositories"
+		if httpx.IsNotFound(err) && owner != "" {
+			summary = fmt.Sprintf("Owner %q not found on %s", owner, hostTitle(m.GitProvider.ValueString()))
+			resp.Diagnostics.AddAttributeError(path.Root("owner"), summary,
+				fmt.Sprintf("No organisation, group or user %q is visible to the token: check the name and the token's access.\n\n%s", owner, err))
+			return
+		}
+		resp.Diagnostics.AddError(summary, err.Error())
+		return
+	}
+	sort.Slice(repos, func(i, j int) bool { return repos[i].FullName < repos[j].FullName })
+
+	m.ID = types.StringValue(m.GitProvider.ValueString() + ":" + owner)
+	m.Truncated = types.BoolValue(truncated)
+	m.Repositories = make([]repositoryModel, 0, len(repos))
+	m.FullNames = make([]string, 0, len(repos))
+	for _, r := range repos {
+		pushedAt := ""
+		if !r.PushedAt.IsZero() {
+			pushedAt = r.PushedAt.UTC().Format(time.RFC3339)
+		}
+		topics := r.Topics
+		if topics == nil {
+			topics = []string{}
+		}
+		m.Repositories = append(m.Repositories, repositoryModel{
+			ID:            types.StringValue(r.ID),
+			Name:          types.StringValue(r.Name),
+			FullName:      types.StringValue(r.FullName),
+			DefaultBranch: types.StringValue(r.DefaultBranch),
+			Visibility:    types.StringValue(r.Visibility),
+			Private:       types.BoolValue(r.Private),
+			Archived:      types.BoolValue(r.Archived),
+			Fork:          types.BoolValue(r.Fork),
+			Description:   types.StringValue(r.Description),
+			HTMLURL:       types.StringValue(r.HTMLURL),
+			CloneURL:      types.StringValue(r.CloneURL),
+			SSHURL:        types.StringValue(r.SSHURL),
+			Topics:        topics,
+			PushedAt:      types.StringValue(pushedAt),
+		})
+		m.FullNames = append(m.FullNames, r.FullName)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// regexValidator fails at plan time on a regular expression Go's RE2 cannot compile.
+type regexValidator struct{}
+
+func (regexValidator) Description(context.Context) string {
+	return "must be a valid RE2 regular expression"
+}
+func (v regexValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (regexValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
+			fmt.Sprintf("%q is not a valid RE2 regular expression: %s.", req.ConfigValue.ValueString(), err))
+	}
+}
