@@ -33,6 +33,7 @@ type Emulator struct {
 	counts map[string]int
 	faults []*faultRule
 	now    func() time.Time
+	pace   *pacer // latency, rate limits, requests in flight: its own lock, never held with mu
 
 	lastBase           atomic.Value // string: the scheme and host clients last used, for payload URLs
 	hookClient         *http.Client // webhook deliveries
@@ -60,6 +61,7 @@ func New(seed *Seed) *Emulator {
 		seed:   own,
 		st:     st,
 		counts: map[string]int{},
+		pace:   newPacer(),
 		now:    func() time.Time { return time.Now().UTC().Truncate(time.Second) },
 		api:    http.NewServeMux(),
 		admin:  http.NewServeMux(),
@@ -75,6 +77,7 @@ func New(seed *Seed) *Emulator {
 	e.gitlabHookRoutes()
 	e.adminRoutes()
 	e.adminHookRoutes()
+	e.adminPacingRoutes()
 	return e
 }
 
@@ -90,6 +93,14 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.admin.ServeHTTP(w, r)
 		return
 	}
+	svc := serviceOf(r.URL.Path)
+	if svc != "" {
+		e.pace.enter(svc)
+		defer e.pace.leave(svc)
+		if !sleepCtx(r, e.pace.currentLatency()) {
+			return // the client gave up
+		}
+	}
 	_, pattern := e.api.Handler(r)
 	if pattern == "" {
 		e.count(r.Method + " (unknown route)")
@@ -97,6 +108,9 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e.count(pattern)
+	if svc != "" && e.applyRateLimit(w, r, svc) {
+		return
+	}
 	if e.applyFault(w, r, pattern) {
 		return
 	}
@@ -118,21 +132,24 @@ func (e *Emulator) RequestCounts() map[string]int {
 	return maps.Clone(e.counts)
 }
 
-// ResetRequestCounts sets every count back to zero.
+// ResetRequestCounts sets every count back to zero, and MaxInFlight to what is in flight now.
 func (e *Emulator) ResetRequestCounts() {
+	e.pace.resetMaxInFlight()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.counts = map[string]int{}
 }
 
 // Reset brings the state back to the seed given to New (objects added by Seed are dropped too) and
-// clears request counts and faults.
+// clears request counts, faults and rate limits. The latency (SetLatency) stays.
 func (e *Emulator) Reset() {
 	st := newState()
 	if err := st.apply(e.seed); err != nil {
 		// The seed was applied successfully in New and is a private copy: this cannot happen.
 		panic(fmt.Sprintf("emulator: reapply seed: %v", err))
 	}
+	e.pace.clearRateLimits()
+	e.pace.resetMaxInFlight()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.st = st
