@@ -94,9 +94,13 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	svc := serviceOf(r.URL.Path)
+	var limits rateDecision
 	if svc != "" {
 		e.pace.enter(svc)
 		defer e.pace.leave(svc)
+		// The limits judge the request as it arrives (GitHub's concurrency limit counts what is in
+		// flight then); the latency comes before any answer.
+		limits = e.pace.decide(svc, r.Method, time.Now())
 		if !sleepCtx(r, e.pace.currentLatency()) {
 			return // the client gave up
 		}
@@ -104,11 +108,14 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, pattern := e.api.Handler(r)
 	if pattern == "" {
 		e.count(r.Method + " (unknown route)")
+		for k, v := range limits.header {
+			w.Header()[k] = v
+		}
 		writeUnknownRoute(w, r)
 		return
 	}
 	e.count(pattern)
-	if svc != "" && e.applyRateLimit(w, r, svc) {
+	if e.applyRateLimit(w, r, svc, limits) {
 		return
 	}
 	if e.applyFault(w, r, pattern) {

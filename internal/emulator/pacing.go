@@ -327,10 +327,9 @@ func (p *pacer) decide(svc, method string, now time.Time) rateDecision {
 
 const ghRateLimitDocs = ghDocs + "/overview/rate-limits-for-the-rest-api"
 
-// applyRateLimit sets the service's rate-limit headers and refuses the request when a limit is
-// exceeded; it reports whether it answered.
-func (e *Emulator) applyRateLimit(w http.ResponseWriter, r *http.Request, svc string) bool {
-	d := e.pace.decide(svc, r.Method, time.Now())
+// applyRateLimit sets the service's rate-limit headers (decided by pacer.decide) and refuses the
+// request when a limit is exceeded; it reports whether it answered.
+func (e *Emulator) applyRateLimit(w http.ResponseWriter, r *http.Request, svc string, d rateDecision) bool {
 	for k, v := range d.header {
 		w.Header()[k] = v
 	}

@@ -199,7 +199,7 @@ func TestAccRepositoriesDataSource_errors(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
-				Config:      env.providerConfig() + `data "gitdeploy_repositories" "x" {
+				Config: env.providerConfig() + `data "gitdeploy_repositories" "x" {
   git_provider = "github"
   owner = "no-such-org"
 }
@@ -207,7 +207,7 @@ func TestAccRepositoriesDataSource_errors(t *testing.T) {
 				ExpectError: regexp.MustCompile(`Owner "no-such-org" not found on GitHub`),
 			},
 			{
-				Config:      env.providerConfig() + `data "gitdeploy_repositories" "x" {
+				Config: env.providerConfig() + `data "gitdeploy_repositories" "x" {
   git_provider = "gitlab"
   owner = "no-such-group"
 }
@@ -215,7 +215,7 @@ func TestAccRepositoriesDataSource_errors(t *testing.T) {
 				ExpectError: regexp.MustCompile(`Owner "no-such-group" not found on GitLab`),
 			},
 			{
-				Config:      env.providerConfig() + `data "gitdeploy_repositories" "x" {
+				Config: env.providerConfig() + `data "gitdeploy_repositories" "x" {
   git_provider = "github"
   name_regex = "("
 }
@@ -223,7 +223,7 @@ func TestAccRepositoriesDataSource_errors(t *testing.T) {
 				ExpectError: regexp.MustCompile(`Invalid regular expression`),
 			},
 			{
-				Config:      env.providerConfig() + `data "gitdeploy_repositories" "x" {
+				Config: env.providerConfig() + `data "gitdeploy_repositories" "x" {
   git_provider = "github"
   include_subgroups = true
 }
@@ -231,7 +231,7 @@ func TestAccRepositoriesDataSource_errors(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)include_subgroups.*GitHub organisations have no subgroups`),
 			},
 			{
-				Config:      env.providerConfig() + `data "gitdeploy_repositories" "x" {
+				Config: env.providerConfig() + `data "gitdeploy_repositories" "x" {
   git_provider = "github"
   visibility = "secret"
 }

@@ -673,12 +673,12 @@ func setWebhookState(m *webhookModel, h *githost.Webhook) {
 	switch m.GitProvider.ValueString() {
 	case githost.GitHub:
 		m.Active = types.BoolValue(h.Active)
-		if !(m.ContentType.IsNull() && h.ContentType == githubDefaultContentTy) {
+		if !m.ContentType.IsNull() || h.ContentType != githubDefaultContentTy {
 			m.ContentType = stringOrNull(h.ContentType)
 		}
 	case githost.GitLab:
 		m.Active = types.BoolValue(true) // GitLab hooks are always active
-		if !(m.BranchFilter.IsNull() && h.BranchFilter == "") {
+		if !m.BranchFilter.IsNull() || h.BranchFilter != "" {
 			m.BranchFilter = types.StringValue(h.BranchFilter)
 		}
 	}
