@@ -1,9 +1,10 @@
 // Command gitdeploy-emulator serves the emulated Netlify, GitHub and GitLab APIs on one local port, so
 // that Terraform modules using the gitdeploy provider can be tried without credentials.
 //
-//	gitdeploy-emulator [-listen 127.0.0.1:0] [-seed FILE] [-allow-remote]
+//	gitdeploy-emulator [-listen 127.0.0.1:0] [-seed FILE] [-latency 50ms] [-allow-remote]
 //
-// It prints the three base URLs and the seed's tokens, then serves until SIGINT or SIGTERM.
+// It prints the three base URLs and the seed's tokens, then serves until SIGINT or SIGTERM. -latency
+// adds a fixed delay to every API request (benchmarks use it to stand in for network round trips).
 package main
 
 import (
@@ -35,6 +36,7 @@ func main() {
 type options struct {
 	listen      string
 	seedFile    string
+	latency     time.Duration
 	allowRemote bool
 }
 
@@ -44,12 +46,16 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "address to listen on (port 0: a free port)")
 	fs.StringVar(&o.seedFile, "seed", "", "seed JSON file (default: the built-in demo seed)")
+	fs.DurationVar(&o.latency, "latency", 0, "delay added to every API request, e.g. 50ms")
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow listening on a non-loopback address")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if o.latency < 0 {
+		return o, fmt.Errorf("-latency %v is negative", o.latency)
 	}
 	if !o.allowRemote {
 		if err := checkLoopback(o.listen); err != nil {
@@ -87,12 +93,13 @@ func run(ctx context.Context, args []string, stdout io.Writer, ready chan<- stri
 		}
 	}
 	emu := emulator.New(seed)
+	emu.SetLatency(opts.latency)
 	ln, err := net.Listen("tcp", opts.listen)
 	if err != nil {
 		return err
 	}
 	base := "http://" + ln.Addr().String()
-	printBanner(stdout, base, seed)
+	printBanner(stdout, base, seed, opts.latency)
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -117,12 +124,15 @@ func run(ctx context.Context, args []string, stdout io.Writer, ready chan<- stri
 
 // printBanner prints the base URLs and the seed's tokens. The tokens are the emulator's own fake
 // credentials, printed on purpose so that users can configure the provider.
-func printBanner(w io.Writer, base string, seed *emulator.Seed) {
+func printBanner(w io.Writer, base string, seed *emulator.Seed, latency time.Duration) {
 	lines := []string{
 		"netlify: " + base + emulator.NetlifyPrefix,
 		"github: " + base + emulator.GitHubPrefix + "/",
 		"gitlab: " + base + emulator.GitLabPrefix,
 		"admin: " + base + emulator.AdminPrefix + "/",
+	}
+	if latency > 0 {
+		lines = append(lines, "latency: "+latency.String()+" per request")
 	}
 	for _, t := range seed.Netlify.Tokens {
 		lines = append(lines, "netlify token: "+t)

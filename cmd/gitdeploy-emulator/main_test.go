@@ -33,6 +33,12 @@ func TestParseFlagsRefusesRemoteAddresses(t *testing.T) {
 	if _, err := parseFlags([]string{"extra"}, io.Discard); err == nil {
 		t.Error("extra arguments accepted")
 	}
+	if _, err := parseFlags([]string{"-latency", "-5ms"}, io.Discard); err == nil {
+		t.Error("a negative latency was accepted")
+	}
+	if o, err := parseFlags([]string{"-latency", "50ms"}, io.Discard); err != nil || o.latency != 50*time.Millisecond {
+		t.Errorf("-latency 50ms: %+v, %v", o, err)
+	}
 }
 
 // syncBuffer is written by run's goroutine and read by the test.
@@ -70,7 +76,7 @@ func TestRunServesTheSeedAndStops(t *testing.T) {
 	var out syncBuffer
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"-seed", seedFile}, &out, ready) }()
+	go func() { done <- run(ctx, []string{"-seed", seedFile, "-latency", "60ms"}, &out, ready) }()
 	var addr string
 	select {
 	case addr = <-ready:
@@ -87,6 +93,7 @@ func TestRunServesTheSeedAndStops(t *testing.T) {
 		"gitlab: http://" + addr + "/gitlab/api/v4\n",
 		"github token (octocat): file-token\n",
 		"netlify token: " + emulator.DefaultNetlifyToken + "\n",
+		"latency: 60ms per request\n",
 	} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)
@@ -98,6 +105,7 @@ func TestRunServesTheSeedAndStops(t *testing.T) {
 		t.Fatal(err)
 	}
 	req.Header.Set("Authorization", "token file-token")
+	start := time.Now()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +113,9 @@ func TestRunServesTheSeedAndStops(t *testing.T) {
 	_ = resp.Body.Close() // only the status matters
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("GET /user with the seed's token: %d", resp.StatusCode)
+	}
+	if d := time.Since(start); d < 60*time.Millisecond {
+		t.Errorf("answered in %v despite -latency 60ms", d)
 	}
 
 	cancel()

@@ -432,6 +432,7 @@ func (e *Emulator) AddBranch(host, repo, branch string) error {
 	}
 	if p := e.st.gitlab.project(repo); host == HostGitLab && p != nil {
 		p.touch(e.now())
+		e.st.gitlab.lists = nil
 	}
 	return nil
 }

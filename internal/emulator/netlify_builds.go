@@ -333,12 +333,7 @@ func (gh *githubState) repoForLink(rp nlRepo) *ghRepo {
 	if err != nil {
 		return nil
 	}
-	for _, r := range gh.repoOrder {
-		if r.id == id {
-			return r
-		}
-	}
-	return nil
+	return gh.repoByID[id]
 }
 
 func (gl *gitlabState) projectForLink(rp nlRepo) *glProject {

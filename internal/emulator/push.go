@@ -128,6 +128,7 @@ func (st *state) preparePush(host, repo, branch, base string, now time.Time) (Pu
 		res.Repository = r.fullName()
 		res.Before, res.After, res.Created = moveHead(&r.branches, &r.heads, HostGitHub, r.fullName(), branch)
 		r.pushedAt = now
+		st.github.lists = nil // lists sorted by "pushed" change
 		return res, st.githubPushDeliveries(r, res, base, now), nil
 	case HostGitLab:
 		p := st.gitlab.project(repo)
@@ -137,6 +138,7 @@ func (st *state) preparePush(host, repo, branch, base string, now time.Time) (Pu
 		res.Repository = p.pathWithNamespace()
 		res.Before, res.After, res.Created = moveHead(&p.branches, &p.heads, HostGitLab, p.pathWithNamespace(), branch)
 		p.touch(now)
+		st.gitlab.lists = nil // lists ordered by last_activity_at change
 		return res, st.gitlabPushDeliveries(p, res, base, now), nil
 	}
 	return res, nil, fmt.Errorf("unknown git host %q (want %q or %q)", host, HostGitHub, HostGitLab)

@@ -23,6 +23,16 @@ import (
 //	                          "archived": false, "description": "...", "topics": [],
 //	                          "forked_from": "other/project"}]}}
 //
+// Large seeds are generated rather than listed: "generate" (on "github" and "gitlab") makes count
+// repositories under an owner, and "branch_count" gives one repository that many branches:
+//
+//	{"github": {"generate": [{"owner": "big-org", "count": 5000, "name_pattern": "repo-%04d",
+//	                          "archived_share": 0.1, "fork_share": 0.2, "private_share": 0.3, "branches": 3}],
+//	            "repos": [{"full_name": "big-org/monorepo", "branch_count": 2000}]},
+//	 "gitlab": {"generate": [{"owner": "big-group/sub", "count": 5000}]}}
+//
+// See GenerateSeed for the rules.
+//
 // Rules: a user's "orgs" (GitHub) or "groups" (GitLab) lists the memberships that give access to private
 // repositories and write access (deploy keys); when the list is omitted (null) the user is a member of
 // every organisation or group, when it is [] of none. A user always owns the repositories under its own
@@ -45,9 +55,10 @@ type NetlifySeed struct {
 
 // GitHubSeed is the GitHub part of a Seed.
 type GitHubSeed struct {
-	Users []GitHubUserSeed `json:"users"`
-	Orgs  []string         `json:"orgs"`
-	Repos []GitHubRepoSeed `json:"repos"`
+	Users    []GitHubUserSeed `json:"users"`
+	Orgs     []string         `json:"orgs"`
+	Repos    []GitHubRepoSeed `json:"repos"`
+	Generate []GenerateSeed   `json:"generate,omitempty"` // made after Repos
 }
 
 // GitHubUserSeed is a GitHub user and its token. Orgs nil means "member of every organisation".
@@ -70,6 +81,7 @@ type GitHubRepoSeed struct {
 	Fork          bool     `json:"fork"`
 	Description   string   `json:"description,omitempty"`
 	Topics        []string `json:"topics"`
+	BranchCount   int      `json:"branch_count,omitempty"` // adds generated branches up to this many in all
 }
 
 // GitLabSeed is the GitLab part of a Seed.
@@ -77,6 +89,7 @@ type GitLabSeed struct {
 	Users    []GitLabUserSeed    `json:"users"`
 	Groups   []string            `json:"groups"`
 	Projects []GitLabProjectSeed `json:"projects"`
+	Generate []GenerateSeed      `json:"generate,omitempty"` // made after Projects
 }
 
 // GitLabUserSeed is a GitLab user and its token. Groups nil means "member of every group".
@@ -98,6 +111,7 @@ type GitLabProjectSeed struct {
 	Description       string   `json:"description,omitempty"`
 	Topics            []string `json:"topics"`
 	ForkedFrom        string   `json:"forked_from,omitempty"` // path_with_namespace of the parent project
+	BranchCount       int      `json:"branch_count,omitempty"` // adds generated branches up to this many in all
 }
 
 // Tokens and names of DefaultSeed, for tests and examples.

@@ -81,10 +81,12 @@ type githubState struct {
 	orgs       map[string]*ghOrg // by lower-case login
 	orgOrder   []*ghOrg
 	repos      map[string]*ghRepo // by lower-case full name: GitHub names are case-insensitive
+	repoByID   map[int64]*ghRepo
 	repoOrder  []*ghRepo
-	nextID     int64 // users, orgs and repos without a seeded id
-	nextKeyID  int64 // deploy key ids are unique across the emulated GitHub
-	nextHookID int64 // so are webhook ids
+	lists      map[string][]*ghRepo // filtered and sorted owner lists, cleared when repositories change
+	nextID     int64                // users, orgs and repos without a seeded id
+	nextKeyID  int64                // deploy key ids are unique across the emulated GitHub
+	nextHookID int64                // so are webhook ids
 }
 
 type ghUser struct {
@@ -138,7 +140,8 @@ type gitlabState struct {
 	projects     map[string]*glProject // by lower-case path_with_namespace
 	projectByID  map[int64]*glProject
 	projectOrder []*glProject
-	keys         map[int64]*glKey // deploy keys are shared between projects on GitLab
+	lists        map[string][]*glProject // filtered and sorted project lists, cleared when projects change
+	keys         map[int64]*glKey        // deploy keys are shared between projects on GitLab
 	nextID       int64
 	nextKeyID    int64
 	nextHookID   int64
@@ -199,7 +202,8 @@ type glKey struct {
 func newState() *state {
 	return &state{
 		netlify: netlifyState{tokens: map[string]bool{}},
-		github: githubState{orgs: map[string]*ghOrg{}, repos: map[string]*ghRepo{}, nextID: 1, nextKeyID: 1,
+		github: githubState{orgs: map[string]*ghOrg{}, repos: map[string]*ghRepo{}, repoByID: map[int64]*ghRepo{},
+			nextID: 1, nextKeyID: 1,
 			nextHookID: firstHookID},
 		gitlab: gitlabState{groups: map[string]*glGroup{}, projects: map[string]*glProject{},
 			projectByID: map[int64]*glProject{}, keys: map[int64]*glKey{}, nextID: 1, nextKeyID: 1,
@@ -233,7 +237,9 @@ func (st *state) copyForTrial() *state {
 	}
 	t.github.orgOrder = slices.Clone(st.github.orgOrder)
 	for k, v := range st.github.repos {
-		t.github.repos[k] = &ghRepo{id: v.id, ownerLogin: v.ownerLogin, name: v.name}
+		cp := &ghRepo{id: v.id, ownerLogin: v.ownerLogin, name: v.name}
+		t.github.repos[k] = cp
+		t.github.repoByID[v.id] = cp
 	}
 	t.github.nextID = st.github.nextID
 	t.gitlab.users = slices.Clone(st.gitlab.users)
@@ -299,6 +305,16 @@ func (st *state) applyGitHub(s *GitHubSeed) error {
 			return err
 		}
 	}
+	for _, g := range s.Generate {
+		if err := g.validate(); err != nil {
+			return err
+		}
+		for _, rs := range g.githubRepos() {
+			if err := gh.addRepo(rs); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -352,12 +368,8 @@ func (gh *githubState) addRepo(rs GitHubRepoSeed) error {
 	if gh.repos[strings.ToLower(rs.FullName)] != nil {
 		return fmt.Errorf("repo %q already exists", rs.FullName)
 	}
-	if rs.ID != 0 {
-		for _, r := range gh.repos {
-			if r.id == rs.ID {
-				return fmt.Errorf("repo id %d of %q is already used by %q", rs.ID, rs.FullName, r.fullName())
-			}
-		}
+	if r := gh.repoByID[rs.ID]; rs.ID != 0 && r != nil {
+		return fmt.Errorf("repo id %d of %q is already used by %q", rs.ID, rs.FullName, r.fullName())
 	}
 	r := &ghRepo{name: name, private: rs.Private, archived: rs.Archived, fork: rs.Fork,
 		description: rs.Description, topics: slices.Clone(rs.Topics), createdAt: seedTime, pushedAt: seedTime}
@@ -382,7 +394,11 @@ func (gh *githubState) addRepo(rs GitHubRepoSeed) error {
 	default:
 		return fmt.Errorf("repo %q: visibility %q is not public, private or internal", rs.FullName, rs.Visibility)
 	}
-	r.defaultBranch, r.branches = normaliseBranches(rs.DefaultBranch, rs.Branches)
+	branches, err := withBranchCount(rs.DefaultBranch, rs.Branches, rs.BranchCount)
+	if err != nil {
+		return fmt.Errorf("repo %q: %w", rs.FullName, err)
+	}
+	r.defaultBranch, r.branches = normaliseBranches(rs.DefaultBranch, branches)
 	r.id = rs.ID
 	if r.id == 0 {
 		r.id = gh.allocID()
@@ -392,8 +408,21 @@ func (gh *githubState) addRepo(rs GitHubRepoSeed) error {
 		r.topics = []string{}
 	}
 	gh.repos[strings.ToLower(r.fullName())] = r
+	gh.repoByID[r.id] = r
 	gh.repoOrder = append(gh.repoOrder, r)
+	gh.lists = nil
 	return nil
+}
+
+// withBranchCount adds generated branches up to count in all (0: the branches as given).
+func withBranchCount(defaultBranch string, branches []string, count int) ([]string, error) {
+	if count < 0 || count > maxGenerated {
+		return nil, fmt.Errorf("branch_count must be between 0 and %d", maxGenerated)
+	}
+	if count <= len(branches) {
+		return branches, nil
+	}
+	return generatedBranches(defaultBranch, branches, count), nil
 }
 
 // normaliseBranches defaults the default branch to "main", makes sure it is a branch, and sorts.
@@ -433,6 +462,16 @@ func (st *state) applyGitLab(s *GitLabSeed) error {
 	for _, ps := range s.Projects {
 		if err := gl.addProject(ps); err != nil {
 			return err
+		}
+	}
+	for _, g := range s.Generate {
+		if err := g.validate(); err != nil {
+			return err
+		}
+		for _, ps := range g.gitlabProjects() {
+			if err := gl.addProject(ps); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -528,7 +567,11 @@ func (gl *gitlabState) addProject(ps GitLabProjectSeed) error {
 	if p.topics == nil {
 		p.topics = []string{}
 	}
-	p.defaultBranch, p.branches = normaliseBranches(ps.DefaultBranch, ps.Branches)
+	branches, err := withBranchCount(ps.DefaultBranch, ps.Branches, ps.BranchCount)
+	if err != nil {
+		return fmt.Errorf("project %q: %w", ps.PathWithNamespace, err)
+	}
+	p.defaultBranch, p.branches = normaliseBranches(ps.DefaultBranch, branches)
 	p.id = ps.ID
 	if p.id == 0 {
 		p.id = gl.allocID()
@@ -537,5 +580,6 @@ func (gl *gitlabState) addProject(ps GitLabProjectSeed) error {
 	gl.projects[strings.ToLower(p.pathWithNamespace())] = p
 	gl.projectByID[p.id] = p
 	gl.projectOrder = append(gl.projectOrder, p)
+	gl.lists = nil
 	return nil
 }
