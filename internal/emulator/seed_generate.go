@@ -3,6 +3,7 @@ package emulator
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -78,9 +79,13 @@ func generatedBranches(defaultBranch string, explicit []string, n int) []string 
 	if defaultBranch == "" {
 		defaultBranch = "main"
 	}
-	out = append(out, defaultBranch)
+	if !slices.Contains(out, defaultBranch) {
+		out = append(out, defaultBranch)
+	}
 	for i := 1; len(out) < n; i++ {
-		out = append(out, fmt.Sprintf("branch-%04d", i))
+		if name := fmt.Sprintf("branch-%04d", i); !slices.Contains(explicit, name) {
+			out = append(out, name)
+		}
 	}
 	return out
 }
