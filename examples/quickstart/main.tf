@@ -1,5 +1,6 @@
-# The quickstart that `make demo` applies against the built-in emulator. Against the real services, set
-# NETLIFY_AUTH_TOKEN, GITHUB_TOKEN and GITLAB_TOKEN and point the variables at your own repositories.
+# The quickstart that `make demo` applies against the built-in emulator: the whole chain that links a
+# private repository to Netlify, on GitHub and on GitLab. Against the real services, set NETLIFY_AUTH_TOKEN,
+# GITHUB_TOKEN and GITLAB_TOKEN and point the variables at your own repositories.
 terraform {
   required_providers {
     gitdeploy = {
@@ -11,41 +12,62 @@ terraform {
 # URLs and tokens come from the environment: NETLIFY_API_URL, GITHUB_BASE_URL, GITLAB_BASE_URL, ...
 provider "gitdeploy" {}
 
-variable "github_repository" {
-  description = "GitHub repository (owner/name) to give Netlify read access to."
-  type        = string
-  default     = "gitdeploy-demo/website"
-}
-
-variable "gitlab_repository" {
-  description = "GitLab project (group/subgroup/name) to give Netlify read access to."
-  type        = string
-  default     = "gitdeploy-demo/frontend/app"
-}
-
-# Step 1 and 2 of linking a repository by API: a Netlify deploy key, installed read-only on the repository.
-resource "gitdeploy_deploy_key" "github" {
-  git_provider = "github"
-  repository   = var.github_repository
-}
-
-resource "gitdeploy_deploy_key" "gitlab" {
-  git_provider = "gitlab"
-  repository   = var.gitlab_repository
-}
-
-output "github_deploy_key" {
-  value = {
-    netlify_key_id = gitdeploy_deploy_key.github.id
-    github_key_id  = gitdeploy_deploy_key.github.git_key_id
-    fingerprint    = gitdeploy_deploy_key.github.fingerprint
+variable "repositories" {
+  description = "The repository to link on each git host: owner/name on GitHub, group/subgroup/name on GitLab."
+  type        = map(string)
+  default = {
+    github = "gitdeploy-demo/private-app"
+    gitlab = "gitdeploy-demo/frontend/app"
   }
 }
 
-output "gitlab_deploy_key" {
+variable "branch" {
+  description = "The production branch; it must exist on the repositories."
+  type        = string
+  default     = "main"
+}
+
+# 1. A site on the platform.
+resource "gitdeploy_site" "app" {
+  for_each = var.repositories
+  name     = "quickstart-${each.key}"
+}
+
+# 2. A Netlify deploy key, installed read-only on the repository (not on your profile).
+resource "gitdeploy_deploy_key" "app" {
+  for_each     = var.repositories
+  git_provider = each.key
+  repository   = each.value
+}
+
+# 3. The site's repository link; the repository, the branch and the key are checked before it is written.
+resource "gitdeploy_repo_link" "app" {
+  for_each      = var.repositories
+  site_id       = gitdeploy_site.app[each.key].id
+  git_provider  = each.key
+  repository    = each.value
+  branch        = var.branch
+  deploy_key_id = gitdeploy_deploy_key.app[each.key].id
+  build_command = "npm run build"
+  publish_dir   = "dist"
+}
+
+# 4. The webhook that makes every push build: it posts to Netlify's incoming endpoint for the git host.
+resource "gitdeploy_webhook" "app" {
+  for_each     = var.repositories
+  git_provider = each.key
+  repository   = each.value
+  events       = ["push", "pull_request"]
+}
+
+output "sites" {
   value = {
-    netlify_key_id = gitdeploy_deploy_key.gitlab.id
-    gitlab_key_id  = gitdeploy_deploy_key.gitlab.git_key_id
-    fingerprint    = gitdeploy_deploy_key.gitlab.fingerprint
+    for host, site in gitdeploy_site.app : host => {
+      site_id     = site.id
+      url         = site.ssl_url
+      repo_id     = gitdeploy_repo_link.app[host].repo_id
+      deploy_key  = gitdeploy_deploy_key.app[host].fingerprint
+      webhook_url = gitdeploy_webhook.app[host].url
+    }
   }
 }

@@ -127,16 +127,23 @@ func setGitHubPagination(w http.ResponseWriter, r *http.Request, p pageRequest, 
 	}
 }
 
+// gitlabCountLimit: above this many items GitLab leaves out X-Total, X-Total-Pages and the rel="last"
+// link, for performance (GitLab docs, "Pagination response headers").
+const gitlabCountLimit = 10000
+
 // setGitLabPagination sets GitLab's offset pagination headers: X-Page, X-Per-Page, X-Next-Page and
-// X-Prev-Page (empty when there is none), X-Total, X-Total-Pages and a Link header with prev, next,
-// first and last.
+// X-Prev-Page (empty when there is none), X-Total and X-Total-Pages, and a Link header with prev, next,
+// first and last; without the totals and "last" above 10,000 items.
 func setGitLabPagination(w http.ResponseWriter, r *http.Request, p pageRequest, total int) {
 	last := p.lastPage(total)
+	counted := total <= gitlabCountLimit
 	h := w.Header()
 	h.Set("X-Page", strconv.Itoa(p.page))
 	h.Set("X-Per-Page", strconv.Itoa(p.perPage))
-	h.Set("X-Total", strconv.Itoa(total))
-	h.Set("X-Total-Pages", strconv.Itoa(last))
+	if counted {
+		h.Set("X-Total", strconv.Itoa(total))
+		h.Set("X-Total-Pages", strconv.Itoa(last))
+	}
 	h.Set("X-Next-Page", "")
 	h.Set("X-Prev-Page", "")
 	var parts []string
@@ -149,7 +156,10 @@ func setGitLabPagination(w http.ResponseWriter, r *http.Request, p pageRequest, 
 		h.Set("X-Next-Page", strconv.Itoa(p.page+1))
 		parts = append(parts, linkPart(r, p.page+1, p.perPage, "next"))
 	}
-	parts = append(parts, linkPart(r, 1, p.perPage, "first"), linkPart(r, last, p.perPage, "last"))
+	parts = append(parts, linkPart(r, 1, p.perPage, "first"))
+	if counted {
+		parts = append(parts, linkPart(r, last, p.perPage, "last"))
+	}
 	h.Set("Link", strings.Join(parts, ", "))
 }
 

@@ -1,0 +1,8 @@
+# A webhook to the platform's incoming endpoint or an explicit url: <git_provider>:<repository>:<hook_id>
+terraform import gitdeploy_webhook.website github:acme/website:12345678
+
+# A webhook that posts to a Netlify build hook: ...:<site_id>:<build_hook_id>
+terraform import gitdeploy_webhook.docs gitlab:acme/frontend/docs:42:3f2a0c9e-site-id:5f1a2b3c4d5e6f7a8b9c0d1e
+
+# The secret cannot be imported (neither host returns it). Set secret or secret_wo in the configuration
+# after the import and apply once: the update sends it.
