@@ -5,8 +5,32 @@ import (
 	"net/http"
 )
 
-// The admin API under /_emulator/: no auth, JSON, not counted in RequestCounts. Each route maps onto a
-// method of the Go API.
+// The admin API under /_emulator/: no auth, JSON, not counted in RequestCounts, never delayed or rate
+// limited. Each route maps onto a method of the Go API:
+//
+//	POST   /reset                                  Reset
+//	POST   /seed                                   Seed (Seed JSON)
+//	GET    /state                                  State (no tokens, secrets or hook tokens)
+//	GET    /requests, DELETE /requests             RequestCounts, ResetRequestCounts
+//	POST   /faults, DELETE /faults                 AddFault (Fault JSON), ClearFaults
+//	GET    /latency, PUT /latency                  Latency, SetLatency ({"latency": "50ms"})
+//	GET    /in_flight                              MaxInFlight
+//	PUT    /rate_limits/{service}                  ConfigureRateLimit ({"limit": 100, "window": "1m", "status": 403})
+//	DELETE /rate_limits/{service}                  (remove it)
+//	PUT    /github/secondary_rate_limit            SetSecondaryRateLimit ({"max_mutations": 80, "window": "1m", "retry_after": 60})
+//	DELETE /github/secondary_rate_limit            (remove it)
+//	POST   /push                                   Push ({"host": "github", "repository": "o/r", "branch": "main"})
+//	GET    /netlify/builds[?site_id=ID]            Builds
+//	DELETE /netlify/deploy_keys/{id}               DeleteNetlifyDeployKey
+//	DELETE /netlify/sites/{id}, PATCH ...          DeleteNetlifySite, UpdateNetlifySite
+//	DELETE /github/repos/{owner}/{repo}/keys/{id}  DeleteGitHubDeployKey
+//	POST   /github/repos/{owner}/{repo}/branches   AddBranch ({"name": "b"}); DELETE .../branches/{branch}
+//	GET    /github/repos/{owner}/{repo}/hooks      GitHubHooks (secrets in clear)
+//	PATCH  /github/repos/{owner}/{repo}/hooks/{id} UpdateGitHubHook; DELETE: DeleteGitHubHook
+//	DELETE /gitlab/projects/{id}/deploy_keys/{key_id}  DeleteGitLabDeployKey ({id}: number or encoded path)
+//	POST   /gitlab/projects/{id}/branches          AddBranch; DELETE .../branches/{branch}
+//	GET    /gitlab/projects/{id}/hooks             GitLabHooks (tokens in clear)
+//	PUT    /gitlab/projects/{id}/hooks/{hook_id}   UpdateGitLabHook; DELETE: DeleteGitLabHook
 
 func (e *Emulator) adminRoutes() {
 	a := AdminPrefix

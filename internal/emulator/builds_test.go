@@ -205,3 +205,49 @@ func TestAdminPush(t *testing.T) {
 	ts.do("GET", "/_emulator/github/repos/nope/nope/hooks", "", nil).want(t, http.StatusNotFound, nil)
 	ts.do("GET", "/_emulator/gitlab/projects/2001/hooks", "", nil).want(t, http.StatusOK, nil)
 }
+
+func TestNetlifyHookReceiverIgnoresOtherEvents(t *testing.T) {
+	ts := newTestServer(t, nil)
+	site := linkSite(t, ts, map[string]any{"provider": "github", "repo_path": "gitdeploy-demo/website", "repo_branch": "main"})
+	post := func(provider, event, body string) int {
+		req, err := http.NewRequest("POST", ts.srv.URL+"/netlify/hooks/"+provider, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		if event != "" {
+			req.Header.Set("X-GitHub-Event", event)
+		}
+		resp, err := ts.srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close() // status only
+		return resp.StatusCode
+	}
+	push := `{"ref":"refs/heads/main","after":"` + strings.Repeat("a", 40) + `","repository":{"id":1001,"full_name":"gitdeploy-demo/website"}}`
+	for _, c := range []struct {
+		provider, event, body string
+		status                int
+	}{
+		{"github", "ping", `{"zen":"hi"}`, http.StatusNoContent},
+		{"github", "push", `{"ref":"refs/tags/v1","after":"` + strings.Repeat("b", 40) + `","repository":{"id":1001}}`, http.StatusNoContent},
+		{"github", "push", `{"ref":"refs/heads/main","deleted":true,"repository":{"id":1001}}`, http.StatusNoContent},
+		{"github", "push", `not json`, http.StatusBadRequest},
+		{"gitlab", "", `{"object_kind":"tag_push","ref":"refs/tags/v1"}`, http.StatusNoContent},
+		{"svn", "", `{}`, http.StatusNotFound},
+	} {
+		if got := post(c.provider, c.event, c.body); got != c.status {
+			t.Errorf("%s %s %s: %d, want %d", c.provider, c.event, c.body, got, c.status)
+		}
+	}
+	if b := ts.emu.Builds(site); len(b) != 0 {
+		t.Fatalf("builds from non-push events: %+v", b)
+	}
+	if got := post("github", "push", push); got != http.StatusNoContent {
+		t.Fatalf("push: %d", got)
+	}
+	if b := ts.emu.Builds(site); len(b) != 1 || b[0].SHA != strings.Repeat("a", 40) {
+		t.Errorf("builds = %+v", b)
+	}
+}

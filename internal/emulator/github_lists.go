@@ -113,7 +113,7 @@ func (e *Emulator) ghListMyRepos(w http.ResponseWriter, r *http.Request, u *ghUs
 	e.ghWriteRepoList(w, r, u, key, "full_name", func(repo *ghRepo) bool {
 		mine := repo.ownerType == "User" && strings.EqualFold(repo.ownerLogin, u.login)
 		inOrg := repo.ownerType == "Organization" && u.isMember(repo)
-		if !(owner && mine) && !(member && inOrg) {
+		if (!owner || !mine) && (!member || !inOrg) {
 			return false
 		}
 		switch visibility {

@@ -55,8 +55,8 @@ func (e *Emulator) gitlabRoutes() {
 // isMember: the owner of a personal project, or a member of its group or of an ancestor group
 // (GitLab memberships are inherited by subgroups).
 func (u *glUser) isMember(p *glProject) bool {
-	if strings.EqualFold(p.namespace, u.username) {
-		return true
+	if p.personal {
+		return strings.EqualFold(p.namespace, u.username)
 	}
 	if u.groups == nil {
 		return true

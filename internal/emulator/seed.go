@@ -110,7 +110,7 @@ type GitLabProjectSeed struct {
 	Archived          bool     `json:"archived"`
 	Description       string   `json:"description,omitempty"`
 	Topics            []string `json:"topics"`
-	ForkedFrom        string   `json:"forked_from,omitempty"` // path_with_namespace of the parent project
+	ForkedFrom        string   `json:"forked_from,omitempty"`  // path_with_namespace of the parent project
 	BranchCount       int      `json:"branch_count,omitempty"` // adds generated branches up to this many in all
 }
 

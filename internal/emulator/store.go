@@ -167,6 +167,7 @@ type glProject struct {
 	name          string
 	path          string
 	namespace     string // full path of the group or the user
+	personal      bool   // namespace is a user's, not a group
 	visibility    string
 	defaultBranch string
 	archived      bool
@@ -546,15 +547,16 @@ func (gl *gitlabState) addProject(ps GitLabProjectSeed) error {
 	if ps.ID != 0 && gl.projectByID[ps.ID] != nil {
 		return fmt.Errorf("project id %d of %q is already used", ps.ID, ps.PathWithNamespace)
 	}
+	personal := false
 	if u := gl.userByUsername(namespace); u != nil {
-		namespace = u.username
+		namespace, personal = u.username, true
 	} else {
 		if err := gl.ensureGroup(namespace); err != nil {
 			return err
 		}
 		namespace = gl.groups[strings.ToLower(namespace)].fullPath
 	}
-	p := &glProject{name: path, path: path, namespace: namespace, visibility: ps.Visibility, archived: ps.Archived,
+	p := &glProject{name: path, path: path, namespace: namespace, personal: personal, visibility: ps.Visibility, archived: ps.Archived,
 		description: ps.Description, topics: slices.Clone(ps.Topics), forkedFrom: ps.ForkedFrom,
 		createdAt: seedTime, lastActivity: seedTime}
 	switch p.visibility {

@@ -23,6 +23,9 @@ type Options struct {
 	// by them.
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
+	// MutationInterval spaces the starts of mutative requests (POST, PATCH, PUT, DELETE) through this
+	// client at least this far apart (GitHub asks for one second per token); 0 does not pace.
+	MutationInterval time.Duration
 
 	// secondaryRateLimitWait is the first wait after a GitHub secondary rate limit without
 	// Retry-After (GitHub asks for at least a minute); unexported so that only tests shorten it.
@@ -101,8 +104,12 @@ func NewClient(opts Options) *http.Client {
 
 	policy := &retryPolicy{opts: opts}
 	retrying := retryablehttp.NewClient()
+	var attempt http.RoundTripper = &loggingTransport{opts: opts, next: base}
+	if opts.MutationInterval > 0 {
+		attempt = &pacingTransport{pacer: &pacer{interval: opts.MutationInterval}, next: attempt}
+	}
 	retrying.HTTPClient = &http.Client{
-		Transport: &loggingTransport{opts: opts, next: base},
+		Transport: attempt,
 		// Redirects are followed by the outer client, so that every hop goes through the retries.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}

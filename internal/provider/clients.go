@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -21,6 +22,8 @@ const (
 	defaultNetlifyAPIURL = "https://api.netlify.com/api/v1"
 	defaultGitLabBaseURL = "https://gitlab.com/api/v4"
 	defaultMaxRetries    = 4
+	// defaultGitHubWriteInterval follows GitHub's best practices for mutative requests.
+	defaultGitHubWriteInterval = time.Second
 )
 
 // systemSettings is one system's resolved connection settings.
@@ -34,6 +37,7 @@ type systemSettings struct {
 type settings struct {
 	netlify, github, gitlab systemSettings
 	maxRetries              int
+	githubWriteInterval     time.Duration
 }
 
 // resolveSettings merges the provider configuration with the environment: configuration wins.
@@ -50,9 +54,13 @@ func resolveSettings(config providerModel, getenv func(string) string) settings 
 	s.netlify = resolveSystem(nl.Token, nl.APIURL, getenv, []string{envNetlifyToken, envNetlifyAPIToken}, envNetlifyAPIURL, defaultNetlifyAPIURL)
 	s.netlify.tokenHint = fmt.Sprintf("set token in the provider's netlify block, or the %s environment variable", envNetlifyToken)
 
-	var gh gitHostBlockModel
+	var gh gitHubBlockModel
+	s.githubWriteInterval = defaultGitHubWriteInterval
 	if config.GitHub != nil {
 		gh = *config.GitHub
+		if d, err := time.ParseDuration(gh.WriteInterval.ValueString()); err == nil {
+			s.githubWriteInterval = d // validated at plan time; null or unknown keeps the default
+		}
 	}
 	// An empty base URL means github.com: the client knows that address.
 	s.github = resolveSystem(gh.Token, gh.BaseURL, getenv, []string{envGitHubToken}, envGitHubBaseURL, "")
@@ -108,14 +116,19 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 	var diags diag.Diagnostics
 	c := &clients{gitHosts: map[string]githost.GitHost{}, missing: map[string]string{}, netlifyAPIURL: s.netlify.url}
 	userAgent := "terraform-provider-gitdeploy/" + version
-	httpClient := func(service string, token string) *http.Client {
-		return httpx.NewClient(httpx.Options{Service: service, UserAgent: userAgent, Secrets: []string{token}, MaxRetries: s.maxRetries})
+	maxRetries := s.maxRetries
+	if maxRetries == 0 {
+		maxRetries = -1 // httpx reads 0 as "the default"; the user asked for none
+	}
+	httpClient := func(service string, token string, writeInterval time.Duration) *http.Client {
+		return httpx.NewClient(httpx.Options{Service: service, UserAgent: userAgent, Secrets: []string{token},
+			MaxRetries: maxRetries, MutationInterval: writeInterval})
 	}
 
 	if hint, ok := missingHint(s.netlify); ok {
 		c.missing[systemNetlify] = hint
 	} else {
-		p, err := netlify.New(netlify.Config{APIURL: s.netlify.url, Token: s.netlify.token, HTTPClient: httpClient("Netlify", s.netlify.token)})
+		p, err := netlify.New(netlify.Config{APIURL: s.netlify.url, Token: s.netlify.token, HTTPClient: httpClient("Netlify", s.netlify.token, 0)})
 		if err != nil {
 			diags.AddAttributeError(path.Root("netlify").AtName("api_url"), "Invalid Netlify configuration", err.Error())
 		}
@@ -125,7 +138,7 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 	if hint, ok := missingHint(s.github); ok {
 		c.missing[githost.GitHub] = hint
 	} else {
-		h, err := github.New(github.Config{BaseURL: s.github.url, Token: s.github.token, HTTPClient: httpClient("GitHub", s.github.token), UserAgent: userAgent})
+		h, err := github.New(github.Config{BaseURL: s.github.url, Token: s.github.token, HTTPClient: httpClient("GitHub", s.github.token, s.githubWriteInterval), UserAgent: userAgent})
 		if err != nil {
 			diags.AddAttributeError(path.Root("github").AtName("base_url"), "Invalid GitHub configuration", err.Error())
 		} else {
@@ -136,7 +149,7 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 	if hint, ok := missingHint(s.gitlab); ok {
 		c.missing[githost.GitLab] = hint
 	} else {
-		h, err := gitlab.New(gitlab.Config{BaseURL: s.gitlab.url, Token: s.gitlab.token, HTTPClient: httpClient("GitLab", s.gitlab.token), UserAgent: userAgent})
+		h, err := gitlab.New(gitlab.Config{BaseURL: s.gitlab.url, Token: s.gitlab.token, HTTPClient: httpClient("GitLab", s.gitlab.token, 0), UserAgent: userAgent})
 		if err != nil {
 			diags.AddAttributeError(path.Root("gitlab").AtName("base_url"), "Invalid GitLab configuration", err.Error())
 		} else {

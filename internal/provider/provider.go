@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -37,7 +38,7 @@ type gitDeployProvider struct {
 
 type providerModel struct {
 	Netlify    *netlifyBlockModel `tfsdk:"netlify"`
-	GitHub     *gitHostBlockModel `tfsdk:"github"`
+	GitHub     *gitHubBlockModel  `tfsdk:"github"`
 	GitLab     *gitHostBlockModel `tfsdk:"gitlab"`
 	MaxRetries types.Int64        `tfsdk:"max_retries"`
 }
@@ -50,6 +51,12 @@ type netlifyBlockModel struct {
 type gitHostBlockModel struct {
 	Token   types.String `tfsdk:"token"`
 	BaseURL types.String `tfsdk:"base_url"`
+}
+
+type gitHubBlockModel struct {
+	Token         types.String `tfsdk:"token"`
+	BaseURL       types.String `tfsdk:"base_url"`
+	WriteInterval types.String `tfsdk:"write_interval"`
 }
 
 func (p *gitDeployProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -98,6 +105,14 @@ func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 						Optional: true,
 						MarkdownDescription: "API base URL. Defaults to `" + envGitHubBaseURL + "`, then github.com. " +
 							"For GitHub Enterprise Server give `https://HOST/`: `api/v3/` is added.",
+					},
+					"write_interval": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "Least time between the starts of two requests that create, change or delete " +
+							"something (GitHub's best practices ask for one second per token, to stay clear of its " +
+							"secondary rate limits). Reads are never held up. Default `" + defaultGitHubWriteInterval.String() +
+							"`; `0s` turns pacing off (e.g. for GitHub Enterprise Server without rate limits).",
+						Validators: []validator.String{durationValidator{}},
 					},
 				},
 			},

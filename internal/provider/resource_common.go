@@ -1,9 +1,12 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
 // clientsFromProviderData turns the provider's ResourceData/DataSourceData into *clients. It returns nil
@@ -19,4 +22,21 @@ func clientsFromProviderData(data any, diags *diag.Diagnostics) *clients {
 		return nil
 	}
 	return c
+}
+
+// durationValidator fails at plan time on a string time.ParseDuration cannot read, or a negative one.
+type durationValidator struct{}
+
+func (durationValidator) Description(context.Context) string {
+	return `must be a duration such as "1s" or "500ms"`
+}
+func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err != nil || d < 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
+			fmt.Sprintf("%q is not a duration: write a non-negative number with a unit, such as \"1s\" or \"500ms\".", req.ConfigValue.ValueString()))
+	}
 }

@@ -1,0 +1,113 @@
+package httpx
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestPacerReservesSpacedSlots(t *testing.T) {
+	p := &pacer{interval: time.Second}
+	now := time.Unix(1000, 0)
+	for i, want := range []time.Duration{0, time.Second, 2 * time.Second} {
+		if got := p.reserve(now); got != want {
+			t.Fatalf("reservation %d waits %v, want %v", i, got, want)
+		}
+	}
+	// After a quiet spell the next write starts at once.
+	if got := p.reserve(now.Add(10 * time.Second)); got != 0 {
+		t.Fatalf("after a pause the write waits %v, want 0", got)
+	}
+}
+
+// Writes are spaced; only lower bounds on time are checked, which a slow machine cannot break.
+func TestPacingTransportSpacesWrites(t *testing.T) {
+	var mu sync.Mutex
+	var posts []time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		posts = append(posts, time.Now())
+		mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	const interval = 150 * time.Millisecond
+	client := NewClient(Options{Service: "test", MutationInterval: interval, MaxRetries: -1})
+
+	var wg sync.WaitGroup
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := client.Post(srv.URL, "application/json", nil)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			_ = resp.Body.Close()
+		}()
+	}
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(posts) != 3 {
+		t.Fatalf("%d POSTs arrived, want 3", len(posts))
+	}
+	first, last := posts[0], posts[0]
+	for _, s := range posts {
+		if s.Before(first) {
+			first = s
+		}
+		if s.After(last) {
+			last = s
+		}
+	}
+	if spread := last.Sub(first); spread < 2*interval-20*time.Millisecond {
+		t.Errorf("3 writes started within %v, want them at least %v apart", spread, interval)
+	}
+}
+
+// A read is never held up by a write waiting for its slot, and cancelling stops that wait.
+func TestPacingTransportLetsReadsPass(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	p := &pacingTransport{pacer: &pacer{interval: time.Hour}, next: http.DefaultTransport}
+	p.pacer.reserve(time.Now()) // the next write's slot is an hour away
+
+	writeCtx, cancelWrite := context.WithCancel(context.Background())
+	writeDone := make(chan error, 1)
+	go func() {
+		req, err := http.NewRequestWithContext(writeCtx, http.MethodDelete, srv.URL, nil)
+		if err != nil {
+			writeDone <- err
+			return
+		}
+		resp, err := p.RoundTrip(req)
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		writeDone <- err
+	}()
+
+	readCtx, cancelRead := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancelRead()
+	req, err := http.NewRequestWithContext(readCtx, http.MethodGet, srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := p.RoundTrip(req)
+	if err != nil {
+		t.Fatalf("a read behind a waiting write failed: %v", err)
+	}
+	_ = resp.Body.Close()
+
+	cancelWrite()
+	if err := <-writeDone; err == nil {
+		t.Fatal("a cancelled write waited for its slot instead of failing")
+	}
+}
