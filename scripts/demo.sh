@@ -56,6 +56,26 @@ terraform apply -auto-approve -input=false
 step "terraform output"
 terraform output
 
+step "push to main on each repository: the webhooks deliver, Netlify builds"
+admin=$(url_of admin)
+command -v curl >/dev/null 2>&1 || { echo "error: the demo needs curl to call the emulator's admin API" >&2; exit 1; }
+# The quickstart's default repositories.
+for target in github:gitdeploy-demo/private-app gitlab:gitdeploy-demo/frontend/app; do
+  host=${target%%:*} repo=${target#*:}
+  echo "push to main of $repo on $host:"
+  curl -fsS -X POST "${admin}push" -H 'Content-Type: application/json' \
+    -d "{\"host\":\"$host\",\"repository\":\"$repo\",\"branch\":\"main\"}" >"$work/push.json"
+  sed -e 's/,"/,\n  "/g' "$work/push.json"; echo
+done
+echo "builds Netlify recorded:"
+curl -fsS "${admin}netlify/builds" >"$work/builds.json"
+sed -e 's/},{/},\n{/g' "$work/builds.json"; echo
+if grep -q '"state":"error"' "$work/builds.json" || ! grep -q '"state":"ready"' "$work/builds.json"; then
+  echo "error: the push did not produce successful builds" >&2
+  exit 1
+fi
+echo "OK: every push built its linked site."
+
 step "terraform plan (must show no changes)"
 set +e
 terraform plan -detailed-exitcode -input=false
