@@ -23,7 +23,7 @@ func TestAccChain_pushBuilds(t *testing.T) {
 resource "gitdeploy_webhook" "test" {
   git_provider = %q
   repository   = %q
-  secret       = "push-secret"
+  secret       = "tfacc-hook-secret-push"
 }
 `, h.kind, h.private)
 			resource.ParallelTest(t, resource.TestCase{

@@ -115,7 +115,7 @@ func TestAccWebhook_lifecycle(t *testing.T) {
 				CheckDestroy:             env.checkNoHooks(h.kind, h.repo),
 				Steps: []resource.TestStep{
 					{
-						Config: webhookConfig(env, h.kind, h.repo, `secret = "s3cret"`),
+						Config: webhookConfig(env, h.kind, h.repo, `secret = "tfacc-hook-secret-s3cret"`),
 						ConfigPlanChecks: resource.ConfigPlanChecks{
 							// The default target is known at plan time.
 							PreApply: []plancheck.PlanCheck{plancheck.ExpectKnownValue(webhookAddr, tfjsonpath.New("url"), knownvalue.StringExact(wantURL))},
@@ -126,19 +126,19 @@ func TestAccWebhook_lifecycle(t *testing.T) {
 							resource.TestCheckResourceAttr(webhookAddr, "active", "true"),
 							resource.TestCheckResourceAttr(webhookAddr, "build_hook_id", ""),
 							captureAttr(webhookAddr, "id", &hookID),
-							env.checkHook(h.kind, h.repo, "s3cret", githost.EventPush, githost.EventPullRequest),
+							env.checkHook(h.kind, h.repo, "tfacc-hook-secret-s3cret", githost.EventPush, githost.EventPullRequest),
 						),
 					},
 					{
 						// An events change updates the hook in place, keeps its id and resends the secret.
-						Config: webhookConfig(env, h.kind, h.repo, `secret = "s3cret"
+						Config: webhookConfig(env, h.kind, h.repo, `secret = "tfacc-hook-secret-s3cret"
   events = ["push", "tag"]`),
 						ConfigPlanChecks: resource.ConfigPlanChecks{
 							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(webhookAddr, plancheck.ResourceActionUpdate)},
 						},
 						Check: resource.ComposeAggregateTestCheckFunc(
 							resource.TestCheckResourceAttrPtr(webhookAddr, "id", &hookID),
-							env.checkHook(h.kind, h.repo, "s3cret", githost.EventPush, githost.EventTag),
+							env.checkHook(h.kind, h.repo, "tfacc-hook-secret-s3cret", githost.EventPush, githost.EventTag),
 						),
 					},
 					{
@@ -151,22 +151,22 @@ func TestAccWebhook_lifecycle(t *testing.T) {
 					{
 						// Drift: events changed by hand show in the plan and are put back.
 						PreConfig: func() { env.changeHookEventsByHand(t, h.kind, h.repo, hookID) },
-						Config: webhookConfig(env, h.kind, h.repo, `secret = "s3cret"
+						Config: webhookConfig(env, h.kind, h.repo, `secret = "tfacc-hook-secret-s3cret"
   events = ["push", "tag"]`),
 						ConfigPlanChecks: resource.ConfigPlanChecks{
 							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(webhookAddr, plancheck.ResourceActionUpdate)},
 						},
-						Check: env.checkHook(h.kind, h.repo, "s3cret", githost.EventPush, githost.EventTag),
+						Check: env.checkHook(h.kind, h.repo, "tfacc-hook-secret-s3cret", githost.EventPush, githost.EventTag),
 					},
 					{
 						// Drift: the hook deleted by hand is created again.
 						PreConfig: func() { env.deleteHookByHand(t, h.kind, h.repo, hookID) },
-						Config: webhookConfig(env, h.kind, h.repo, `secret = "s3cret"
+						Config: webhookConfig(env, h.kind, h.repo, `secret = "tfacc-hook-secret-s3cret"
   events = ["push", "tag"]`),
 						ConfigPlanChecks: resource.ConfigPlanChecks{
 							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(webhookAddr, plancheck.ResourceActionCreate)},
 						},
-						Check: env.checkHook(h.kind, h.repo, "s3cret", githost.EventPush, githost.EventTag),
+						Check: env.checkHook(h.kind, h.repo, "tfacc-hook-secret-s3cret", githost.EventPush, githost.EventTag),
 					},
 				},
 			})
@@ -219,28 +219,28 @@ func TestAccWebhook_writeOnlySecret(t *testing.T) {
 				CheckDestroy:             env.checkNoHooks(h.kind, h.repo),
 				Steps: []resource.TestStep{
 					{
-						Config: webhookConfig(env, h.kind, h.repo, `secret_wo = "first"
+						Config: webhookConfig(env, h.kind, h.repo, `secret_wo = "tfacc-hook-secret-first"
   secret_wo_version = 1`),
 						Check: resource.ComposeAggregateTestCheckFunc(
 							resource.TestCheckNoResourceAttr(webhookAddr, "secret_wo"),
 							resource.TestCheckNoResourceAttr(webhookAddr, "secret"),
-							env.checkHook(h.kind, h.repo, "first", githost.EventPush, githost.EventPullRequest),
+							env.checkHook(h.kind, h.repo, "tfacc-hook-secret-first", githost.EventPush, githost.EventPullRequest),
 						),
 					},
 					{
 						// A new value without a new version is not sent (Terraform cannot see it) ...
-						Config: webhookConfig(env, h.kind, h.repo, `secret_wo = "second"
+						Config: webhookConfig(env, h.kind, h.repo, `secret_wo = "tfacc-hook-secret-second"
   secret_wo_version = 1`),
 						PlanOnly: true,
 					},
 					{
 						// ... a new version sends it, in place.
-						Config: webhookConfig(env, h.kind, h.repo, `secret_wo = "second"
+						Config: webhookConfig(env, h.kind, h.repo, `secret_wo = "tfacc-hook-secret-second"
   secret_wo_version = 2`),
 						ConfigPlanChecks: resource.ConfigPlanChecks{
 							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(webhookAddr, plancheck.ResourceActionUpdate)},
 						},
-						Check: env.checkHook(h.kind, h.repo, "second", githost.EventPush, githost.EventPullRequest),
+						Check: env.checkHook(h.kind, h.repo, "tfacc-hook-secret-second", githost.EventPush, githost.EventPullRequest),
 					},
 				},
 			})
