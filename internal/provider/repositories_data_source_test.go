@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -191,6 +194,63 @@ data "gitdeploy_repositories" "capped" {
 			),
 		}},
 	})
+}
+
+// A GitLab owner given by its numeric group id, archived projects included.
+func TestAccRepositoriesDataSource_gitlabGroupID(t *testing.T) {
+	env := newListingEnv(t)
+	groupID := env.gitlabGroupID(t, "acme")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: env.providerConfig() + fmt.Sprintf(`
+data "gitdeploy_repositories" "by_id" {
+  git_provider      = "gitlab"
+  owner             = %q
+  include_subgroups = true
+  include_archived  = true
+}
+data "gitdeploy_repositories" "archived_private" {
+  git_provider      = "gitlab"
+  owner             = %q
+  include_subgroups = true
+  include_archived  = true
+  visibility        = "private"
+  include_forks     = false
+}
+`, groupID, groupID),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("data.gitdeploy_repositories.by_id", "repositories.#", "150"),
+				resource.TestCheckResourceAttr("data.gitdeploy_repositories.by_id", "id", "gitlab:"+groupID),
+				resource.TestCheckResourceAttr("data.gitdeploy_repositories.archived_private", "repositories.#",
+					strconv.Itoa(countRepos(func(r listingRepo) bool { return r.private_ && !r.fork }))),
+				// acme/svc-000 is archived and private.
+				resource.TestCheckTypeSetElemAttr("data.gitdeploy_repositories.archived_private", "full_names.*", "acme/svc-000"),
+			),
+		}},
+	})
+}
+
+// gitlabGroupID asks the emulated GitLab for a group's numeric id, as a user would look it up.
+func (e *testEnv) gitlabGroupID(t *testing.T, path string) string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, e.url+"/gitlab/api/v4/groups/"+url.PathEscape(path), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("PRIVATE-TOKEN", testGitLabToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var group struct {
+		ID int64 `json:"id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&group); err != nil || group.ID == 0 {
+		t.Fatalf("GET group %s: status %d, %v", path, resp.StatusCode, err)
+	}
+	return strconv.FormatInt(group.ID, 10)
 }
 
 func TestAccRepositoriesDataSource_errors(t *testing.T) {
