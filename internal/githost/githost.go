@@ -98,6 +98,7 @@ type Webhook struct {
 	ContentType  string   // GitHub only: "json" or "form"
 	InsecureSSL  bool     // GitHub insecure_ssl = "1"; GitLab enable_ssl_verification = false
 	BranchFilter string   // GitLab push_events_branch_filter only
+	CreatedAt    time.Time
 }
 
 // WebhookInput is what a webhook is created or updated from. Every update sends the whole hook, secret
@@ -141,6 +142,9 @@ type RepositoryLister interface {
 type WebhookManager interface {
 	CreateWebhook(ctx context.Context, repo string, in WebhookInput) (*Webhook, error)
 	GetWebhook(ctx context.Context, repo, id string) (*Webhook, error)
+	// ListWebhooks returns every webhook of repo, every page: to find a webhook whose create answer
+	// was lost.
+	ListWebhooks(ctx context.Context, repo string) ([]Webhook, error)
 	UpdateWebhook(ctx context.Context, repo, id string, in WebhookInput) (*Webhook, error)
 	DeleteWebhook(ctx context.Context, repo, id string) error
 }

@@ -146,6 +146,9 @@ type requestState struct {
 	method   string
 	path     string
 	attempts int
+	// repeatable is set for a request the caller marked with Repeatable: safe to send again even
+	// though its method is not idempotent.
+	repeatable bool
 }
 
 type requestStateKey struct{}
@@ -165,7 +168,7 @@ type requestTransport struct {
 }
 
 func (t *requestTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	st := &requestState{method: req.Method, path: req.URL.Path}
+	st := &requestState{method: req.Method, path: req.URL.Path, repeatable: isRepeatable(req.Context())}
 	if st.path == "" {
 		st.path = "/"
 	}

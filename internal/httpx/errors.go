@@ -16,7 +16,13 @@ type APIError struct {
 	Path       string // URL path only: never the query, which may hold credentials
 	StatusCode int
 	Message    string // the service's own message, or a readable summary of a non-JSON body
+	// Err is the transport error when there was no answer (StatusCode 0), so that errors.Is and
+	// errors.As see it (MayHaveBeenApplied, a cancelled context); nil otherwise.
+	Err error
 }
+
+// Unwrap returns the transport error behind an APIError without an answer.
+func (e *APIError) Unwrap() error { return e.Err }
 
 func (e *APIError) Error() string {
 	msg := e.Message

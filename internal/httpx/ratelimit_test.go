@@ -59,32 +59,32 @@ func TestDecide(t *testing.T) {
 	reset := strconv.FormatInt(now.Add(10*time.Minute).Unix(), 10)
 
 	t.Run("GitHub primary limit waits for reset plus padding", func(t *testing.T) {
-		d := p.decide(http.MethodPost, resp(403, "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", reset), nil, false, 1)
+		d := p.decide(http.MethodPost, false, resp(403, "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", reset), nil, false, 1)
 		if !d.retry || !d.rateLimited || d.wait != 10*time.Minute+time.Second {
 			t.Fatalf("%+v", d)
 		}
 	})
 	t.Run("secondary limit without retry-after waits a minute, then longer, bounded", func(t *testing.T) {
-		first := p.decide(http.MethodGet, resp(403), nil, true, 1)
-		second := p.decide(http.MethodGet, resp(403), nil, true, 2)
-		late := p.decide(http.MethodGet, resp(403), nil, true, 9)
+		first := p.decide(http.MethodGet, false, resp(403), nil, true, 1)
+		second := p.decide(http.MethodGet, false, resp(403), nil, true, 2)
+		late := p.decide(http.MethodGet, false, resp(403), nil, true, 9)
 		if first.wait != time.Minute || second.wait != 2*time.Minute || late.wait != maxSecondaryRateLimitWait {
 			t.Fatalf("waits %s, %s, %s", first.wait, second.wait, late.wait)
 		}
 	})
 	t.Run("secondary limit with retry-after", func(t *testing.T) {
-		d := p.decide(http.MethodPost, resp(403, "Retry-After", "7"), nil, true, 1)
+		d := p.decide(http.MethodPost, false, resp(403, "Retry-After", "7"), nil, true, 1)
 		if !d.retry || d.wait != 7*time.Second || !d.retryAt.Equal(now.Add(7*time.Second)) {
 			t.Fatalf("%+v", d)
 		}
 	})
 	t.Run("403 with remaining but no limit signal is final", func(t *testing.T) {
-		if d := p.decide(http.MethodGet, resp(403, "X-RateLimit-Remaining", "4999"), nil, false, 1); d.retry {
+		if d := p.decide(http.MethodGet, false, resp(403, "X-RateLimit-Remaining", "4999"), nil, false, 1); d.retry {
 			t.Fatalf("%+v", d)
 		}
 	})
 	t.Run("503 Retry-After for GET", func(t *testing.T) {
-		d := p.decide(http.MethodGet, resp(503, "Retry-After", "3"), nil, false, 1)
+		d := p.decide(http.MethodGet, false, resp(503, "Retry-After", "3"), nil, false, 1)
 		if !d.retry || d.rateLimited || d.wait != 3*time.Second {
 			t.Fatalf("%+v", d)
 		}
@@ -92,7 +92,7 @@ func TestDecide(t *testing.T) {
 	t.Run("backoff grows and is capped", func(t *testing.T) {
 		for attempt := 1; attempt <= 12; attempt++ {
 			full := min(opts.RetryWaitMin<<(attempt-1), opts.RetryWaitMax)
-			d := p.decide(http.MethodGet, resp(500), nil, false, attempt)
+			d := p.decide(http.MethodGet, false, resp(500), nil, false, attempt)
 			if d.wait < full/2 || d.wait > full {
 				t.Fatalf("attempt %d: wait %s outside [%s, %s]", attempt, d.wait, full/2, full)
 			}
@@ -101,13 +101,13 @@ func TestDecide(t *testing.T) {
 	t.Run("dial errors are retried for POST, others are not", func(t *testing.T) {
 		dial := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}
 		read := &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}
-		if d := p.decide(http.MethodPost, nil, dial, false, 1); !d.retry {
+		if d := p.decide(http.MethodPost, false, nil, dial, false, 1); !d.retry {
 			t.Fatal("dial error on POST not retried")
 		}
-		if d := p.decide(http.MethodPost, nil, read, false, 1); d.retry {
+		if d := p.decide(http.MethodPost, false, nil, read, false, 1); d.retry {
 			t.Fatal("read error on POST retried")
 		}
-		if d := p.decide(http.MethodGet, nil, read, false, 1); !d.retry {
+		if d := p.decide(http.MethodGet, false, nil, read, false, 1); !d.retry {
 			t.Fatal("read error on GET not retried")
 		}
 	})

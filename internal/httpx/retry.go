@@ -47,7 +47,7 @@ func (p *retryPolicy) checkRetry(ctx context.Context, resp *http.Response, err e
 	if resp != nil && (resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusTooManyRequests) {
 		secondary = peekSecondaryRateLimit(resp)
 	}
-	d := p.decide(st.method, resp, err, secondary, st.attempts)
+	d := p.decide(st.method, st.repeatable, resp, err, secondary, st.attempts)
 	if !d.retry {
 		return false, nil
 	}
@@ -117,14 +117,17 @@ func (p *retryPolicy) rateLimitError(st *requestState, resp *http.Response, d re
 	return e
 }
 
-// decide applies the retry rules to one attempt's outcome. attempt counts from 1.
-func (p *retryPolicy) decide(method string, resp *http.Response, err error, secondary bool, attempt int) retryDecision {
+// decide applies the retry rules to one attempt's outcome. attempt counts from 1. repeatable says
+// that the caller marked a non-idempotent request as safe to send again (Repeatable).
+func (p *retryPolicy) decide(method string, repeatable bool, resp *http.Response, err error, secondary bool, attempt int) retryDecision {
+	safe := repeatable || idempotent(method)
 	if err != nil {
 		if !retryableTransportError(err) {
 			return retryDecision{}
 		}
-		// A POST or PATCH that may have reached the server must not be sent twice.
-		if !idempotent(method) && !neverSent(err) {
+		// A POST or PATCH that may have reached the server must not be sent twice: the caller looks
+		// for what it may have created instead (see MayHaveBeenApplied).
+		if !safe && !neverSent(err) {
 			return retryDecision{}
 		}
 		return retryDecision{retry: true, wait: p.backoff(attempt), reason: "connection error"}
@@ -135,7 +138,7 @@ func (p *retryPolicy) decide(method string, resp *http.Response, err error, seco
 	}
 
 	status := resp.StatusCode
-	if status >= 500 && status != http.StatusNotImplemented && idempotent(method) {
+	if status >= 500 && status != http.StatusNotImplemented && safe {
 		d := retryDecision{retry: true, wait: p.backoff(attempt), reason: resp.Status}
 		// 503 may say when the service expects to be back.
 		if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), p.clock()); ok {

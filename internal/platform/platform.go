@@ -25,7 +25,8 @@ type Site struct {
 	AccountSlug  string
 	// Repo is the site's linked repository as the platform reports it (Netlify: build_settings);
 	// nil when no repository is linked.
-	Repo *RepoSettings
+	Repo      *RepoSettings
+	CreatedAt time.Time
 }
 
 // SiteInput holds what a user sets on a site.
@@ -53,11 +54,12 @@ type RepoSettings struct {
 
 // BuildHook is a platform URL that starts a build of one branch when posted to.
 type BuildHook struct {
-	ID     string
-	Title  string
-	Branch string
-	URL    string
-	SiteID string
+	ID        string
+	Title     string
+	Branch    string
+	URL       string
+	SiteID    string
+	CreatedAt time.Time
 }
 
 // Platform is what the resources need from a deploy platform. Every method returns an
@@ -68,10 +70,16 @@ type Platform interface {
 
 	CreateDeployKey(ctx context.Context) (*DeployKey, error)
 	GetDeployKey(ctx context.Context, id string) (*DeployKey, error)
+	// ListDeployKeys returns every deploy key of the token's account: to find a key whose create
+	// answer was lost.
+	ListDeployKeys(ctx context.Context) ([]DeployKey, error)
 	DeleteDeployKey(ctx context.Context, id string) error
 
 	CreateSite(ctx context.Context, in SiteInput) (*Site, error)
 	GetSite(ctx context.Context, id string) (*Site, error)
+	// ListSites returns every site the token can see whose name contains name ("" all of them), every
+	// page: to find a site whose create answer was lost.
+	ListSites(ctx context.Context, name string) ([]Site, error)
 	UpdateSite(ctx context.Context, id string, in SiteInput) (*Site, error)
 	DeleteSite(ctx context.Context, id string) error
 
@@ -83,6 +91,8 @@ type Platform interface {
 
 	CreateBuildHook(ctx context.Context, siteID, title, branch string) (*BuildHook, error)
 	GetBuildHook(ctx context.Context, siteID, id string) (*BuildHook, error)
+	// ListBuildHooks returns every build hook of a site: to find a hook whose create answer was lost.
+	ListBuildHooks(ctx context.Context, siteID string) ([]BuildHook, error)
 	DeleteBuildHook(ctx context.Context, siteID, id string) error
 
 	// IncomingHookURL is the platform endpoint a git host posts its events to, e.g.

@@ -24,6 +24,9 @@ const (
 	defaultMaxRetries    = 4
 	// defaultGitHubWriteInterval follows GitHub's best practices for mutative requests.
 	defaultGitHubWriteInterval = time.Second
+	// defaultRetryWaitMin and defaultRetryWaitMax bound the backoff between retries.
+	defaultRetryWaitMin = time.Second
+	defaultRetryWaitMax = 30 * time.Second
 )
 
 // systemSettings is one system's resolved connection settings.
@@ -38,14 +41,24 @@ type settings struct {
 	netlify, github, gitlab systemSettings
 	maxRetries              int
 	githubWriteInterval     time.Duration
+	retryWaitMin            time.Duration
+	retryWaitMax            time.Duration
 }
 
 // resolveSettings merges the provider configuration with the environment: configuration wins.
 func resolveSettings(config providerModel, getenv func(string) string) settings {
-	s := settings{maxRetries: defaultMaxRetries}
+	s := settings{maxRetries: defaultMaxRetries, retryWaitMin: defaultRetryWaitMin, retryWaitMax: defaultRetryWaitMax}
 	if !config.MaxRetries.IsNull() && !config.MaxRetries.IsUnknown() {
 		s.maxRetries = int(config.MaxRetries.ValueInt64())
 	}
+	// Validated at plan time; null or unknown keeps the default.
+	if d, err := time.ParseDuration(config.RetryWaitMin.ValueString()); err == nil && d > 0 {
+		s.retryWaitMin = d
+	}
+	if d, err := time.ParseDuration(config.RetryWaitMax.ValueString()); err == nil && d > 0 {
+		s.retryWaitMax = d
+	}
+	s.retryWaitMax = max(s.retryWaitMax, s.retryWaitMin)
 
 	var nl netlifyBlockModel
 	if config.Netlify != nil {
@@ -108,13 +121,18 @@ type clients struct {
 	gitHosts      map[string]githost.GitHost
 	missing       map[string]string // system → how to supply its credentials
 	netlifyAPIURL string
+	// retryWaitMin paces the re-reads of an object not found just after its create.
+	retryWaitMin time.Duration
+	// ledger remembers what this provider instance created, for the lookups after a lost answer.
+	ledger *createLedger
 }
 
 const systemNetlify = "netlify"
 
 func newClients(_ context.Context, s settings, version string) (*clients, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	c := &clients{gitHosts: map[string]githost.GitHost{}, missing: map[string]string{}, netlifyAPIURL: s.netlify.url}
+	c := &clients{gitHosts: map[string]githost.GitHost{}, missing: map[string]string{}, netlifyAPIURL: s.netlify.url,
+		retryWaitMin: s.retryWaitMin, ledger: newCreateLedger()}
 	userAgent := "terraform-provider-gitdeploy/" + version
 	maxRetries := s.maxRetries
 	if maxRetries == 0 {
@@ -122,7 +140,7 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 	}
 	httpClient := func(service string, token string, writeInterval time.Duration) *http.Client {
 		return httpx.NewClient(httpx.Options{Service: service, UserAgent: userAgent, Secrets: []string{token},
-			MaxRetries: maxRetries, MutationInterval: writeInterval})
+			MaxRetries: maxRetries, MutationInterval: writeInterval, RetryWaitMin: s.retryWaitMin, RetryWaitMax: s.retryWaitMax})
 	}
 
 	if hint, ok := missingHint(s.netlify); ok {

@@ -41,6 +41,9 @@ type providerModel struct {
 	GitHub     *gitHubBlockModel  `tfsdk:"github"`
 	GitLab     *gitHostBlockModel `tfsdk:"gitlab"`
 	MaxRetries types.Int64        `tfsdk:"max_retries"`
+	// RetryWaitMin and RetryWaitMax bound the backoff between retries (durations as text).
+	RetryWaitMin types.String `tfsdk:"retry_wait_min"`
+	RetryWaitMax types.String `tfsdk:"retry_wait_max"`
 }
 
 type netlifyBlockModel struct {
@@ -74,6 +77,20 @@ func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Optional: true,
 				MarkdownDescription: "How many times a request that failed transiently (429, 5xx, connection errors) " +
 					"is retried before the error is reported. Default `4`; `0` turns retries off.",
+			},
+			"retry_wait_min": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The first wait before retrying a request that failed transiently; each further retry " +
+					"waits about twice as long, up to `retry_wait_max`. Also paces the short re-reads of an object " +
+					"that is not found just after it was created. Default `" + defaultRetryWaitMin.String() + "`. " +
+					"Waits a service asks for (`Retry-After`, rate-limit resets) are not shortened by it.",
+				Validators: []validator.String{durationValidator{}},
+			},
+			"retry_wait_max": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The longest wait between two retries of a request that failed transiently. Default `" +
+					defaultRetryWaitMax.String() + "`; raised to `retry_wait_min` when smaller.",
+				Validators: []validator.String{durationValidator{}},
 			},
 		},
 		Blocks: map[string]schema.Block{

@@ -43,6 +43,9 @@ func newTestEnv(t *testing.T) *testEnv {
 func (e *testEnv) providerConfig() string {
 	return fmt.Sprintf(`
 provider "gitdeploy" {
+  # Fast retries against the in-process emulator; the defaults (1s–30s) suit real services.
+  retry_wait_min = "10ms"
+  retry_wait_max = "100ms"
   netlify {
     token   = %q
     api_url = "%s/netlify/api/v1"

@@ -291,6 +291,7 @@ func (r *repoLinkResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateRepoLinkDrift, nil)...)
+	resp.Diagnostics.Append(recordCreated(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -356,7 +357,7 @@ func addRepoLinkWriteError(diags *diag.Diagnostics, plat platform.Platform, site
 				"gitdeploy_site is referenced as gitdeploy_site.<name>.id.\n\n%s", plat.Name(), siteID, err))
 		return
 	}
-	diags.AddError("Could not link the repository", err.Error())
+	diags.AddError("Could not link the repository", errorDetail(err))
 }
 
 // repoSettingsFromPlan is the repo object the platform gets: the plan's settings, the repository's id
@@ -435,7 +436,7 @@ func preflightRepoLink(ctx context.Context, plat platform.Platform, host githost
 				"access to the repository.\n\n%s", where, hostTitle(host.Kind()), repositoryForm(host.Kind()), repoErr))
 		return nil
 	case repoErr != nil:
-		diags.AddAttributeError(path.Root("repository"), "Could not read the repository", repoErr.Error())
+		diags.AddAttributeError(path.Root("repository"), "Could not read the repository", errorDetail(repoErr))
 		return nil
 	}
 
@@ -445,7 +446,7 @@ func preflightRepoLink(ctx context.Context, plat platform.Platform, host githost
 			fmt.Sprintf("branch %q does not exist on %s (its default branch is %q), so the platform could not build it. "+
 				"Push the branch first, or set branch to an existing one.\n\n%s", branchName, where, repo.DefaultBranch, branchErr))
 	case branchErr != nil:
-		diags.AddAttributeError(path.Root("branch"), "Could not read the branch", branchErr.Error())
+		diags.AddAttributeError(path.Root("branch"), "Could not read the branch", errorDetail(branchErr))
 	}
 
 	if repo.Private && !checkKey && plan.InstallationID.IsNull() {
@@ -474,7 +475,7 @@ func checkDeployKeyInstalled(plat platform.Platform, repo *githost.Repository, w
 			fmt.Sprintf("%s has no deploy key %q. %s.\n\n%s", plat.Name(), keyID, keyHint, platKeyErr))
 		return
 	case platKeyErr != nil:
-		diags.AddAttributeError(attr, "Could not read the deploy key", platKeyErr.Error())
+		diags.AddAttributeError(attr, "Could not read the deploy key", errorDetail(platKeyErr))
 		return
 	}
 	if lsErr != nil {
@@ -486,7 +487,7 @@ func checkDeployKeyInstalled(plat platform.Platform, repo *githost.Repository, w
 					"was not checked.\n\n%s", where, plat.Name(), keyID, lsErr))
 			return
 		}
-		diags.AddAttributeError(attr, "Could not list the repository's deploy keys", lsErr.Error())
+		diags.AddAttributeError(attr, "Could not list the repository's deploy keys", errorDetail(lsErr))
 		return
 	}
 	for _, k := range repoKeys {
@@ -522,17 +523,23 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	site, err := plat.GetSite(ctx, state.SiteID.ValueString())
+	// Just after the create, a site without a link (or no site) may only mean that the write has not
+	// reached every replica: a missing link counts as "not found" for readAfterCreate.
+	site, err := readAfterCreate(ctx, createdAt(ctx, req.Private), r.clients.retryWaitMin, func(ctx context.Context) (*platform.Site, error) {
+		site, err := plat.GetSite(ctx, state.SiteID.ValueString())
+		if err == nil && site.Repo == nil {
+			return nil, &httpx.APIError{Service: plat.Name(), Operation: "read repository link", Method: http.MethodGet,
+				StatusCode: http.StatusNotFound, Message: "the site has no repository linked"}
+		}
+		return site, err
+	})
 	if httpx.IsNotFound(err) {
-		resp.State.RemoveResource(ctx) // the site is gone, and the link with it
+		// The site is gone, and the link with it; or it was unlinked by hand: the next plan links it again.
+		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read the site's repository link", err.Error())
-		return
-	}
-	if site.Repo == nil {
-		resp.State.RemoveResource(ctx) // unlinked by hand: the next plan links it again
+		resp.Diagnostics.AddError("Could not read the site's repository link", errorDetail(err))
 		return
 	}
 
@@ -549,6 +556,7 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 		}
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateRepoLinkDrift, record)...)
+	resp.Diagnostics.Append(forgetCreated(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -645,20 +653,20 @@ func (r *repoLinkResource) Delete(ctx context.Context, req resource.DeleteReques
 
 	// ClearRepo, not Netlify's unlink_repo: that would delete the deploy key, which other sites may share.
 	if err := plat.ClearRepo(ctx, state.SiteID.ValueString()); err != nil && !httpx.IsNotFound(err) {
-		resp.Diagnostics.AddError("Could not unlink the repository", err.Error())
+		resp.Diagnostics.AddError("Could not unlink the repository", errorDetail(err))
 	}
 }
 
 // ImportState takes the site id.
 func (r *repoLinkResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID == "" || strings.ContainsAny(req.ID, "/: ") {
+	siteID, err := parseRepoLinkImportID(req.ID)
+	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("%q is not a site id. Import a repository link by the id of its site, e.g. "+
-				"\"3f8a1c2e-4b5d-4e6f-8a9b-0c1d2e3f4a5b\".", req.ID))
+			fmt.Sprintf("%s. Import a repository link by the id of its site, e.g. \"3f8a1c2e-4b5d-4e6f-8a9b-0c1d2e3f4a5b\".", err))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("site_id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), siteID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("site_id"), siteID)...)
 }
 
 func (r *repoLinkResource) platform(diags *diag.Diagnostics) platform.Platform {

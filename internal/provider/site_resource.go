@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -63,7 +64,11 @@ func (r *siteResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A site on the deploy platform (Netlify). Link it to a repository with " +
 			"`gitdeploy_repo_link`. A site deleted by hand is created again on the next apply; a name or " +
-			"custom domain changed by hand shows in the plan.",
+			"custom domain changed by hand shows in the plan.\n\nWhen the answer to a create is lost (a dropped " +
+			"connection, a 5xx from a gateway), the provider looks for the site before creating it again, and keeps " +
+			"the one it finds: a site with this `name`, no repository and the same custom domain made since the " +
+			"create started. Without a `name` only the creation time tells such a site apart, so the provider then " +
+			"keeps it only when it is the one site like it made in those seconds, and warns; set `name` to be sure.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -158,17 +163,58 @@ func (r *siteResource) Create(ctx context.Context, req resource.CreateRequest, r
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	site, err := plat.CreateSite(ctx, platform.SiteInput{
+	in := platform.SiteInput{
 		Name:         plan.Name.ValueString(), // unknown when left out: "" lets the platform pick
 		CustomDomain: plan.CustomDomain.ValueString(),
 		TeamSlug:     plan.TeamSlug.ValueString(),
-	})
+	}
+	site, adopted, err := createOrAdopt(ctx, r.clients.ledger, siteSpec(plat, in))
 	if err != nil {
 		addSiteWriteError(&resp.Diagnostics, "Could not create the site", plat, &plan, err)
 		return
 	}
+	if adopted && in.Name == "" {
+		resp.Diagnostics.AddWarning("Site adopted after a lost answer",
+			fmt.Sprintf("The answer to creating the site was lost. Site %s (%s), created at %s without a repository, is the "+
+				"only such site made since then and was taken as the one created: a site without a name carries nothing "+
+				"else that tells it apart. Set name to make this certain.", site.Name, site.ID, site.CreatedAt.UTC().Format(time.RFC3339)))
+	}
 	setSite(&plan, site)
+	resp.Diagnostics.Append(recordCreated(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// siteSpec creates a site. After a lost answer, the site is looked for among the sites without a
+// repository, with the same custom domain and team, made since the create started: by its name when it
+// has one (names are unique), by its creation time alone otherwise. A 422 for a taken name right after
+// a lost answer may be our own site, so the name is looked up then too.
+func siteSpec(plat platform.Platform, in platform.SiteInput) createSpec[*platform.Site] {
+	skew := strongIdentitySkew
+	if in.Name == "" {
+		skew = weakIdentitySkew
+	}
+	return createSpec[*platform.Site]{
+		kind:   "platform site",
+		what:   plat.Name() + " site",
+		create: func(ctx context.Context) (*platform.Site, error) { return plat.CreateSite(ctx, in) },
+		list: func(ctx context.Context) ([]*platform.Site, error) {
+			sites, err := plat.ListSites(ctx, in.Name)
+			var matching []*platform.Site
+			for _, site := range pointers(sites) {
+				if (in.Name == "" || strings.EqualFold(site.Name, in.Name)) && site.Repo == nil &&
+					site.CustomDomain == in.CustomDomain && (in.TeamSlug == "" || site.AccountSlug == in.TeamSlug) {
+					matching = append(matching, site)
+				}
+			}
+			return matching, err
+		},
+		id:        func(s *platform.Site) string { return s.ID },
+		createdAt: func(s *platform.Site) time.Time { return s.CreatedAt },
+		skew:      skew,
+		conflict: func(err error, afterLostAnswer bool) bool {
+			return afterLostAnswer && in.Name != "" && httpx.IsStatus(err, http.StatusUnprocessableEntity)
+		},
+	}
 }
 
 func (r *siteResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -186,16 +232,19 @@ func (r *siteResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	site, err := plat.GetSite(ctx, state.ID.ValueString())
+	site, err := readAfterCreate(ctx, createdAt(ctx, req.Private), r.clients.retryWaitMin, func(ctx context.Context) (*platform.Site, error) {
+		return plat.GetSite(ctx, state.ID.ValueString())
+	})
 	if httpx.IsNotFound(err) {
 		resp.State.RemoveResource(ctx) // deleted by hand: the next plan creates it again
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read the site", err.Error())
+		resp.Diagnostics.AddError("Could not read the site", errorDetail(err))
 		return
 	}
 	setSite(&state, site)
+	resp.Diagnostics.Append(forgetCreated(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -248,17 +297,27 @@ func (r *siteResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	defer cancel()
 
 	if err := plat.DeleteSite(ctx, state.ID.ValueString()); err != nil && !httpx.IsNotFound(err) {
-		resp.Diagnostics.AddError("Could not delete the site", err.Error())
+		resp.Diagnostics.AddError("Could not delete the site", errorDetail(err))
 	}
 }
 
 // ImportState takes the site id.
 func (r *siteResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID == "" {
-		resp.Diagnostics.AddError("Invalid import ID", "Import a site by its id, e.g. \"3f8a1c2e-4b5d-4e6f-8a9b-0c1d2e3f4a5b\".")
+	id, err := parseSiteImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
 	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// parseSiteImportID checks a site id given to terraform import: one URL path segment's worth of text.
+func parseSiteImportID(id string) (string, error) {
+	const example = `Import a site by its id, e.g. "3f8a1c2e-4b5d-4e6f-8a9b-0c1d2e3f4a5b".`
+	if err := checkIDSegment("site id", id); err != nil {
+		return "", fmt.Errorf("%w. %s", err, example)
+	}
+	return id, nil
 }
 
 func (r *siteResource) platform(diags *diag.Diagnostics) platform.Platform {
@@ -305,6 +364,6 @@ func addSiteWriteError(diags *diag.Diagnostics, summary string, plat platform.Pl
 			fmt.Sprintf("%s has no team %q that this token can use: check the slug in the team's settings.\n\n%s",
 				plat.Name(), m.TeamSlug.ValueString(), err))
 	default:
-		diags.AddError(summary, err.Error())
+		diags.AddError(summary, errorDetail(err))
 	}
 }

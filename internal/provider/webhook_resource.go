@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -357,9 +357,10 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	switch {
 	case plan.BuildHook != nil:
 		var err error
-		buildHook, err = plat.CreateBuildHook(ctx, plan.SiteID.ValueString(), buildHookTitle(plan.BuildHook), plan.BuildHook.Branch.ValueString())
+		buildHook, _, err = createOrAdopt(ctx, r.clients.ledger,
+			newBuildHookSpec(plat, plan.SiteID.ValueString(), buildHookTitle(plan.BuildHook), plan.BuildHook.Branch.ValueString()))
 		if err != nil {
-			resp.Diagnostics.AddError("Could not create the build hook", err.Error())
+			resp.Diagnostics.AddError("Could not create the build hook", errorDetail(err))
 			return
 		}
 		target = buildHook.URL
@@ -368,11 +369,11 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 		target = plat.IncomingHookURL(plan.GitProvider.ValueString())
 	}
 
-	hook, err := host.CreateWebhook(ctx, plan.Repository.ValueString(), webhookInput(&plan, target, secret))
+	hook, _, err := createOrAdopt(ctx, r.clients.ledger, webhookSpec(host, plan.Repository.ValueString(), webhookInput(&plan, target, secret)))
 	if err != nil {
 		where := fmt.Sprintf("%s repository %s", hostTitle(plan.GitProvider.ValueString()), plan.Repository.ValueString())
 		if buildHook == nil {
-			resp.Diagnostics.AddError("Could not create the webhook", fmt.Sprintf("Creating the webhook on %s failed: %s", where, err))
+			resp.Diagnostics.AddError("Could not create the webhook", fmt.Sprintf("Creating the webhook on %s failed: %s", where, errorDetail(err)))
 			return
 		}
 		cleanupCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
@@ -380,19 +381,74 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 		if delErr := plat.DeleteBuildHook(cleanupCtx, plan.SiteID.ValueString(), buildHook.ID); delErr != nil && !httpx.IsNotFound(delErr) {
 			resp.Diagnostics.AddError("Could not create the webhook, and an orphan is left",
 				fmt.Sprintf("Creating the webhook on %s failed: %s\n\nDeleting the build hook %s of site %s again failed too: %s\n\n"+
-					"Delete that build hook by hand.", where, err, buildHook.ID, plan.SiteID.ValueString(), delErr))
+					"Delete that build hook by hand.", where, errorDetail(err), buildHook.ID, plan.SiteID.ValueString(), delErr))
 			return
 		}
 		resp.Diagnostics.AddError("Could not create the webhook",
 			fmt.Sprintf("Creating the webhook on %s failed: %s\n\nThe build hook %s created for it was deleted again: nothing was left behind.",
-				where, err, buildHook.ID))
+				where, errorDetail(err), buildHook.ID))
 		return
 	}
 	setWebhookState(&plan, hook)
 	if buildHook != nil {
 		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateBuildHookURL, buildHook.URL)...)
 	}
+	resp.Diagnostics.Append(recordCreated(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// newBuildHookSpec creates a build hook. After a lost answer, a build hook of the site with the same title
+// and branch made since the create started is ours.
+func newBuildHookSpec(plat platform.Platform, siteID, title, branch string) createSpec[*platform.BuildHook] {
+	return createSpec[*platform.BuildHook]{
+		kind: "build hook " + siteID,
+		what: fmt.Sprintf("build hook of site %s", siteID),
+		create: func(ctx context.Context) (*platform.BuildHook, error) {
+			return plat.CreateBuildHook(ctx, siteID, title, branch)
+		},
+		list: func(ctx context.Context) ([]*platform.BuildHook, error) {
+			hooks, err := plat.ListBuildHooks(ctx, siteID)
+			var same []*platform.BuildHook
+			for _, h := range pointers(hooks) {
+				if h.Title == title && h.Branch == branch {
+					same = append(same, h)
+				}
+			}
+			return same, err
+		},
+		id:        func(h *platform.BuildHook) string { return h.ID },
+		createdAt: func(h *platform.BuildHook) time.Time { return h.CreatedAt },
+		skew:      strongIdentitySkew,
+	}
+}
+
+// webhookSpec creates a repository webhook. After a lost answer, a webhook of the repository with the
+// same URL made since the create started is ours. GitHub refuses a second hook with the same URL with a
+// 422 ("Hook already exists on this repository"), which after a lost answer is our own.
+func webhookSpec(host githost.GitHost, repo string, in githost.WebhookInput) createSpec[*githost.Webhook] {
+	return createSpec[*githost.Webhook]{
+		kind: "webhook " + host.Kind() + " " + repo,
+		what: fmt.Sprintf("webhook on %s repository %s", hostTitle(host.Kind()), repo),
+		create: func(ctx context.Context) (*githost.Webhook, error) {
+			return host.CreateWebhook(ctx, repo, in)
+		},
+		list: func(ctx context.Context) ([]*githost.Webhook, error) {
+			hooks, err := host.ListWebhooks(ctx, repo)
+			var same []*githost.Webhook
+			for _, h := range pointers(hooks) {
+				if h.URL == in.URL {
+					same = append(same, h)
+				}
+			}
+			return same, err
+		},
+		id:        func(h *githost.Webhook) string { return h.ID },
+		createdAt: func(h *githost.Webhook) time.Time { return h.CreatedAt },
+		skew:      strongIdentitySkew,
+		conflict: func(err error, afterLostAnswer bool) bool {
+			return afterLostAnswer && httpx.IsStatus(err, http.StatusUnprocessableEntity)
+		},
+	}
 }
 
 func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -431,27 +487,33 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 		buildHook         *platform.BuildHook
 		hookErr, buildErr error
 	)
+	// Just after the create, a "not found" may only mean that the new hook has not reached every replica.
+	created := createdAt(ctx, req.Private)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		hook, hookErr = host.GetWebhook(ctx, state.Repository.ValueString(), state.ID.ValueString())
+		hook, hookErr = readAfterCreate(ctx, created, r.clients.retryWaitMin, func(ctx context.Context) (*githost.Webhook, error) {
+			return host.GetWebhook(ctx, state.Repository.ValueString(), state.ID.ValueString())
+		})
 	}()
 	if plat != nil {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buildHook, buildErr = plat.GetBuildHook(ctx, state.SiteID.ValueString(), buildHookID)
+			buildHook, buildErr = readAfterCreate(ctx, created, r.clients.retryWaitMin, func(ctx context.Context) (*platform.BuildHook, error) {
+				return plat.GetBuildHook(ctx, state.SiteID.ValueString(), buildHookID)
+			})
 		}()
 	}
 	wg.Wait()
 
 	hookGone, buildGone := httpx.IsNotFound(hookErr), httpx.IsNotFound(buildErr)
 	if hookErr != nil && !hookGone {
-		resp.Diagnostics.AddError("Could not read the webhook", hookErr.Error())
+		resp.Diagnostics.AddError("Could not read the webhook", errorDetail(hookErr))
 		return
 	}
 	if buildErr != nil && !buildGone {
-		resp.Diagnostics.AddError("Could not read the build hook", buildErr.Error())
+		resp.Diagnostics.AddError("Could not read the build hook", errorDetail(buildErr))
 		return
 	}
 	if hookGone && (plat == nil || buildGone) {
@@ -482,6 +544,7 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateWebhookReplace, halfGone{Reason: reason})...)
 	} else {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateWebhookReplace, nil)...)
+		resp.Diagnostics.Append(forgetCreated(ctx, resp.Private)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -526,7 +589,7 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 	plan.BuildHookID = state.BuildHookID
 	hook, err := host.UpdateWebhook(ctx, plan.Repository.ValueString(), plan.ID.ValueString(), webhookInput(&plan, target, secret))
 	if err != nil {
-		resp.Diagnostics.AddError("Could not update the webhook", err.Error())
+		resp.Diagnostics.AddError("Could not update the webhook", errorDetail(err))
 		return
 	}
 	setWebhookState(&plan, hook)
@@ -576,34 +639,26 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 	wg.Wait()
 	// A 404 means already gone (Netlify's unlink_repo deletes build hooks, for one): done.
 	if hookErr != nil && !httpx.IsNotFound(hookErr) {
-		resp.Diagnostics.AddError("Could not delete the webhook", hookErr.Error())
+		resp.Diagnostics.AddError("Could not delete the webhook", errorDetail(hookErr))
 	}
 	if buildErr != nil && !httpx.IsNotFound(buildErr) {
-		resp.Diagnostics.AddError("Could not delete the build hook", buildErr.Error())
+		resp.Diagnostics.AddError("Could not delete the build hook", errorDetail(buildErr))
 	}
 }
 
 // ImportState takes "<git_provider>:<repository>:<hook_id>", with ":<site_id>:<build_hook_id>" appended for a
 // webhook that posts to a build hook.
 func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts := strings.Split(req.ID, ":")
 	const usage = `Use "<git_provider>:<repository>:<hook_id>", or "<git_provider>:<repository>:<hook_id>:<site_id>:<build_hook_id>" ` +
 		`for a webhook that posts to a build hook, e.g. "github:acme/website:12345678".`
-	if (len(parts) != 3 && len(parts) != 5) || parts[2] == "" {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%q is not a webhook import ID. %s", req.ID, usage))
+	in, err := parseWebhookImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%s\n\n%s", err, usage))
 		return
 	}
-	if err := githost.ValidateRepository(parts[0], parts[1]); err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%q: %s. %s", req.ID, err, usage))
-		return
-	}
-	values := map[string]string{"git_provider": parts[0], "repository": parts[1], "id": parts[2], "build_hook_id": ""}
-	if len(parts) == 5 {
-		if parts[3] == "" || parts[4] == "" {
-			resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%q has an empty site or build hook id. %s", req.ID, usage))
-			return
-		}
-		values["site_id"], values["build_hook_id"] = parts[3], parts[4]
+	values := map[string]string{"git_provider": in.GitProvider, "repository": in.Repository, "id": in.ID, "build_hook_id": in.BuildHookID}
+	if in.BuildHookID != "" {
+		values["site_id"] = in.SiteID
 		// Read fills in the build hook's title and branch.
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("build_hook"), buildHookSpec{Title: types.StringNull(), Branch: types.StringValue("")})...)
 	}

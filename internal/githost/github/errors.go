@@ -17,10 +17,12 @@ import (
 const serviceName = "GitHub"
 
 // apiError turns what go-github returned into an *httpx.APIError naming the operation. method and
-// relPath describe the request for errors that never got an answer. A cancelled or expired context
-// stays recognisable with errors.Is.
+// relPath describe the request for errors that never got an answer. A cancelled or expired context,
+// and a rate-limit wait the shared HTTP stack refused (*httpx.RateLimitError), stay recognisable
+// with errors.Is and errors.As.
 func (c *Client) apiError(operation, method, relPath string, resp *gogithub.Response, err error) error {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	var rateLimited *httpx.RateLimitError
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &rateLimited) {
 		return fmt.Errorf("%s: %s: %w", serviceName, operation, err)
 	}
 	apiErr := &httpx.APIError{
@@ -30,7 +32,9 @@ func (c *Client) apiError(operation, method, relPath string, resp *gogithub.Resp
 		Path:      c.basePath + relPath,
 		Message:   err.Error(),
 	}
-	if resp != nil && resp.Response != nil {
+	if resp == nil || resp.Response == nil {
+		apiErr.Err = err // no answer: keep the transport error visible to errors.Is and errors.As
+	} else {
 		apiErr.StatusCode = resp.StatusCode
 		if resp.Request != nil && resp.Request.URL != nil {
 			apiErr.Method = resp.Request.Method

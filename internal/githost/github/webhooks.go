@@ -11,6 +11,7 @@ import (
 	gogithub "github.com/google/go-github/v92/github"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/httpx"
 )
 
 // GitHub's names for the provider's webhook events. A tag push arrives as GitHub's "create" event,
@@ -74,6 +75,34 @@ func (c *Client) GetWebhook(ctx context.Context, repo, id string) (*githost.Webh
 	return webhookFrom(hook), nil
 }
 
+// ListWebhooks returns every webhook of repo, following the Link header through all pages.
+func (c *Client) ListWebhooks(ctx context.Context, repo string) ([]githost.Webhook, error) {
+	const operation = "list webhooks"
+	owner, name, err := splitRepository(repo)
+	if err != nil {
+		return nil, err
+	}
+	relPath := "repos/" + owner + "/" + name + "/hooks"
+	var all []githost.Webhook
+	opts := &gogithub.ListOptions{PerPage: maxPerPage, Page: 1}
+	for {
+		hooks, resp, err := c.api.Repositories.ListHooks(ctx, owner, name, opts)
+		if err != nil {
+			return nil, c.apiError(operation, http.MethodGet, relPath, resp, err)
+		}
+		for _, hook := range hooks {
+			if hook != nil {
+				all = append(all, *webhookFrom(hook))
+			}
+		}
+		// A next page that does not move forward would loop for ever; stop there.
+		if resp.NextPage <= opts.Page {
+			return all, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
 // UpdateWebhook replaces the webhook's settings (PATCH /repos/{owner}/{repo}/hooks/{id}). The whole
 // config is sent, secret included: GitHub removes a secret that a PATCH omits.
 func (c *Client) UpdateWebhook(ctx context.Context, repo, id string, in githost.WebhookInput) (*githost.Webhook, error) {
@@ -91,7 +120,8 @@ func (c *Client) UpdateWebhook(ctx context.Context, repo, id string, in githost.
 		return nil, err
 	}
 	relPath := "repos/" + owner + "/" + name + "/hooks/" + id
-	updated, resp, err := c.api.Repositories.EditHook(ctx, owner, name, hookID, hook)
+	// The PATCH sends the whole hook: sending it twice leaves the same hook, so it may be retried.
+	updated, resp, err := c.api.Repositories.EditHook(httpx.Repeatable(ctx), owner, name, hookID, hook)
 	if err != nil {
 		return nil, c.apiError(operation, http.MethodPatch, relPath, resp, err)
 	}
@@ -182,6 +212,7 @@ func webhookFrom(hook *gogithub.Hook) *githost.Webhook {
 		Active:      hook.GetActive(),
 		ContentType: contentType,
 		InsecureSSL: config.GetInsecureSSL() == "1",
+		CreatedAt:   hook.GetCreatedAt().Time,
 	}
 }
 

@@ -96,6 +96,34 @@ func (c *Client) GetWebhook(ctx context.Context, repo, id string) (*githost.Webh
 	return webhookFrom(hook), nil
 }
 
+// ListWebhooks returns every webhook of the project, following X-Next-Page through all pages.
+func (c *Client) ListWebhooks(ctx context.Context, repo string) ([]githost.Webhook, error) {
+	const operation = "list webhooks"
+	project, err := projectPath(repo)
+	if err != nil {
+		return nil, err
+	}
+	relPath := "projects/" + project + "/hooks"
+	var all []githost.Webhook
+	opts := &gl.ListProjectHooksOptions{ListOptions: gl.ListOptions{PerPage: maxPerPage, Page: 1}}
+	for {
+		hooks, resp, err := c.api.Projects.ListProjectHooks(repo, opts, gl.WithContext(ctx))
+		if err != nil {
+			return nil, c.apiError(operation, http.MethodGet, relPath, resp, err)
+		}
+		for _, hook := range hooks {
+			if hook != nil {
+				all = append(all, *webhookFrom(hook))
+			}
+		}
+		// A next page that does not move forward would loop for ever; stop there.
+		if resp.NextPage <= opts.Page {
+			return all, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
 // UpdateWebhook replaces the webhook's settings (PUT /projects/:id/hooks/:hook_id), sending the token
 // and every event flag again.
 func (c *Client) UpdateWebhook(ctx context.Context, repo, id string, in githost.WebhookInput) (*githost.Webhook, error) {
@@ -184,7 +212,7 @@ func webhookFrom(hook *gl.ProjectHook) *githost.Webhook {
 		}
 	}
 	slices.Sort(events)
-	return &githost.Webhook{
+	out := &githost.Webhook{
 		ID:           strconv.FormatInt(hook.ID, 10),
 		URL:          hook.URL,
 		Events:       events,
@@ -192,4 +220,8 @@ func webhookFrom(hook *gl.ProjectHook) *githost.Webhook {
 		InsecureSSL:  !hook.EnableSSLVerification,
 		BranchFilter: hook.PushEventsBranchFilter,
 	}
+	if hook.CreatedAt != nil {
+		out.CreatedAt = *hook.CreatedAt
+	}
+	return out
 }

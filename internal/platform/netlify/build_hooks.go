@@ -5,21 +5,23 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
 // buildHookJSON is Netlify's buildHook definition.
 type buildHookJSON struct {
-	ID     string `json:"id"`
-	Title  string `json:"title"`
-	Branch string `json:"branch"`
-	URL    string `json:"url"`
-	SiteID string `json:"site_id"`
+	ID        string    `json:"id"`
+	Title     string    `json:"title"`
+	Branch    string    `json:"branch"`
+	URL       string    `json:"url"`
+	SiteID    string    `json:"site_id"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 func (h buildHookJSON) toPlatform() *platform.BuildHook {
-	return &platform.BuildHook{ID: h.ID, Title: h.Title, Branch: h.Branch, URL: h.URL, SiteID: h.SiteID}
+	return &platform.BuildHook{ID: h.ID, Title: h.Title, Branch: h.Branch, URL: h.URL, SiteID: h.SiteID, CreatedAt: h.CreatedAt}
 }
 
 // CreateBuildHook implements platform.Platform: POST /sites/{site_id}/build_hooks {title, branch}.
@@ -44,6 +46,19 @@ func (c *Client) GetBuildHook(ctx context.Context, siteID, id string) (*platform
 		return nil, err
 	}
 	return hook.toPlatform(), nil
+}
+
+// ListBuildHooks implements platform.Platform: GET /sites/{site_id}/build_hooks.
+func (c *Client) ListBuildHooks(ctx context.Context, siteID string) ([]platform.BuildHook, error) {
+	hooks, err := listAll[buildHookJSON](ctx, c, "list build hooks", path{"sites", siteID, "build_hooks"}, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]platform.BuildHook, 0, len(hooks))
+	for _, h := range hooks {
+		out = append(out, *h.toPlatform())
+	}
+	return out, nil
 }
 
 // DeleteBuildHook implements platform.Platform: DELETE /sites/{site_id}/build_hooks/{id} → 204.

@@ -97,21 +97,30 @@ type path []string
 // do sends one request and decodes a 2xx JSON answer into out (when out is not nil). Any status not
 // in okStatus becomes an *httpx.APIError naming operation.
 func (c *Client) do(ctx context.Context, operation, method string, p path, in, out any, okStatus ...int) error {
+	_, err := c.send(ctx, operation, method, p, nil, in, out, okStatus...)
+	return err
+}
+
+// send is do with a query, and returns the answer's headers (for pagination).
+func (c *Client) send(ctx context.Context, operation, method string, p path, query url.Values, in, out any, okStatus ...int) (http.Header, error) {
 	endpoint, err := c.endpoint(p...)
 	if err != nil {
-		return fmt.Errorf("%s: %s: %w", serviceName, operation, err)
+		return nil, fmt.Errorf("%s: %s: %w", serviceName, operation, err)
+	}
+	if len(query) > 0 {
+		endpoint += "?" + query.Encode()
 	}
 	var body io.Reader
 	if in != nil {
 		buf, err := json.Marshal(in)
 		if err != nil {
-			return fmt.Errorf("%s: %s: encoding the request: %w", serviceName, operation, err)
+			return nil, fmt.Errorf("%s: %s: encoding the request: %w", serviceName, operation, err)
 		}
 		body = bytes.NewReader(buf)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, endpoint, body)
 	if err != nil {
-		return fmt.Errorf("%s: %s: %w", serviceName, operation, err)
+		return nil, fmt.Errorf("%s: %s: %w", serviceName, operation, err)
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Accept", "application/json")
@@ -121,22 +130,22 @@ func (c *Client) do(ctx context.Context, operation, method string, p path, in, o
 
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s: %s (%s %s): %w", serviceName, operation, method, req.URL.Path, err)
+		return nil, fmt.Errorf("%s: %s (%s %s): %w", serviceName, operation, method, req.URL.Path, err)
 	}
 	defer func() { _ = resp.Body.Close() }() // a read-only body: nothing to report on close
 
 	if !statusIn(resp.StatusCode, okStatus) {
-		return httpx.ReadError(resp, serviceName, operation)
+		return nil, httpx.ReadError(resp, serviceName, operation)
 	}
 	if out == nil {
 		// Drain so that the connection can be reused.
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // best effort; the answer is complete
-		return nil
+		return resp.Header, nil
 	}
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return fmt.Errorf("%s: %s (%s %s): decoding the %d answer: %w", serviceName, operation, method, req.URL.Path, resp.StatusCode, err)
+		return nil, fmt.Errorf("%s: %s (%s %s): decoding the %d answer: %w", serviceName, operation, method, req.URL.Path, resp.StatusCode, err)
 	}
-	return nil
+	return resp.Header, nil
 }
 
 func statusIn(status int, ok []int) bool {

@@ -40,6 +40,19 @@ func (c *Client) GetDeployKey(ctx context.Context, id string) (*platform.DeployK
 	return key.toPlatform(), nil
 }
 
+// ListDeployKeys implements platform.Platform: GET /deploy_keys.
+func (c *Client) ListDeployKeys(ctx context.Context) ([]platform.DeployKey, error) {
+	keys, err := listAll[deployKeyJSON](ctx, c, "list deploy keys", path{"deploy_keys"}, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]platform.DeployKey, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, *k.toPlatform())
+	}
+	return out, nil
+}
+
 // DeleteDeployKey implements platform.Platform: DELETE /deploy_keys/{id} → 204 (or 200). A 404 is
 // returned as the APIError: the caller decides that a missing key is deleted.
 func (c *Client) DeleteDeployKey(ctx context.Context, id string) error {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/httpx"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
@@ -108,7 +109,8 @@ func (c *Client) SetRepo(ctx context.Context, siteID string, repo platform.RepoS
 		Repo repoJSON `json:"repo"`
 	}{Repo: newRepoJSON(repo)}
 	var site siteJSON
-	if err := c.do(ctx, "link repository", http.MethodPatch, path{"sites", siteID}, body, &site,
+	// The whole repo object is sent: sending it again after a lost answer leaves the same link.
+	if err := c.do(httpx.Repeatable(ctx), "link repository", http.MethodPatch, path{"sites", siteID}, body, &site,
 		http.StatusOK); err != nil {
 		return nil, err
 	}
@@ -151,7 +153,8 @@ func (c *Client) ClearRepo(ctx context.Context, siteID string) error {
 		Repo clearRepoJSON `json:"repo"`
 	}{Repo: clearRepoJSON{RepoID: null, ID: null, InstallationID: null, AllowedBranches: []string{}}}
 	var site siteJSON
-	if err := c.do(ctx, "unlink repository", http.MethodPatch, path{"sites", siteID}, body, &site,
+	// Every field is emptied: sending it again after a lost answer leaves the same empty link.
+	if err := c.do(httpx.Repeatable(ctx), "unlink repository", http.MethodPatch, path{"sites", siteID}, body, &site,
 		http.StatusOK); err != nil {
 		return err
 	}

@@ -3,6 +3,10 @@ package netlify
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/httpx"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
@@ -17,6 +21,7 @@ type siteJSON struct {
 	AdminURL      string             `json:"admin_url"`
 	AccountSlug   string             `json:"account_slug"`
 	BuildSettings *buildSettingsJSON `json:"build_settings"`
+	CreatedAt     time.Time          `json:"created_at"`
 }
 
 func (s siteJSON) toPlatform() *platform.Site {
@@ -29,6 +34,7 @@ func (s siteJSON) toPlatform() *platform.Site {
 		AdminURL:     s.AdminURL,
 		AccountSlug:  s.AccountSlug,
 		Repo:         s.BuildSettings.toPlatform(),
+		CreatedAt:    s.CreatedAt,
 	}
 }
 
@@ -65,12 +71,31 @@ func (c *Client) GetSite(ctx context.Context, id string) (*platform.Site, error)
 	return site.toPlatform(), nil
 }
 
+// ListSites implements platform.Platform: GET /sites?name=…&filter=all, every page. Netlify's name
+// filter matches parts of names: callers compare the names themselves.
+func (c *Client) ListSites(ctx context.Context, name string) ([]platform.Site, error) {
+	query := url.Values{"filter": {"all"}}
+	if name != "" {
+		query.Set("name", name)
+	}
+	sites, err := listAll[siteJSON](ctx, c, "list sites", path{"sites"}, query)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]platform.Site, 0, len(sites))
+	for _, s := range sites {
+		out = append(out, *s.toPlatform())
+	}
+	return out, nil
+}
+
 // UpdateSite implements platform.Platform: PATCH /sites/{id} with name and custom_domain.
-// TeamSlug is ignored: moving a site between teams is not an update.
+// TeamSlug is ignored: moving a site between teams is not an update. The PATCH sets both fields,
+// so it may be sent again after a lost answer.
 func (c *Client) UpdateSite(ctx context.Context, id string, in platform.SiteInput) (*platform.Site, error) {
 	var site siteJSON
 	body := siteSetupJSON{Name: in.Name, CustomDomain: in.CustomDomain}
-	if err := c.do(ctx, "update site", http.MethodPatch, path{"sites", id}, body, &site,
+	if err := c.do(httpx.Repeatable(ctx), "update site", http.MethodPatch, path{"sites", id}, body, &site,
 		http.StatusOK); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,398 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/emulator"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+)
+
+// The fault matrix: for every API call that the full chain's create, update and destroy make (site, deploy
+// key, repository link, a webhook to the platform's endpoint and one to a build hook, on GitHub and on
+// GitLab), each transient fault is injected once into that call. The apply must succeed, or fail with an
+// error and succeed when run again; afterwards the objects on every system must be exactly those in
+// Terraform's state: no orphaned site, key, hook or build hook, nothing missing; and the next plan is
+// empty, so that they are also as configured.
+//
+// The calls come from the emulator's request counts of a clean run of each phase, so a call added to a
+// resource is covered without editing this test. Each (git host, fault) pair is one sequence of applies on
+// its own emulator and provider server: create, update, destroy, create, ... with the next call of that
+// phase faulted each time, until every call of every phase had its fault. Sequences run in parallel.
+
+// matrixFault is one kind of transient fault.
+type matrixFault struct {
+	name  string
+	fault emulator.Fault
+}
+
+var matrixFaults = []matrixFault{
+	{"500", emulator.Fault{Status: 500}},
+	{"502", emulator.Fault{Status: 502}},
+	{"503", emulator.Fault{Status: 503}},
+	{"429 Retry-After", emulator.Fault{Status: 429, RetryAfter: 1}},
+	{"dropped connection", emulator.Fault{Drop: true}},
+	{"answer lost after apply", emulator.Fault{AfterApply: true}},
+	{"latency", emulator.Fault{Latency: 300 * time.Millisecond}},
+}
+
+// The configurations a sequence moves between, and the phases between them.
+const (
+	matrixEmpty = iota // provider only: everything destroyed
+	matrixA            // the full chain
+	matrixB            // the full chain with changes made in place
+)
+
+var matrixPhases = []struct {
+	name     string
+	from, to int
+}{
+	{"create", matrixEmpty, matrixA},
+	{"update", matrixA, matrixB},
+	{"destroy", matrixB, matrixEmpty},
+}
+
+// matrixHosts are the repositories the chain links, one per git host.
+var matrixHosts = []struct{ kind, repo string }{
+	{githost.GitHub, "gitdeploy-demo/private-app"},
+	{githost.GitLab, "gitdeploy-demo/frontend/app"},
+}
+
+// matrixConcurrency is how many sequences run at once: each is mostly terraform processes waiting on
+// the provider and the emulator, so a few per core keep the machine busy.
+const matrixConcurrency = 6
+
+// matrixConfig is configuration which of the sequence on one git host. Retries are fast (the provider's
+// documented retry_wait_* settings) and GitHub writes unpaced, so that hundreds of applies fit the budget.
+func matrixConfig(env *testEnv, kind, repo string, which int) string {
+	cfg := fmt.Sprintf(`
+provider "gitdeploy" {
+  max_retries    = 4
+  retry_wait_min = "5ms"
+  retry_wait_max = "50ms"
+  netlify {
+    token   = %q
+    api_url = "%s/netlify/api/v1"
+  }
+  github {
+    token          = %q
+    base_url       = "%s/github/"
+    write_interval = "0s"
+  }
+  gitlab {
+    token    = %q
+    base_url = "%s/gitlab/api/v4"
+  }
+}
+`, testNetlifyToken, env.url, testGitHubToken, env.url, testGitLabToken, env.url)
+	if which == matrixEmpty {
+		return cfg
+	}
+	siteName, buildCommand, events, buildEvents := "", "npm run build", `["push", "pull_request"]`, `["push"]`
+	if which == matrixB {
+		siteName, buildCommand, events, buildEvents = `name = "fault-matrix-renamed"`, "npm run build:prod", `["push"]`, `["push", "tag"]`
+	}
+	return cfg + fmt.Sprintf(`
+resource "gitdeploy_site" "chain" {
+  %[3]s
+}
+
+resource "gitdeploy_deploy_key" "chain" {
+  git_provider = %[1]q
+  repository   = %[2]q
+}
+
+resource "gitdeploy_repo_link" "chain" {
+  site_id       = gitdeploy_site.chain.id
+  git_provider  = %[1]q
+  repository    = %[2]q
+  branch        = "main"
+  deploy_key_id = gitdeploy_deploy_key.chain.id
+  build_command = %[4]q
+}
+
+resource "gitdeploy_webhook" "platform" {
+  git_provider = %[1]q
+  repository   = %[2]q
+  secret       = "fault-matrix-secret"
+  events       = %[5]s
+}
+
+resource "gitdeploy_webhook" "build_hook" {
+  git_provider = %[1]q
+  repository   = %[2]q
+  site_id      = gitdeploy_site.chain.id
+  events       = %[6]s
+  build_hook = {
+    branch = "main"
+  }
+}
+`, kind, repo, siteName, buildCommand, events, buildEvents)
+}
+
+// matrixTally adds up the outcomes of the cases.
+type matrixTally struct {
+	mu                                            sync.Mutex
+	run, firstTime, onRerun, failed, notHit, orph int
+	failures                                      []string
+}
+
+func (m *matrixTally) add(f func(*matrixTally)) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	f(m)
+}
+
+func TestAccFaultMatrix(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	if testing.Short() {
+		t.Skip("the fault matrix runs hundreds of applies")
+	}
+	start := time.Now()
+	tally := &matrixTally{}
+
+	// A clean run of each phase on each host names the calls to fault.
+	routes := map[string][][]string{}
+	for _, h := range matrixHosts {
+		routes[h.kind] = cleanRunRoutes(t, h.kind, h.repo)
+	}
+	if t.Failed() {
+		return
+	}
+
+	sem := make(chan struct{}, matrixConcurrency)
+	var wg sync.WaitGroup
+	for _, h := range matrixHosts {
+		for _, f := range matrixFaults {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				// Run may be called from several goroutines at once; each sequence is a subtest.
+				t.Run(h.kind+"/"+f.name, func(t *testing.T) {
+					runFaultSequence(t, h.kind, h.repo, f, routes[h.kind], tally)
+				})
+			}()
+		}
+	}
+	wg.Wait()
+
+	t.Logf("fault matrix: %d cases run, %d survived first time, %d survived on re-run, %d failed, %d orphans (%d faults not hit) in %s",
+		tally.run, tally.firstTime, tally.onRerun, tally.failed, tally.orph, tally.notHit, time.Since(start).Round(time.Second))
+	for _, f := range tally.failures {
+		t.Log(f)
+	}
+}
+
+// cleanRunRoutes applies the three phases without faults and returns, per phase, the routes
+// ("METHOD /pattern") it called. It checks the remote objects against the state after each phase too.
+func cleanRunRoutes(t *testing.T, kind, repo string) [][]string {
+	t.Helper()
+	var out [][]string
+	t.Run(kind+"/clean run", func(t *testing.T) {
+		env := newTestEnv(t)
+		d := newTFDriver(t)
+		for _, p := range matrixPhases {
+			env.emu.ResetRequestCounts()
+			if err := d.apply(matrixConfig(env, kind, repo, p.to)); err != nil {
+				t.Fatalf("%s: %v", p.name, err)
+			}
+			var keys []string
+			for key, n := range env.emu.RequestCounts() {
+				if n > 0 && !strings.Contains(key, "(unknown route)") {
+					keys = append(keys, key)
+				}
+			}
+			slices.Sort(keys)
+			if len(keys) == 0 {
+				t.Fatalf("%s made no API calls", p.name)
+			}
+			if orphans, problems := env.compareRemoteToState(kind, repo, d.state()); len(orphans)+len(problems) > 0 {
+				t.Fatalf("%s: orphans %v, problems %v", p.name, orphans, problems)
+			}
+			out = append(out, keys)
+		}
+		t.Logf("calls per phase: create %d, update %d, destroy %d", len(out[0]), len(out[1]), len(out[2]))
+	})
+	return out
+}
+
+// runFaultSequence moves one emulator through create, update and destroy again and again, each phase with
+// its next call faulted, until every call of every phase had the fault once.
+func runFaultSequence(t *testing.T, kind, repo string, f matrixFault, routes [][]string, tally *matrixTally) {
+	env := newTestEnv(t)
+	d := newTFDriver(t)
+	queues := make([][]string, len(routes))
+	for i := range routes {
+		queues[i] = slices.Clone(routes[i])
+	}
+	pending := func() bool {
+		return slices.ContainsFunc(queues, func(q []string) bool { return len(q) > 0 })
+	}
+	for pending() {
+		for i, p := range matrixPhases {
+			var route string
+			if len(queues[i]) > 0 {
+				route, queues[i] = queues[i][0], queues[i][1:]
+			}
+			if !runFaultCase(t, env, d, kind, repo, f, p.name, p.to, route, tally) {
+				return // the state is unknown now: the rest of this sequence cannot say anything
+			}
+		}
+	}
+}
+
+// runFaultCase applies configuration to with the fault on route ("" no fault), runs it again if it failed,
+// and compares the remote objects with the state. It returns false when the sequence cannot go on.
+func runFaultCase(t *testing.T, env *testEnv, d *tfDriver, kind, repo string, f matrixFault, phase string, to int, route string, tally *matrixTally) bool {
+	cfg := matrixConfig(env, kind, repo, to)
+	name := fmt.Sprintf("%s %s: %s on %s", kind, phase, f.name, route)
+	env.emu.ResetRequestCounts()
+	if route != "" {
+		fault := f.fault
+		fault.Route = route
+		if err := env.emu.AddFault(fault); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	firstErr := d.apply(cfg)
+	hit := route == "" || env.emu.RequestCounts()[route] > 0
+	env.emu.ClearFaults()
+	var rerunErr error
+	if firstErr != nil {
+		rerunErr = d.apply(cfg)
+	}
+	orphans, problems := env.compareRemoteToState(kind, repo, d.state())
+	if rerunErr == nil {
+		// The objects exist; the plan says whether they are also as configured.
+		switch empty, out, err := d.planIsEmpty(); {
+		case err != nil:
+			problems = append(problems, "plan failed: "+err.Error())
+		case !empty:
+			problems = append(problems, "the next plan is not empty:\n"+out)
+		}
+	}
+
+	if route == "" {
+		if firstErr != nil || rerunErr != nil || len(orphans)+len(problems) > 0 {
+			t.Errorf("%s phase without a fault: first %v, re-run %v, orphans %v, problems %v", phase, firstErr, rerunErr, orphans, problems)
+			return false
+		}
+		return true
+	}
+	tally.add(func(m *matrixTally) {
+		m.run++
+		m.orph += len(orphans)
+		switch {
+		case firstErr == nil:
+			m.firstTime++
+		case rerunErr == nil:
+			m.onRerun++
+			m.failures = append(m.failures, fmt.Sprintf("survived on re-run: %s: %s", name, firstError(firstErr)))
+		default:
+			m.failed++
+		}
+		if !hit {
+			m.notHit++
+		}
+	})
+	switch {
+	case rerunErr != nil:
+		t.Errorf("%s: the apply failed and failed again:\nfirst: %v\nre-run: %v", name, firstErr, rerunErr)
+		return false
+	case len(orphans)+len(problems) > 0:
+		t.Errorf("%s: remote objects differ from the state: orphans %v, problems %v", name, orphans, problems)
+		return false
+	case !hit:
+		t.Errorf("%s: the faulted call was not made: the phase no longer makes it", name)
+	}
+	return true
+}
+
+// firstError is the first "Error:" line of Terraform's output in err, for the summary.
+func firstError(err error) string {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "Error:") {
+			return strings.TrimSpace(line)
+		}
+	}
+	return strings.SplitN(err.Error(), "\n", 2)[0]
+}
+
+// compareRemoteToState returns the remote objects that no state instance holds (orphans), and the state
+// instances whose objects are missing or not as the state says (problems).
+func (e *testEnv) compareRemoteToState(kind, repo string, st map[string][]tfInstance) (orphans, problems []string) {
+	type objects map[string]bool
+	want := map[string]objects{"site": {}, "netlify key": {}, "git key": {}, "hook": {}, "build hook": {}, "link": {}}
+	for _, i := range st["gitdeploy_site"] {
+		want["site"][i.str("id")] = true
+	}
+	for _, i := range st["gitdeploy_deploy_key"] {
+		want["netlify key"][i.str("id")] = true
+		if id := i.str("git_key_id"); id != "" {
+			want["git key"][id] = true
+		}
+	}
+	for _, i := range st["gitdeploy_webhook"] {
+		want["hook"][i.str("id")] = true
+		if id := i.str("build_hook_id"); id != "" {
+			want["build hook"][id] = true
+		}
+	}
+	for _, i := range st["gitdeploy_repo_link"] {
+		want["link"][i.str("site_id")] = true
+	}
+
+	have := map[string]objects{"site": {}, "netlify key": {}, "git key": {}, "hook": {}, "build hook": {}, "link": {}}
+	for _, s := range e.emu.NetlifySites() {
+		have["site"][s.ID] = true
+		if s.BuildSettings.RepoPath != "" {
+			have["link"][s.ID] = true
+		}
+		for _, h := range e.emu.NetlifyBuildHooks(s.ID) {
+			have["build hook"][h.ID] = true
+		}
+	}
+	for _, k := range e.emu.NetlifyDeployKeys() {
+		have["netlify key"][k.ID] = true
+	}
+	for _, k := range e.gitKeys(kind, repo) {
+		have["git key"][k.ID] = true
+	}
+	switch kind {
+	case githost.GitHub:
+		for _, h := range e.emu.GitHubHooks(repo) {
+			have["hook"][h.ID] = true
+		}
+	case githost.GitLab:
+		for _, h := range e.emu.GitLabHooks(repo) {
+			have["hook"][h.ID] = true
+		}
+	}
+
+	for what, ids := range have {
+		for id := range ids {
+			if !want[what][id] {
+				orphans = append(orphans, what+" "+id)
+			}
+		}
+	}
+	for what, ids := range want {
+		for id := range ids {
+			if !have[what][id] {
+				problems = append(problems, "missing "+what+" "+id)
+			}
+		}
+	}
+	slices.Sort(orphans)
+	slices.Sort(problems)
+	return orphans, problems
+}
