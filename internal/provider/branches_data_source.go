@@ -119,13 +119,8 @@ func (d *branchesDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.clients == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The provider was not configured before the data source was read.")
-		return
-	}
-	host, diag := d.clients.GitHost(m.GitProvider.ValueString())
-	if diag != nil {
-		resp.Diagnostics.Append(diag)
+	host := d.clients.requireGitHost(m.GitProvider.ValueString(), &resp.Diagnostics)
+	if host == nil {
 		return
 	}
 	repo := m.Repository.ValueString()

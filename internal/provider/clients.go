@@ -189,8 +189,37 @@ func missingHint(s systemSettings) (string, bool) {
 	}
 }
 
+// notConfigured is the diagnostic for a resource used before the provider was configured.
+func notConfigured() diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Provider not configured",
+		"The provider was not configured before the resource was used. This is a bug in the provider; please report it.")
+}
+
+// requirePlatform returns the deploy platform's client, or adds a diagnostic that says how to configure it.
+func (c *clients) requirePlatform(diags *diag.Diagnostics) platform.Platform {
+	p, d := c.Platform()
+	if d != nil {
+		diags.Append(d)
+		return nil
+	}
+	return p
+}
+
+// requireGitHost returns a git host's client, or adds a diagnostic that says how to configure it.
+func (c *clients) requireGitHost(kind string, diags *diag.Diagnostics) githost.GitHost {
+	h, d := c.GitHost(kind)
+	if d != nil {
+		diags.Append(d)
+		return nil
+	}
+	return h
+}
+
 // Platform returns the deploy platform's client, or an error diagnostic that says how to configure it.
 func (c *clients) Platform() (platform.Platform, diag.Diagnostic) {
+	if c == nil {
+		return nil, notConfigured()
+	}
 	if c.platform != nil {
 		return c.platform, nil
 	}
@@ -201,6 +230,9 @@ func (c *clients) Platform() (platform.Platform, diag.Diagnostic) {
 // GitHost returns the client of a git host ("github" or "gitlab"), or an error diagnostic that says how to
 // configure it.
 func (c *clients) GitHost(kind string) (githost.GitHost, diag.Diagnostic) {
+	if c == nil {
+		return nil, notConfigured()
+	}
 	if h, ok := c.gitHosts[kind]; ok {
 		return h, nil
 	}

@@ -510,21 +510,12 @@ func (r *deployKeyResource) ImportState(ctx context.Context, req resource.Import
 
 // systems returns the clients a key needs: the platform always, the git host when the key is installed on one.
 func (r *deployKeyResource) systems(m *deployKeyModel, diags *diag.Diagnostics) (platform.Platform, githost.GitHost) {
-	if r.clients == nil {
-		diags.AddError("Provider not configured", "The provider was not configured before the resource was used. This is a bug in the provider; please report it.")
-		return nil, nil
-	}
-	plat, d := r.clients.Platform()
-	if d != nil {
-		diags.Append(d)
-		return nil, nil
-	}
-	if !m.hasGitSide() {
+	plat := r.clients.requirePlatform(diags)
+	if plat == nil || !m.hasGitSide() {
 		return plat, nil
 	}
-	host, d := r.clients.GitHost(m.GitProvider.ValueString())
-	if d != nil {
-		diags.Append(d)
+	host := r.clients.requireGitHost(m.GitProvider.ValueString(), diags)
+	if host == nil {
 		return nil, nil
 	}
 	return plat, host

@@ -516,7 +516,7 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	timeout, diags := state.Timeouts.Read(ctx, 2*time.Minute)
 	resp.Diagnostics.Append(diags...)
-	plat := r.platform(&resp.Diagnostics)
+	plat := r.clients.requirePlatform(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -644,7 +644,7 @@ func (r *repoLinkResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, 5*time.Minute)
 	resp.Diagnostics.Append(diags...)
-	plat := r.platform(&resp.Diagnostics)
+	plat := r.clients.requirePlatform(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -669,28 +669,14 @@ func (r *repoLinkResource) ImportState(ctx context.Context, req resource.ImportS
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("site_id"), siteID)...)
 }
 
-func (r *repoLinkResource) platform(diags *diag.Diagnostics) platform.Platform {
-	if r.clients == nil {
-		diags.AddError("Provider not configured", "The provider was not configured before the resource was used. This is a bug in the provider; please report it.")
-		return nil
-	}
-	plat, d := r.clients.Platform()
-	if d != nil {
-		diags.Append(d)
-		return nil
-	}
-	return plat
-}
-
 // systems returns the platform and the git host a write needs.
 func (r *repoLinkResource) systems(kind string, diags *diag.Diagnostics) (platform.Platform, githost.GitHost) {
-	plat := r.platform(diags)
+	plat := r.clients.requirePlatform(diags)
 	if plat == nil {
 		return nil, nil
 	}
-	host, d := r.clients.GitHost(kind)
-	if d != nil {
-		diags.Append(d)
+	host := r.clients.requireGitHost(kind, diags)
+	if host == nil {
 		return nil, nil
 	}
 	return plat, host

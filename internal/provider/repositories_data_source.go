@@ -176,13 +176,8 @@ func (d *repositoriesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.clients == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The provider was not configured before the data source was read.")
-		return
-	}
-	host, diag := d.clients.GitHost(m.GitProvider.ValueString())
-	if diag != nil {
-		resp.Diagnostics.Append(diag)
+	host := d.clients.requireGitHost(m.GitProvider.ValueString(), &resp.Diagnostics)
+	if host == nil {
 		return
 	}
 	var nameRE *regexp.Regexp

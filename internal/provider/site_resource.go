@@ -156,7 +156,7 @@ func (r *siteResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, 5*time.Minute)
 	resp.Diagnostics.Append(diags...)
-	plat := r.platform(&resp.Diagnostics)
+	plat := r.clients.requirePlatform(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -225,7 +225,7 @@ func (r *siteResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	timeout, diags := state.Timeouts.Read(ctx, 2*time.Minute)
 	resp.Diagnostics.Append(diags...)
-	plat := r.platform(&resp.Diagnostics)
+	plat := r.clients.requirePlatform(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -257,7 +257,7 @@ func (r *siteResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, 5*time.Minute)
 	resp.Diagnostics.Append(diags...)
-	plat := r.platform(&resp.Diagnostics)
+	plat := r.clients.requirePlatform(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -289,7 +289,7 @@ func (r *siteResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, 5*time.Minute)
 	resp.Diagnostics.Append(diags...)
-	plat := r.platform(&resp.Diagnostics)
+	plat := r.clients.requirePlatform(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -318,19 +318,6 @@ func parseSiteImportID(id string) (string, error) {
 		return "", fmt.Errorf("%w. %s", err, example)
 	}
 	return id, nil
-}
-
-func (r *siteResource) platform(diags *diag.Diagnostics) platform.Platform {
-	if r.clients == nil {
-		diags.AddError("Provider not configured", "The provider was not configured before the resource was used. This is a bug in the provider; please report it.")
-		return nil
-	}
-	plat, d := r.clients.Platform()
-	if d != nil {
-		diags.Append(d)
-		return nil
-	}
-	return plat
 }
 
 // setSite copies what the platform reports into m. An unset custom domain or team stays null when

@@ -668,9 +668,6 @@ func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportSt
 }
 
 func (r *webhookResource) platformDiag() diag.Diagnostic {
-	if r.clients == nil {
-		return diag.NewErrorDiagnostic("Provider not configured", "The provider was not configured before the resource was used. This is a bug in the provider; please report it.")
-	}
 	_, d := r.clients.Platform()
 	return d
 }
@@ -680,7 +677,7 @@ func (r *webhookResource) secret(ctx context.Context, config interface {
 	GetAttribute(context.Context, path.Path, any) diag.Diagnostics
 }, plan *webhookModel, diags *diag.Diagnostics) string {
 	if r.clients == nil {
-		diags.AddError("Provider not configured", "The provider was not configured before the resource was used. This is a bug in the provider; please report it.")
+		diags.Append(notConfigured())
 		return ""
 	}
 	if s := plan.Secret.ValueString(); s != "" {
