@@ -1,17 +1,15 @@
 package gitlab
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
-	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/httpx"
 )
 
 const serviceName = "GitLab"
@@ -21,25 +19,13 @@ const serviceName = "GitLab"
 // and a rate-limit wait the shared HTTP stack refused (*httpx.RateLimitError), stay recognisable
 // with errors.Is and errors.As.
 func (c *Client) apiError(operation, method, relPath string, resp *gl.Response, err error) error {
-	var rateLimited *httpx.RateLimitError
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &rateLimited) {
-		return fmt.Errorf("%s: %s: %w", serviceName, operation, err)
+	var raw *http.Response
+	if resp != nil {
+		raw = resp.Response
 	}
-	apiErr := &httpx.APIError{
-		Service:   serviceName,
-		Operation: operation,
-		Method:    method,
-		Path:      c.basePath + relPath,
-		Message:   err.Error(),
-	}
-	if resp == nil || resp.Response == nil {
-		apiErr.Err = err // no answer: keep the transport error visible to errors.Is and errors.As
-	} else {
-		apiErr.StatusCode = resp.StatusCode
-		if resp.Request != nil && resp.Request.URL != nil {
-			apiErr.Method = resp.Request.Method
-			apiErr.Path = resp.Request.URL.EscapedPath()
-		}
+	apiErr, passthrough := githost.NewAPIError(serviceName, operation, method, c.basePath+relPath, raw, err)
+	if apiErr == nil {
+		return passthrough
 	}
 	var errResp *gl.ErrorResponse
 	if errors.As(err, &errResp) {
