@@ -41,6 +41,9 @@ const (
 	defaultRetryWaitMax           = 30 * time.Second
 	defaultSecondaryRateLimitWait = time.Minute
 	defaultResetPadding           = time.Second
+	// maxIdleConnsPerHost keeps a connection for each request Terraform's default parallelism (10) and
+	// the concurrent page fetches (8) can have in flight to one service.
+	maxIdleConnsPerHost = 32
 	// maxRateLimitWait bounds a wait the service asks for: GitHub's primary limit resets within an
 	// hour, so anything longer is a clock problem or a misbehaving server, not worth blocking on.
 	maxRateLimitWait = 65 * time.Minute
@@ -99,7 +102,12 @@ func NewClient(opts Options) *http.Client {
 
 	base := http.DefaultTransport
 	if t, ok := http.DefaultTransport.(*http.Transport); ok {
-		base = t.Clone()
+		pooled := t.Clone()
+		// The default keeps 2 idle connections per host, while Terraform's parallelism, concurrent page
+		// fetches and the two-system reads put 10 to 30 requests in flight: most would open a new
+		// connection (and a TLS handshake) each time. Keep enough of them.
+		pooled.MaxIdleConnsPerHost = maxIdleConnsPerHost
+		base = pooled
 	}
 
 	policy := &retryPolicy{opts: opts}

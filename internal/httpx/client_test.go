@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -464,5 +465,44 @@ func TestAbsurdWaitWithoutDeadlineFails(t *testing.T) {
 	}
 	if srv.hits.Load() != 1 {
 		t.Fatalf("%d requests, want 1", srv.hits.Load())
+	}
+}
+
+// Concurrent requests reuse pooled connections instead of opening one for nearly every request.
+func TestClientReusesConnections(t *testing.T) {
+	var mu sync.Mutex
+	conns := map[string]bool{}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		conns[r.RemoteAddr] = true
+		mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	srv.Start()
+	defer srv.Close()
+	client := NewClient(Options{Service: "test"})
+	const inFlight, rounds = 10, 5
+	for round := 0; round < rounds; round++ {
+		var wg sync.WaitGroup
+		for i := 0; i < inFlight; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resp, err := client.Get(srv.URL)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				_ = resp.Body.Close()
+			}()
+		}
+		wg.Wait()
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	// With the default pool of 2 idle connections, each round after the first opens about 8 new ones.
+	if len(conns) > 2*inFlight {
+		t.Errorf("%d requests opened %d connections; at most %d expected with pooling", inFlight*rounds, len(conns), 2*inFlight)
 	}
 }

@@ -1,0 +1,98 @@
+// Command gitdeploy-bench measures terraform apply, a no-change plan and destroy of N full chains
+// (site, deploy key, repo link, webhook) against the emulator with a fixed latency per request, on
+// GitHub and on GitLab, and writes a markdown report, a PNG plot and the raw results:
+//
+//	gitdeploy-bench [-n 10,50,100,200] [-hosts github,gitlab] [-latency 50ms] [-out bench/]
+//	                [-github-write-interval 1s] [-terraform PATH] [-provider PATH]
+//	gitdeploy-bench -from bench/results.json [-out DIR]   (render the report and plot again, measure nothing)
+//
+// Run it from the provider's repository (it builds the provider with go build unless -provider is
+// given); terraform must be on the PATH. GitHub's pacing of writes makes the full run take about half
+// an hour. See internal/lifecyclebench for what is measured and how.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/lifecyclebench"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "gitdeploy-bench:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+// options are the command line: what to measure, or which earlier results to render again.
+type options struct {
+	cfg  lifecyclebench.Config
+	from string // a results.json to render instead of measuring
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	o.cfg = lifecyclebench.DefaultConfig()
+	cfg := &o.cfg
+	fs := flag.NewFlagSet("gitdeploy-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	chains := fs.String("n", "10,50,100,200", "comma-separated numbers of chains")
+	hosts := fs.String("hosts", "github,gitlab", "comma-separated git hosts")
+	fs.DurationVar(&cfg.Latency, "latency", cfg.Latency, "latency the emulator adds to every request")
+	fs.DurationVar(&cfg.GitHubWriteInterval, "github-write-interval", cfg.GitHubWriteInterval,
+		"the provider's github write_interval (GitHub's documented pacing: 1s)")
+	fs.StringVar(&cfg.OutDir, "out", cfg.OutDir, "output directory for REPORT.md, lifecycle.png, results.json and logs/")
+	fs.StringVar(&cfg.TerraformPath, "terraform", "", "terraform binary (default: terraform on the PATH)")
+	fs.StringVar(&cfg.ProviderPath, "provider", "", "provider binary (default: go build of this module)")
+	fs.StringVar(&o.from, "from", "", "render the report and plot of this results.json again instead of measuring")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	var err error
+	if cfg.ChainCounts, err = lifecyclebench.ParseChainCounts(*chains); err != nil {
+		return o, err
+	}
+	cfg.Hosts = lifecyclebench.ParseHosts(*hosts)
+	return o, cfg.Validate()
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	cfg := o.cfg
+	var results *lifecyclebench.Results
+	var runErr error
+	if o.from != "" {
+		results, runErr = lifecyclebench.ReadResults(o.from)
+	} else {
+		results, runErr = lifecyclebench.Run(ctx, cfg, stderr)
+	}
+	if results == nil {
+		return runErr
+	}
+	// Whatever was measured before a failure is still worth a report.
+	report, writeErr := lifecyclebench.WriteOutputs(cfg.OutDir, results)
+	if _, err := fmt.Fprintln(stdout, report); err != nil {
+		writeErr = errors.Join(writeErr, err)
+	}
+	if writeErr == nil {
+		_, _ = fmt.Fprintf(stderr, "wrote %s/%s, %s/%s and %s/%s\n", cfg.OutDir, lifecyclebench.ReportFile,
+			cfg.OutDir, lifecyclebench.PlotFile, cfg.OutDir, lifecyclebench.ResultsFile) // informational
+	}
+	return errors.Join(runErr, writeErr)
+}

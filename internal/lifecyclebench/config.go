@@ -1,0 +1,136 @@
+// Package lifecyclebench measures terraform apply, a no-change plan and destroy of N full chains
+// (gitdeploy_site, gitdeploy_deploy_key, gitdeploy_repo_link, gitdeploy_webhook) against the emulator
+// with a fixed latency per request. For every step it records the wall time, the requests the emulator
+// counted per route beside the minimum the step needs, rate-limit refusals and the provider's peak
+// resident memory, and compares the time with a floor derived from the latency and GitHub's pacing.
+//
+// The provider runs as its own process in debug mode and Terraform attaches to it through
+// TF_REATTACH_PROVIDERS, so that its memory can be read from /proc; Terraform reads no CLI
+// configuration of the user (TF_CLI_CONFIG_FILE points at an empty file in a temporary directory).
+package lifecyclebench
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+)
+
+// Step is one terraform command of the lifecycle.
+type Step string
+
+// The steps, in the order they run.
+const (
+	StepApply   Step = "apply"
+	StepPlan    Step = "plan"
+	StepDestroy Step = "destroy"
+)
+
+// Steps lists the steps in the order they run.
+var Steps = []Step{StepApply, StepPlan, StepDestroy}
+
+// Defaults of the command line.
+const (
+	DefaultLatency = 50 * time.Millisecond
+	// DefaultGitHubWriteInterval is GitHub's documented pacing of mutative requests (one second between
+	// them per token), which is also the provider's default write_interval.
+	DefaultGitHubWriteInterval = time.Second
+	// Parallelism is Terraform's default -parallelism. The bench passes it explicitly so that the floors
+	// and the runs agree even if Terraform's default changes.
+	Parallelism = 10
+)
+
+// DefaultChainCounts are the N the issue asks for.
+var DefaultChainCounts = []int{10, 50, 100, 200}
+
+// Config says what to measure.
+type Config struct {
+	ChainCounts         []int         // N values, each > 0; a run with zero chains is always added as the baseline
+	Hosts               []string      // git hosts: "github", "gitlab"
+	Latency             time.Duration // added by the emulator to every API request
+	GitHubWriteInterval time.Duration // the provider's github write_interval, and the pacing floor's interval
+	OutDir              string        // where REPORT.md, lifecycle.png, results.json and logs/ go
+	TerraformPath       string        // "" means "terraform" on PATH
+	ProviderPath        string        // a built provider binary; "" means build one with go build
+}
+
+// DefaultConfig is the configuration of `make bench`.
+func DefaultConfig() Config {
+	return Config{
+		ChainCounts:         slices.Clone(DefaultChainCounts),
+		Hosts:               slices.Clone(githost.Kinds),
+		Latency:             DefaultLatency,
+		GitHubWriteInterval: DefaultGitHubWriteInterval,
+		OutDir:              "bench",
+	}
+}
+
+// Validate reports a configuration the bench cannot run.
+func (c Config) Validate() error {
+	var errs []error
+	if len(c.ChainCounts) == 0 {
+		errs = append(errs, errors.New("no chain counts given"))
+	}
+	for _, n := range c.ChainCounts {
+		if n <= 0 || n > maxChains {
+			errs = append(errs, fmt.Errorf("chain count %d must be between 1 and %d", n, maxChains))
+		}
+	}
+	if len(c.Hosts) == 0 {
+		errs = append(errs, errors.New("no git hosts given"))
+	}
+	for _, h := range c.Hosts {
+		if !slices.Contains(githost.Kinds, h) {
+			errs = append(errs, fmt.Errorf("git host %q is not one of %v", h, githost.Kinds))
+		}
+	}
+	if c.Latency < 0 {
+		errs = append(errs, fmt.Errorf("latency %v is negative", c.Latency))
+	}
+	if c.GitHubWriteInterval < 0 {
+		errs = append(errs, fmt.Errorf("GitHub write interval %v is negative", c.GitHubWriteInterval))
+	}
+	if c.OutDir == "" {
+		errs = append(errs, errors.New("no output directory given"))
+	}
+	return errors.Join(errs...)
+}
+
+// maxChains bounds N: the emulator is seeded with one repository per chain.
+const maxChains = 5000
+
+// ParseChainCounts reads a comma-separated list such as "10,50,100,200".
+func ParseChainCounts(s string) ([]int, error) {
+	var out []int
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		n, err := strconv.Atoi(part)
+		if err != nil {
+			return nil, fmt.Errorf("chain count %q is not a whole number", part)
+		}
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// ParseHosts reads a comma-separated list such as "github,gitlab".
+func ParseHosts(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		part = strings.ToLower(strings.TrimSpace(part))
+		if part != "" && !slices.Contains(out, part) {
+			out = append(out, part)
+		}
+	}
+	return out
+}

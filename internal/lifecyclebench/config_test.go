@@ -1,0 +1,40 @@
+package lifecyclebench
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseChainCounts(t *testing.T) {
+	got, err := ParseChainCounts(" 200,10, 50,10,,100 ")
+	if err != nil || !slices.Equal(got, []int{10, 50, 100, 200}) {
+		t.Errorf("got %v, %v; want sorted, without duplicates", got, err)
+	}
+	if _, err := ParseChainCounts("10,ten"); err == nil {
+		t.Error("a word: want an error")
+	}
+}
+
+func TestParseHosts(t *testing.T) {
+	if got := ParseHosts("GitHub, gitlab,github"); !slices.Equal(got, []string{"github", "gitlab"}) {
+		t.Errorf("got %v", got)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	if err := DefaultConfig().Validate(); err != nil {
+		t.Errorf("default configuration: %v", err)
+	}
+	bad := Config{ChainCounts: []int{0}, Hosts: []string{"bitbucket"}, Latency: -time.Second, GitHubWriteInterval: -1}
+	err := bad.Validate()
+	if err == nil {
+		t.Fatal("want errors")
+	}
+	for _, part := range []string{"chain count 0", `"bitbucket"`, "latency", "write interval", "output directory"} {
+		if !strings.Contains(err.Error(), part) {
+			t.Errorf("error %q does not mention %s", err, part)
+		}
+	}
+}

@@ -1,0 +1,230 @@
+package lifecyclebench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/emulator"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+)
+
+// Owners of the seeded repositories: one private repository per chain on each git host, with a main
+// branch, named repo-0001, repo-0002, ...
+const (
+	githubOwner  = "bench-org"
+	gitlabOwner  = "bench-group"
+	repoPattern  = "repo-%04d"
+	benchBranch  = "main"
+	githubLimit  = 5000 // GitHub's primary limit for a token: 5,000 requests an hour
+	githubWindow = time.Hour
+)
+
+// repositoryOf is the repository of chain i (0-based) on a git host.
+func repositoryOf(host string, i int) string {
+	owner := githubOwner
+	if host == githost.GitLab {
+		owner = gitlabOwner
+	}
+	return owner + "/" + fmt.Sprintf(repoPattern, i+1)
+}
+
+// benchEmulator is the in-process emulator on a loopback port, with a record of the answers that
+// refused a request for a rate limit or failed.
+type benchEmulator struct {
+	fake   *emulator.Emulator
+	srv    *http.Server
+	base   string // http://127.0.0.1:port
+	served chan error
+
+	mu          sync.Mutex
+	rateLimited int
+	failures    map[string]*failure // answers >= 400 by status, method and service
+	connections int                 // TCP connections opened by clients
+}
+
+// startEmulator serves an emulator seeded with repos repositories per git host.
+func startEmulator(repos int, latency time.Duration) (*benchEmulator, error) {
+	seed := emulator.DefaultSeed()
+	seed.GitHub.Generate = []emulator.GenerateSeed{{Owner: githubOwner, Count: repos, NamePattern: repoPattern,
+		PrivateShare: 1, Branches: 1, DefaultBranch: benchBranch}}
+	seed.GitLab.Generate = []emulator.GenerateSeed{{Owner: gitlabOwner, Count: repos, NamePattern: repoPattern,
+		PrivateShare: 1, Branches: 1, DefaultBranch: benchBranch}}
+	if err := seed.Validate(); err != nil {
+		return nil, fmt.Errorf("emulator seed: %w", err)
+	}
+	b := &benchEmulator{fake: emulator.New(seed), failures: map[string]*failure{}, served: make(chan error, 1)}
+	b.fake.SetLatency(latency)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	b.base = "http://" + ln.Addr().String()
+	b.srv = &http.Server{Handler: http.HandlerFunc(b.serve), ReadHeaderTimeout: 10 * time.Second,
+		ConnState: b.connState}
+	go func() { b.served <- b.srv.Serve(ln) }()
+	return b, nil
+}
+
+// connState counts new connections: a client that does not reuse its connections pays a handshake
+// (TCP, and TLS against the real services) per request.
+func (b *benchEmulator) connState(_ net.Conn, state http.ConnState) {
+	if state != http.StateNew {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.connections++
+}
+
+// serve passes the request to the emulator and notes answers that are errors.
+func (b *benchEmulator) serve(w http.ResponseWriter, r *http.Request) {
+	rec := &statusRecorder{ResponseWriter: w}
+	b.fake.ServeHTTP(rec, r)
+	if rec.status < http.StatusBadRequest || strings.HasPrefix(r.URL.Path, emulator.AdminPrefix) {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if rec.rateLimited {
+		b.rateLimited++
+	}
+	key := fmt.Sprintf("%d %s %s", rec.status, r.Method, serviceOfRoute(r.Method+" "+r.URL.Path))
+	if f, ok := b.failures[key]; ok {
+		f.count++
+	} else {
+		b.failures[key] = &failure{count: 1, example: r.URL.Path}
+	}
+}
+
+// failure counts answers of one status to one method of one service, with the first path as an example.
+type failure struct {
+	count   int
+	example string
+}
+
+// statusRecorder remembers the status of an answer and whether it refused the request for a rate limit:
+// 429, or GitHub's 403 with no requests remaining or a retry-after (its secondary limit).
+type statusRecorder struct {
+	http.ResponseWriter
+	status      int
+	rateLimited bool
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+		h := s.Header()
+		s.rateLimited = code == http.StatusTooManyRequests ||
+			(code == http.StatusForbidden && (h.Get("X-Ratelimit-Remaining") == "0" || h.Get("Retry-After") != ""))
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(p []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the connection (the emulator's dropped-connection faults).
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// reset brings the emulator back to its seed and sets GitHub's documented rate limits: 5,000 requests
+// an hour, and the secondary limits of 100 concurrent requests and 80 content-creating requests a
+// minute (answered 403 with retry-after), so that a provider that does not pace its writes is refused
+// as GitHub would refuse it.
+func (b *benchEmulator) reset() error {
+	b.fake.Reset()
+	b.take()
+	if err := b.fake.ConfigureRateLimit(emulator.ServiceGitHub, emulator.RateLimit{Limit: githubLimit, Window: githubWindow}); err != nil {
+		return err
+	}
+	return b.fake.SetSecondaryRateLimit(emulator.SecondaryRateLimit{MaxConcurrent: 100, MaxMutations: 80,
+		Window: time.Minute, RetryAfter: 60})
+}
+
+// tally is what the bench's wrapper around the emulator saw since the last take.
+type tally struct {
+	rateLimited int
+	failures    map[string]int // "403 POST github, e.g. /github/api/v3/repos/o/r/hooks" → count
+	connections int
+}
+
+// take returns and clears the rate-limit refusals, failed answers and new connections since the last call.
+func (b *benchEmulator) take() tally {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	t := tally{rateLimited: b.rateLimited, failures: map[string]int{}, connections: b.connections}
+	for key, f := range b.failures {
+		t.failures[key+", e.g. "+f.example] = f.count
+	}
+	b.rateLimited, b.failures, b.connections = 0, map[string]*failure{}, 0
+	return t
+}
+
+// startCounting clears the request counts and what the wrapper saw, at the start of a step.
+func (b *benchEmulator) startCounting() {
+	b.fake.ResetRequestCounts()
+	b.take()
+}
+
+// env is what the provider needs to reach the emulator: its URLs and the default seed's tokens.
+func (b *benchEmulator) env() []string {
+	return []string{
+		"NETLIFY_API_URL=" + b.base + emulator.NetlifyPrefix,
+		"NETLIFY_AUTH_TOKEN=" + emulator.DefaultNetlifyToken,
+		"GITHUB_BASE_URL=" + b.base + emulator.GitHubPrefix + "/",
+		"GITHUB_TOKEN=" + emulator.DefaultGitHubToken,
+		"GITLAB_BASE_URL=" + b.base + emulator.GitLabPrefix,
+		"GITLAB_TOKEN=" + emulator.DefaultGitLabToken,
+	}
+}
+
+// Objects counts what the chains left on the emulated services.
+type Objects struct {
+	Sites, LinkedSites, PlatformKeys, GitKeys, Hooks int
+}
+
+// objects counts the sites and platform keys, and the deploy keys and hooks on the first n
+// repositories of a git host.
+func (b *benchEmulator) objects(host string, n int) Objects {
+	var o Objects
+	for _, s := range b.fake.NetlifySites() {
+		o.Sites++
+		if s.BuildSettings.RepoPath != "" {
+			o.LinkedSites++
+		}
+	}
+	o.PlatformKeys = len(b.fake.NetlifyDeployKeys())
+	for i := range n {
+		repo := repositoryOf(host, i)
+		if host == githost.GitLab {
+			o.GitKeys += len(b.fake.GitLabDeployKeys(repo))
+			o.Hooks += len(b.fake.GitLabHooks(repo))
+		} else {
+			o.GitKeys += len(b.fake.GitHubDeployKeys(repo))
+			o.Hooks += len(b.fake.GitHubHooks(repo))
+		}
+	}
+	return o
+}
+
+// close stops the server.
+func (b *benchEmulator) close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := b.srv.Shutdown(ctx); err != nil {
+		return err
+	}
+	if err := <-b.served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,76 @@
+package lifecyclebench
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestWriteChainConfig(t *testing.T) {
+	dir := t.TempDir()
+	if err := writeChainConfig(dir, "github", 3, 1500*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := string(data)
+	for _, want := range []string{
+		`write_interval = "1.5s"`,
+		`format("bench-org/repo-%04d", i + 1)`,
+		"range(3)",
+		`resource "gitdeploy_site" "chain"`, `resource "gitdeploy_deploy_key" "chain"`,
+		`resource "gitdeploy_repo_link" "chain"`, `resource "gitdeploy_webhook" "chain"`,
+		"deploy_key_id = gitdeploy_deploy_key.chain[count.index].id",
+	} {
+		if !strings.Contains(cfg, want) {
+			t.Errorf("configuration lacks %q:\n%s", want, cfg)
+		}
+	}
+	if got := len(regexp.MustCompile(`(?m)^\s*count\s*=\s*3$`).FindAllString(cfg, -1)); got != 4 {
+		t.Errorf("%d resources with count = 3, want 4:\n%s", got, cfg)
+	}
+	if repositoryOf("github", 2) != "bench-org/repo-0003" || repositoryOf("gitlab", 0) != "bench-group/repo-0001" {
+		t.Error("repositoryOf does not match the configuration's names")
+	}
+
+	if err := writeChainConfig(dir, "gitlab", 0, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	data, err = os.ReadFile(filepath.Join(dir, "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg := string(data); strings.Contains(cfg, "write_interval") || !strings.Contains(cfg, "bench-group/repo-%04d") {
+		t.Errorf("GitLab configuration:\n%s", cfg)
+	}
+}
+
+func TestStepArgs(t *testing.T) {
+	for step, want := range map[Step]string{
+		StepApply:   "apply -auto-approve -input=false -no-color -parallelism=10",
+		StepPlan:    "plan -detailed-exitcode -input=false -no-color -parallelism=10",
+		StepDestroy: "destroy -auto-approve -input=false -no-color -parallelism=10",
+	} {
+		if got := strings.Join(stepArgs(step), " "); got != want {
+			t.Errorf("%s: %q, want %q", step, got, want)
+		}
+	}
+}
+
+func TestBaseEnv(t *testing.T) {
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("GITHUB_TOKEN", "from-the-user")
+	t.Setenv("LIFECYCLEBENCH_KEEP", "1")
+	env := strings.Join(baseEnv("EXTRA=1"), "\n")
+	if strings.Contains(env, "TF_LOG=") || strings.Contains(env, "GITHUB_TOKEN=") {
+		t.Errorf("baseEnv kept Terraform's or the provider's variables:\n%s", env)
+	}
+	if !strings.Contains(env, "LIFECYCLEBENCH_KEEP=1") || !strings.HasSuffix(env, "EXTRA=1") {
+		t.Errorf("baseEnv lost other variables or the extra ones:\n%s", env)
+	}
+}
