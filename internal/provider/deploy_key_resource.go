@@ -210,13 +210,11 @@ func (r *deployKeyResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, 5*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	plat, host := r.systems(&plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -332,13 +330,11 @@ func (r *deployKeyResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, 2*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	plat, host := r.systems(&state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -454,13 +450,11 @@ func (r *deployKeyResource) Delete(ctx context.Context, req resource.DeleteReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, 5*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	plat, host := r.systems(&state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -277,14 +276,12 @@ func (r *repoLinkResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, 5*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	plat, host := r.systems(plan.GitProvider.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	r.write(ctx, plat, host, &plan, false, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -302,14 +299,12 @@ func (r *repoLinkResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, 5*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	plat, host := r.systems(plan.GitProvider.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	// The platform client leaves installation_id out of the repo object when it is 0, which keeps the
 	// old one: removing it needs the settings cleared first.
@@ -514,14 +509,12 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, 2*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	plat := r.clients.requirePlatform(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	// Just after the create, a site without a link (or no site) may only mean that the write has not
 	// reached every replica: a missing link counts as "not found" for readAfterCreate.
@@ -642,14 +635,12 @@ func (r *repoLinkResource) Delete(ctx context.Context, req resource.DeleteReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, 5*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	plat := r.clients.requirePlatform(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	// ClearRepo, not Netlify's unlink_repo: that would delete the deploy key, which other sites may share.
 	if err := plat.ClearRepo(ctx, state.SiteID.ValueString()); err != nil && !httpx.IsNotFound(err) {

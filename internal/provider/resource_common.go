@@ -40,3 +40,22 @@ func (durationValidator) ValidateString(_ context.Context, req validator.StringR
 			fmt.Sprintf("%q is not a duration: write a non-negative number with a unit, such as \"1s\" or \"500ms\".", req.ConfigValue.ValueString()))
 	}
 }
+
+// Default operation timeouts, when the timeouts block does not set one.
+const (
+	defaultWriteTimeout = 5 * time.Minute
+	defaultReadTimeout  = 2 * time.Minute
+)
+
+// withOperationTimeout bounds ctx by an operation's timeout: the timeouts block's value, read through
+// its getter (e.g. plan.Timeouts.Create), or def when the block leaves it unset. The getter's
+// diagnostics go to diags; the caller returns when diags has an error, and defers cancel.
+func withOperationTimeout(ctx context.Context, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
+	def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc) {
+	d, getDiags := timeout(ctx, def)
+	diags.Append(getDiags...)
+	if getDiags.HasError() {
+		d = def
+	}
+	return context.WithTimeout(ctx, d)
+}

@@ -154,14 +154,12 @@ func (r *siteResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, 5*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	plat := r.clients.requirePlatform(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	in := platform.SiteInput{
 		Name:         plan.Name.ValueString(), // unknown when left out: "" lets the platform pick
@@ -223,14 +221,12 @@ func (r *siteResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, 2*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	plat := r.clients.requirePlatform(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	site, err := readAfterCreate(ctx, createdAt(ctx, req.Private), r.clients.retryWaitMin, func(ctx context.Context) (*platform.Site, error) {
 		return plat.GetSite(ctx, state.ID.ValueString())
@@ -255,14 +251,12 @@ func (r *siteResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, 5*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	plat := r.clients.requirePlatform(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	if plan.Name.Equal(state.Name) && plan.CustomDomain.Equal(state.CustomDomain) {
 		// Only the timeouts block changed: nothing to send.
@@ -287,14 +281,12 @@ func (r *siteResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, 5*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	plat := r.clients.requirePlatform(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	if err := plat.DeleteSite(ctx, state.ID.ValueString()); err != nil && !httpx.IsNotFound(err) {
 		resp.Diagnostics.AddError("Could not delete the site", errorDetail(err))

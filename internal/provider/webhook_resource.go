@@ -36,7 +36,6 @@ const (
 	// Private-state keys of gitdeploy_webhook.
 	privateWebhookReplace  = "replace"        // one half (git hook or build hook) is gone: replace both
 	privateBuildHookURL    = "build_hook_url" // the build hook's URL, to plan url against it
-	defaultWebhookTimeout  = 5 * time.Minute
 	githubDefaultContentTy = "json"
 )
 
@@ -328,13 +327,11 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultWebhookTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	host, diag := r.clients.GitHost(plan.GitProvider.ValueString())
 	if diag != nil {
@@ -457,13 +454,11 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, 2*time.Minute)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	host, d := r.clients.GitHost(state.GitProvider.ValueString())
 	if d != nil {
@@ -557,13 +552,11 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultWebhookTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	host, d := r.clients.GitHost(plan.GitProvider.ValueString())
 	if d != nil {
@@ -602,13 +595,11 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultWebhookTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	host, d := r.clients.GitHost(state.GitProvider.ValueString())
 	if d != nil {
