@@ -333,9 +333,8 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 
-	host, diag := r.clients.GitHost(plan.GitProvider.ValueString())
-	if diag != nil {
-		resp.Diagnostics.Append(diag)
+	host := r.clients.requireGitHost(plan.GitProvider.ValueString(), &resp.Diagnostics)
+	if host == nil {
 		return
 	}
 	var plat platform.Platform
@@ -460,9 +459,8 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 
-	host, d := r.clients.GitHost(state.GitProvider.ValueString())
-	if d != nil {
-		resp.Diagnostics.Append(d)
+	host := r.clients.requireGitHost(state.GitProvider.ValueString(), &resp.Diagnostics)
+	if host == nil {
 		return
 	}
 	buildHookID := state.BuildHookID.ValueString()
@@ -558,9 +556,8 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 		return
 	}
 
-	host, d := r.clients.GitHost(plan.GitProvider.ValueString())
-	if d != nil {
-		resp.Diagnostics.Append(d)
+	host := r.clients.requireGitHost(plan.GitProvider.ValueString(), &resp.Diagnostics)
+	if host == nil {
 		return
 	}
 	target := plan.URL.ValueString()
@@ -601,9 +598,8 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 		return
 	}
 
-	host, d := r.clients.GitHost(state.GitProvider.ValueString())
-	if d != nil {
-		resp.Diagnostics.Append(d)
+	host := r.clients.requireGitHost(state.GitProvider.ValueString(), &resp.Diagnostics)
+	if host == nil {
 		return
 	}
 	var (
