@@ -2,11 +2,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/provider"
 )
@@ -19,10 +18,11 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "start the provider in debug mode (prints TF_REATTACH_PROVIDERS)")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/gitdeploy/gitdeploy",
-		Debug:   debug,
-	})
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve("registry.terraform.io/gitdeploy/gitdeploy", provider.ProtocolServer(version), opts...)
 	if err != nil {
 		log.Fatal(err.Error())
 	}

@@ -5,7 +5,6 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/emulator"
@@ -20,7 +19,7 @@ const (
 )
 
 var testAccProviders = map[string]func() (tfprotov6.ProviderServer, error){
-	"gitdeploy": providerserver.NewProtocol6WithError(New("test")()),
+	"gitdeploy": func() (tfprotov6.ProviderServer, error) { return ProtocolServer("test")(), nil },
 }
 
 // testEnv is one in-process emulator per test, so tests run in parallel without sharing state.
