@@ -4,6 +4,7 @@ package main
 import (
 	"flag"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
@@ -18,6 +19,9 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "start the provider in debug mode (prints TF_REATTACH_PROVIDERS)")
 	flag.Parse()
 
+	if err := provider.QuietUnreadLogs(os.LookupEnv, os.Setenv); err != nil {
+		log.Fatal(err.Error())
+	}
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())

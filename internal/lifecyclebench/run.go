@@ -192,8 +192,9 @@ func (r *runner) chains(ctx context.Context, host string, n int) ([]StepResult, 
 func (r *runner) step(ctx context.Context, dir, host string, n int, step Step) (StepResult, error) {
 	res := StepResult{Host: host, Chains: n, Step: step, Minimum: Minimum(host, step, n)}
 	name := fmt.Sprintf("%s-%d-%s", host, n, step)
-	// The provider logs at trace level, as it does under Terraform (which filters what it shows): tens of
-	// megabytes at N = 200. The log stays in the temporary directory unless the step fails.
+	// The provider's environment asks for no logs, as Terraform's does by default, so the provider turns its
+	// loggers off (provider.QuietUnreadLogs); whatever it still writes stays in the temporary directory
+	// unless the step fails.
 	providerLog := filepath.Join(r.workDir, name+".provider.log")
 	prov, err := startProvider(ctx, r.provider, baseEnv(r.emu.env()...), providerLog)
 	if err != nil {
