@@ -19,10 +19,9 @@ import (
 //     the platform key (its public key) and the repository's deploy keys (one page: that the public key is
 //     installed). Then one PATCH writes the repo object. Terraform does not refresh resources it is about
 //     to create.
-//   - plan (no change): one read per remote object each resource manages. The deploy key reads its two
-//     halves (platform and git host). The site and the repo link both read GET /sites/{id}: the link's
-//     object is the site's build settings, which Netlify only returns with the site, and Terraform
-//     refreshes resources independently.
+//   - plan (no change): one read per remote object. The deploy key reads its two halves (platform and git
+//     host) at the same time. The repo link's object is the site's build settings, which Netlify only
+//     returns with the site: its refresh uses the site that gitdeploy_site's refresh has just read.
 //   - destroy: the refresh of the plan (Terraform refreshes before it destroys), then one request per
 //     object removed: the repo link clears the site's repo settings (PATCH: Netlify's unlink_repo would
 //     also delete the deploy key, which other sites may share), the site, the two halves of the deploy
@@ -65,7 +64,7 @@ func routesOf(host string) hostRoutes {
 // refreshNeeds are the reads of a refresh: one per remote object each resource manages.
 func refreshNeeds(h hostRoutes) []Need {
 	return []Need{
-		{"GET " + nlSite, 2, "gitdeploy_site and gitdeploy_repo_link each read the site (the link lives in its build settings)"},
+		{"GET " + nlSite, 1, "gitdeploy_site reads the site; gitdeploy_repo_link uses that read (the link lives in its build settings)"},
 		{"GET " + nlKey, 1, "gitdeploy_deploy_key: the platform half"},
 		{"GET " + h.key, 1, "gitdeploy_deploy_key: the git host half, read at the same time"},
 		{"GET " + h.hook, 1, "gitdeploy_webhook: the hook"},

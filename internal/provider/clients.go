@@ -125,6 +125,8 @@ type clients struct {
 	retryWaitMin time.Duration
 	// ledger remembers what this provider instance created, for the lookups after a lost answer.
 	ledger *createLedger
+	// siteReads passes a site read by gitdeploy_site's refresh on to its gitdeploy_repo_link's.
+	siteReads *siteReads
 }
 
 const systemNetlify = "netlify"
@@ -132,7 +134,7 @@ const systemNetlify = "netlify"
 func newClients(_ context.Context, s settings, version string) (*clients, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	c := &clients{gitHosts: map[string]githost.GitHost{}, missing: map[string]string{}, netlifyAPIURL: s.netlify.url,
-		retryWaitMin: s.retryWaitMin, ledger: newCreateLedger()}
+		retryWaitMin: s.retryWaitMin, ledger: newCreateLedger(), siteReads: newSiteReads()}
 	userAgent := "terraform-provider-gitdeploy/" + version
 	maxRetries := s.maxRetries
 	if maxRetries == 0 {

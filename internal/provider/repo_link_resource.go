@@ -330,6 +330,7 @@ func (r *repoLinkResource) write(ctx context.Context, plat platform.Platform, ho
 		return
 	}
 	siteID := plan.SiteID.ValueString()
+	r.clients.siteReads.forget(siteID)
 	if clearFirst {
 		if err := plat.ClearRepo(ctx, siteID); err != nil {
 			addRepoLinkWriteError(diags, plat, siteID, err)
@@ -518,8 +519,14 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 
 	// Just after the create, a site without a link (or no site) may only mean that the write has not
 	// reached every replica: a missing link counts as "not found" for readAfterCreate.
+	// The site's refresh has usually just read it (siteReads); a re-read after a create reads it anew.
+	justRead, _ := r.clients.siteReads.take(state.SiteID.ValueString())
 	site, err := readAfterCreate(ctx, createdAt(ctx, req.Private), r.clients.retryWaitMin, func(ctx context.Context) (*platform.Site, error) {
-		site, err := plat.GetSite(ctx, state.SiteID.ValueString())
+		site, err := justRead, error(nil)
+		if site == nil {
+			site, err = plat.GetSite(ctx, state.SiteID.ValueString())
+		}
+		justRead = nil
 		if err == nil && site.Repo == nil {
 			return nil, &httpx.APIError{Service: plat.Name(), Operation: "read repository link", Method: http.MethodGet,
 				StatusCode: http.StatusNotFound, Message: "the site has no repository linked"}
@@ -643,6 +650,7 @@ func (r *repoLinkResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 
 	// ClearRepo, not Netlify's unlink_repo: that would delete the deploy key, which other sites may share.
+	r.clients.siteReads.forget(state.SiteID.ValueString())
 	if err := plat.ClearRepo(ctx, state.SiteID.ValueString()); err != nil && !httpx.IsNotFound(err) {
 		resp.Diagnostics.AddError("Could not unlink the repository", errorDetail(err))
 	}

@@ -239,6 +239,7 @@ func (r *siteResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		resp.Diagnostics.AddError("Could not read the site", errorDetail(err))
 		return
 	}
+	r.clients.siteReads.put(site)
 	setSite(&state, site)
 	resp.Diagnostics.Append(forgetCreated(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -263,6 +264,7 @@ func (r *siteResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
+	r.clients.siteReads.forget(state.ID.ValueString())
 	site, err := plat.UpdateSite(ctx, state.ID.ValueString(), platform.SiteInput{
 		Name:         plan.Name.ValueString(),
 		CustomDomain: plan.CustomDomain.ValueString(), // "" removes the domain
@@ -288,6 +290,7 @@ func (r *siteResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		return
 	}
 
+	r.clients.siteReads.forget(state.ID.ValueString())
 	if err := plat.DeleteSite(ctx, state.ID.ValueString()); err != nil && !httpx.IsNotFound(err) {
 		resp.Diagnostics.AddError("Could not delete the site", errorDetail(err))
 	}
