@@ -5,6 +5,7 @@ import (
 	"flag"
 	"log"
 	"os"
+	"runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
@@ -15,15 +16,21 @@ import (
 var version = "dev"
 
 func main() {
-	var debug bool
-	flag.BoolVar(&debug, "debug", false, "start the provider in debug mode (prints TF_REATTACH_PROVIDERS)")
+	var debugMode bool
+	flag.BoolVar(&debugMode, "debug", false, "start the provider in debug mode (prints TF_REATTACH_PROVIDERS)")
 	flag.Parse()
 
+	// The provider's live heap stays at a few MiB while every request allocates a lot: collecting at three
+	// times the live heap instead of twice takes a fifth off its CPU for a few MiB (make bench). An explicit
+	// GOGC still decides.
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(200)
+	}
 	if err := provider.QuietUnreadLogs(os.LookupEnv, os.Setenv); err != nil {
 		log.Fatal(err.Error())
 	}
 	var opts []tf6server.ServeOpt
-	if debug {
+	if debugMode {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
 	err := tf6server.Serve("registry.terraform.io/gitdeploy/gitdeploy", provider.ProtocolServer(version), opts...)
