@@ -517,10 +517,10 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 
-	// Just after the create, a site without a link (or no site) may only mean that the write has not
-	// reached every replica: a missing link counts as "not found" for readAfterCreate.
-	// The site's refresh has usually just read it (siteReads); a re-read after a create reads it anew.
+	// The site's refresh has usually just read the site (siteReads): the first read uses that.
 	justRead, _ := r.clients.siteReads.take(state.SiteID.ValueString())
+	// Just after the create, a site without a link (or no site) may only mean that the write has not
+	// reached every replica: a missing link counts as "not found" for readAfterCreate, which reads anew.
 	site, err := readAfterCreate(ctx, createdAt(ctx, req.Private), r.clients.retryWaitMin, func(ctx context.Context) (*platform.Site, error) {
 		site, err := justRead, error(nil)
 		if site == nil {
