@@ -25,7 +25,9 @@ func ProtocolServer(version string) func() tfprotov6.ProviderServer {
 // request's context is cut when the call returns, so what stays behind is a few hundred bytes.
 //
 // Only the unary calls Terraform makes once per resource or data source are wrapped; the rest
-// (ConfigureProvider, StopProvider, functions, ephemeral resources) pass through unchanged.
+// (ConfigureProvider, StopProvider, functions, ephemeral resources) pass through unchanged. The
+// protocol's optional interfaces (list resources, actions, state stores) are not passed on: the
+// provider has none, and Terraform 1.11 calls none.
 type releasingServer struct {
 	tfprotov6.ProviderServer
 }
