@@ -339,12 +339,9 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	var plat platform.Platform
 	if plan.BuildHook != nil || plan.URL.IsUnknown() || plan.URL.IsNull() {
-		var d = r.platformDiag()
-		if d != nil {
-			resp.Diagnostics.Append(d)
+		if plat = r.clients.requirePlatform(&resp.Diagnostics); plat == nil {
 			return
 		}
-		plat = r.clients.platform
 	}
 
 	target := plan.URL.ValueString()
@@ -466,11 +463,9 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 	buildHookID := state.BuildHookID.ValueString()
 	var plat platform.Platform
 	if buildHookID != "" {
-		if d := r.platformDiag(); d != nil {
-			resp.Diagnostics.Append(d)
+		if plat = r.clients.requirePlatform(&resp.Diagnostics); plat == nil {
 			return
 		}
-		plat = r.clients.platform
 	}
 
 	// The git hook and the build hook live on two systems: read them at once.
@@ -567,8 +562,8 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 			raw, diags := req.Private.GetKey(ctx, privateBuildHookURL)
 			resp.Diagnostics.Append(diags...)
 			_ = json.Unmarshal(raw, &target) // empty target is caught below
-		} else if d := r.platformDiag(); d == nil {
-			target = r.clients.platform.IncomingHookURL(plan.GitProvider.ValueString())
+		} else if plat, d := r.clients.Platform(); d == nil {
+			target = plat.IncomingHookURL(plan.GitProvider.ValueString())
 		}
 		if target == "" {
 			resp.Diagnostics.AddError("Could not update the webhook", "The webhook's target URL is not known; run terraform apply -refresh-only, then apply again.")
@@ -612,15 +607,15 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 		hookErr = host.DeleteWebhook(ctx, state.Repository.ValueString(), state.ID.ValueString())
 	}()
 	if id := state.BuildHookID.ValueString(); id != "" {
-		if d := r.platformDiag(); d != nil {
-			resp.Diagnostics.Append(d)
+		plat := r.clients.requirePlatform(&resp.Diagnostics)
+		if plat == nil {
 			wg.Wait()
 			return
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buildErr = r.clients.platform.DeleteBuildHook(ctx, state.SiteID.ValueString(), id)
+			buildErr = plat.DeleteBuildHook(ctx, state.SiteID.ValueString(), id)
 		}()
 	}
 	wg.Wait()
@@ -652,11 +647,6 @@ func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportSt
 	for a, v := range values {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(a), v)...)
 	}
-}
-
-func (r *webhookResource) platformDiag() diag.Diagnostic {
-	_, d := r.clients.Platform()
-	return d
 }
 
 // secret is the secret to send: secret, or the write-only secret_wo, which only the configuration holds.
