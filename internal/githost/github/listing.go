@@ -2,15 +2,12 @@ package github
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 
 	gogithub "github.com/google/go-github/v92/github"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
-	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/httpx"
 )
 
 // Repositories are listed oldest first: a repository created while the listing runs then lands on
@@ -59,34 +56,12 @@ func (c *Client) ListRepositories(ctx context.Context, in githost.ListRepositori
 			Type: "all", Sort: listSort, Direction: listDirection, ListOptions: page,
 		})
 	})
-	repos, truncated, err := githost.FetchAllPages(ctx, fromOrg, opts)
-	if !httpx.IsNotFound(err) {
-		return repos, truncated, err
-	}
 	fromUser := c.repositoryPages(operation, "users/"+owner+"/repos", func(ctx context.Context, page gogithub.ListOptions) ([]*gogithub.Repository, *gogithub.Response, error) {
 		return c.api.Repositories.ListByUser(ctx, owner, &gogithub.RepositoryListByUserOptions{
 			Type: "owner", Sort: listSort, Direction: listDirection, ListOptions: page,
 		})
 	})
-	repos, truncated, err = githost.FetchAllPages(ctx, fromUser, opts)
-	if httpx.IsNotFound(err) {
-		return nil, false, ownerNotFound(err, in.Owner)
-	}
-	return repos, truncated, err
-}
-
-// ownerNotFound rewrites the user listing's 404 to name the owner that neither endpoint knew.
-func ownerNotFound(err error, owner string) error {
-	var apiErr *httpx.APIError
-	if !errors.As(err, &apiErr) {
-		return err
-	}
-	named := *apiErr
-	named.Message = fmt.Sprintf("no organization or user named %q", owner)
-	if apiErr.Message != "" {
-		named.Message += " (" + apiErr.Message + ")"
-	}
-	return &named
+	return githost.FetchOwnerRepositories(ctx, fromOrg, fromUser, opts, in.Owner, "organization")
 }
 
 type listRepositories func(ctx context.Context, page gogithub.ListOptions) ([]*gogithub.Repository, *gogithub.Response, error)

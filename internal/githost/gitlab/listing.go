@@ -2,14 +2,11 @@ package gitlab
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
-	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/httpx"
 )
 
 // Projects are listed oldest first: a project created while the listing runs then lands on the last
@@ -60,34 +57,12 @@ func (c *Client) ListRepositories(ctx context.Context, in githost.ListRepositori
 			Visibility: visibility, OrderBy: new(listOrderBy), Sort: new(listSort),
 		}, reqOpts...)
 	})
-	repos, truncated, err := githost.FetchAllPages(ctx, fromGroup, opts)
-	if !httpx.IsNotFound(err) {
-		return repos, truncated, err
-	}
 	fromUser := c.projectPages(operation, "users/"+owner+"/projects", func(page gl.ListOptions, reqOpts ...gl.RequestOptionFunc) ([]*gl.Project, *gl.Response, error) {
 		return c.api.Projects.ListUserProjects(in.Owner, &gl.ListProjectsOptions{
 			ListOptions: page, Visibility: visibility, OrderBy: new(listOrderBy), Sort: new(listSort),
 		}, reqOpts...)
 	})
-	repos, truncated, err = githost.FetchAllPages(ctx, fromUser, opts)
-	if httpx.IsNotFound(err) {
-		return nil, false, ownerNotFound(err, in.Owner)
-	}
-	return repos, truncated, err
-}
-
-// ownerNotFound rewrites the user listing's 404 to name the owner that neither endpoint knew.
-func ownerNotFound(err error, owner string) error {
-	var apiErr *httpx.APIError
-	if !errors.As(err, &apiErr) {
-		return err
-	}
-	named := *apiErr
-	named.Message = fmt.Sprintf("no group or user named %q", owner)
-	if apiErr.Message != "" {
-		named.Message += " (" + apiErr.Message + ")"
-	}
-	return &named
+	return githost.FetchOwnerRepositories(ctx, fromGroup, fromUser, opts, in.Owner, "group")
 }
 
 type listProjects func(page gl.ListOptions, reqOpts ...gl.RequestOptionFunc) ([]*gl.Project, *gl.Response, error)
