@@ -96,11 +96,11 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	svc := serviceOf(r.URL.Path)
 	var limits rateDecision
 	if svc != "" {
-		e.pace.enter(svc)
+		inFlight := e.pace.enter(svc)
 		defer e.pace.leave(svc)
 		// The limits judge the request as it arrives (GitHub's concurrency limit counts what is in
 		// flight then); the latency comes before any answer.
-		limits = e.pace.decide(svc, r.Method, time.Now())
+		limits = e.pace.decide(svc, r.Method, inFlight, time.Now())
 		if !sleepCtx(r, e.pace.currentLatency()) {
 			return // the client gave up
 		}

@@ -143,11 +143,15 @@ func newPacer() *pacer {
 	return &pacer{inFlight: map[string]int{}, maxInFlight: map[string]int{}, limits: map[string]*primaryLimit{}}
 }
 
-func (p *pacer) enter(svc string) {
+// enter counts a request of svc as in flight and returns how many are in flight with it: the count that
+// GitHub's concurrency limit judges, taken under the same lock so that requests arriving together each
+// see their own arrival, not the ones after them.
+func (p *pacer) enter(svc string) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.inFlight[svc]++
 	p.maxInFlight[svc] = max(p.maxInFlight[svc], p.inFlight[svc])
+	return p.inFlight[svc]
 }
 
 func (p *pacer) leave(svc string) {
@@ -271,7 +275,7 @@ func isMutation(method string) bool {
 	return method == http.MethodPost || method == http.MethodPatch || method == http.MethodPut || method == http.MethodDelete
 }
 
-func (p *pacer) decide(svc, method string, now time.Time) rateDecision {
+func (p *pacer) decide(svc, method string, inFlight int, now time.Time) rateDecision {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	d := rateDecision{header: http.Header{}}
@@ -311,7 +315,7 @@ func (p *pacer) decide(svc, method string, now time.Time) rateDecision {
 		return d
 	}
 	sl := p.secondary
-	tooMany := sl.MaxConcurrent > 0 && p.inFlight[svc] > sl.MaxConcurrent
+	tooMany := sl.MaxConcurrent > 0 && inFlight > sl.MaxConcurrent
 	if sl.MaxMutations > 0 && isMutation(method) {
 		usedBefore, _ := sl.win.take(now, sl.Window)
 		tooMany = tooMany || usedBefore >= sl.MaxMutations
