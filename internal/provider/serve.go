@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -13,8 +14,25 @@ import (
 // server behind releasingServer.
 func ProtocolServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return &releasingServer{ProviderServer: providerserver.NewProtocol6(New(version)())()}
+		inner := providerserver.NewProtocol6(New(version)())()
+		full, ok := inner.(frameworkServer)
+		if !ok {
+			// TestProtocolServerPassesOnEveryCall fails first: a framework release changed its server.
+			panic(fmt.Sprintf("terraform-plugin-framework's server %T no longer implements every optional protocol interface releasingServer passes on", inner))
+		}
+		return &releasingServer{frameworkServer: full}
 	}
+}
+
+// frameworkServer is every protocol interface the framework's server implements: the required one and
+// the optional ones (list resources, actions, state stores) that tf6server finds by type assertion. The
+// wrapper embeds all of them, so that a call it does not wrap still reaches the framework instead of
+// being answered "unimplemented" by tf6server.
+type frameworkServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ProviderServerWithListResource
+	tfprotov6.ProviderServerWithActions
+	tfprotov6.ProviderServerWithStateStores
 }
 
 // releasingServer works around a leak in terraform-plugin-framework (v1.19): its protocol server
@@ -25,11 +43,11 @@ func ProtocolServer(version string) func() tfprotov6.ProviderServer {
 // request's context is cut when the call returns, so what stays behind is a few hundred bytes.
 //
 // Only the unary calls Terraform makes once per resource or data source are wrapped; the rest
-// (ConfigureProvider, StopProvider, functions, ephemeral resources) pass through unchanged. The
-// protocol's optional interfaces (list resources, actions, state stores) are not passed on: the
-// provider has none, and Terraform 1.11 calls none.
+// (ConfigureProvider, StopProvider, functions, ephemeral resources, list resources, actions, state
+// stores) pass through unchanged. TestProtocolServerPassesOnEveryCall fails when the framework's server
+// gains a method this type does not have.
 type releasingServer struct {
-	tfprotov6.ProviderServer
+	frameworkServer
 }
 
 // withReleasedContext calls f with a context that stops reaching ctx once f returns.
@@ -40,59 +58,59 @@ func withReleasedContext[Req, Resp any](ctx context.Context, req Req, f func(con
 }
 
 func (s *releasingServer) GetMetadata(ctx context.Context, req *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.GetMetadata)
+	return withReleasedContext(ctx, req, s.frameworkServer.GetMetadata)
 }
 
 func (s *releasingServer) GetProviderSchema(ctx context.Context, req *tfprotov6.GetProviderSchemaRequest) (*tfprotov6.GetProviderSchemaResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.GetProviderSchema)
+	return withReleasedContext(ctx, req, s.frameworkServer.GetProviderSchema)
 }
 
 func (s *releasingServer) GetResourceIdentitySchemas(ctx context.Context, req *tfprotov6.GetResourceIdentitySchemasRequest) (*tfprotov6.GetResourceIdentitySchemasResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.GetResourceIdentitySchemas)
+	return withReleasedContext(ctx, req, s.frameworkServer.GetResourceIdentitySchemas)
 }
 
 func (s *releasingServer) ValidateProviderConfig(ctx context.Context, req *tfprotov6.ValidateProviderConfigRequest) (*tfprotov6.ValidateProviderConfigResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.ValidateProviderConfig)
+	return withReleasedContext(ctx, req, s.frameworkServer.ValidateProviderConfig)
 }
 
 func (s *releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.ValidateResourceConfig)
+	return withReleasedContext(ctx, req, s.frameworkServer.ValidateResourceConfig)
 }
 
 func (s *releasingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.UpgradeResourceState)
+	return withReleasedContext(ctx, req, s.frameworkServer.UpgradeResourceState)
 }
 
 func (s *releasingServer) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.UpgradeResourceIdentity)
+	return withReleasedContext(ctx, req, s.frameworkServer.UpgradeResourceIdentity)
 }
 
 func (s *releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.ReadResource)
+	return withReleasedContext(ctx, req, s.frameworkServer.ReadResource)
 }
 
 func (s *releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.PlanResourceChange)
+	return withReleasedContext(ctx, req, s.frameworkServer.PlanResourceChange)
 }
 
 func (s *releasingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.ApplyResourceChange)
+	return withReleasedContext(ctx, req, s.frameworkServer.ApplyResourceChange)
 }
 
 func (s *releasingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.ImportResourceState)
+	return withReleasedContext(ctx, req, s.frameworkServer.ImportResourceState)
 }
 
 func (s *releasingServer) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.MoveResourceState)
+	return withReleasedContext(ctx, req, s.frameworkServer.MoveResourceState)
 }
 
 func (s *releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+	return withReleasedContext(ctx, req, s.frameworkServer.ValidateDataResourceConfig)
 }
 
 func (s *releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.ReadDataSource)
+	return withReleasedContext(ctx, req, s.frameworkServer.ReadDataSource)
 }
 
 // releasableContext is a context that forwards to another one until release, and afterwards

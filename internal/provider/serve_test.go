@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"reflect"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -92,5 +93,22 @@ func TestReleasableContext(t *testing.T) {
 	case <-rc.Done():
 	default:
 		t.Error("Done after release is open, want closed")
+	}
+}
+
+// TestProtocolServerPassesOnEveryCall fails when the framework's protocol server has a method (an optional
+// protocol interface such as list resources or actions) that the wrapper does not have: tf6server finds
+// those by type assertion on the wrapper, and would answer "unimplemented" for a capability the provider has.
+func TestProtocolServerPassesOnEveryCall(t *testing.T) {
+	framework := reflect.TypeOf(providerserver.NewProtocol6(New("test")())())
+	wrapper := reflect.TypeOf(ProtocolServer("test")())
+	for i := range framework.NumMethod() {
+		name := framework.Method(i).Name
+		if _, ok := wrapper.MethodByName(name); !ok {
+			t.Errorf("the framework's server has %s, which releasingServer does not pass on: embed the interface that has it", name)
+		}
+	}
+	if framework.NumMethod() < 20 {
+		t.Fatalf("the framework's server has only %d methods: the test is not looking at it", framework.NumMethod())
 	}
 }
