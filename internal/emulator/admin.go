@@ -13,6 +13,7 @@ import (
 //	GET    /state                                  State (no tokens, secrets or hook tokens)
 //	GET    /requests, DELETE /requests             RequestCounts, ResetRequestCounts
 //	POST   /faults, DELETE /faults                 AddFault (Fault JSON), ClearFaults
+//	GET    /listing_lag, PUT /listing_lag          ListingLag, SetListingLag ({"lag": "2s"}): new objects missing from listings
 //	GET    /latency, PUT /latency                  Latency, SetLatency ({"latency": "50ms"})
 //	GET    /in_flight                              MaxInFlight
 //	PUT    /rate_limits/{service}                  ConfigureRateLimit ({"limit": 100, "window": "1m", "status": 403})

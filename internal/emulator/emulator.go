@@ -34,6 +34,9 @@ type Emulator struct {
 	faults []*faultRule
 	now    func() time.Time
 	pace   *pacer // latency, rate limits, requests in flight: its own lock, never held with mu
+	// listingLag and born model replication lag (listing_lag.go).
+	listingLag time.Duration
+	born       map[any]time.Time
 
 	lastBase           atomic.Value // string: the scheme and host clients last used, for payload URLs
 	hookClient         *http.Client // webhook deliveries
@@ -78,6 +81,7 @@ func New(seed *Seed) *Emulator {
 	e.adminRoutes()
 	e.adminHookRoutes()
 	e.adminPacingRoutes()
+	e.adminListingLagRoutes()
 	return e
 }
 
@@ -148,7 +152,7 @@ func (e *Emulator) ResetRequestCounts() {
 }
 
 // Reset brings the state back to the seed given to New (objects added by Seed are dropped too) and
-// clears request counts, faults and rate limits. The latency (SetLatency) stays.
+// clears request counts, faults, rate limits and the listing lag. The latency (SetLatency) stays.
 func (e *Emulator) Reset() {
 	st := newState()
 	if err := st.apply(e.seed); err != nil {
@@ -162,6 +166,7 @@ func (e *Emulator) Reset() {
 	e.st = st
 	e.counts = map[string]int{}
 	e.faults = nil
+	e.listingLag, e.born = 0, nil
 }
 
 // Seed adds the users, organisations, groups, repositories and branches of s to the current state. On

@@ -12,9 +12,10 @@ import (
 
 // Fault makes matching requests misbehave, to test retries and error handling. What it does, in order:
 // wait Latency; then either answer Status (not applying the request), or Drop the connection without an
-// answer (not applied), or apply the request and drop the connection instead of answering (AfterApply:
-// "the answer was lost after the request was applied"). A fault with only a Latency delays the request,
-// which is then served normally.
+// answer (not applied), or apply the request and then drop the connection instead of answering
+// (AfterApply: "the answer was lost after the request was applied"), or, with AfterApply and Status,
+// apply it and answer Status (a gateway's 502 or 504 while the origin did the work). A fault with only
+// a Latency delays the request, which is then served normally.
 type Fault struct {
 	// Method matches the request method ("" any).
 	Method string `json:"method,omitempty"`
@@ -34,7 +35,8 @@ type Fault struct {
 	Latency time.Duration `json:"-"`
 	// Drop closes the connection without answering; the request is not applied.
 	Drop bool `json:"drop,omitempty"`
-	// AfterApply applies the request, then closes the connection without answering.
+	// AfterApply applies the request, then closes the connection without answering, or answers Status
+	// when one is set.
 	AfterApply bool `json:"after_apply,omitempty"`
 }
 
@@ -102,7 +104,7 @@ func (f Fault) validate() error {
 		return errors.New("fault latency must not be negative")
 	case f.Drop && f.AfterApply:
 		return errors.New("a fault either drops the request (drop) or its answer (after_apply), not both")
-	case f.Status != 0 && (f.Drop || f.AfterApply):
+	case f.Status != 0 && f.Drop:
 		return errors.New("a dropped connection has no status")
 	case f.Status == 0 && !f.Drop && !f.AfterApply && f.Latency == 0:
 		return errors.New("a fault needs a status, a latency, drop or after_apply")
@@ -177,8 +179,10 @@ func (e *Emulator) applyFault(w http.ResponseWriter, r *http.Request, pattern st
 		return true
 	case hit.AfterApply:
 		e.api.ServeHTTP(newBufferedWriter(), r) // applied; its answer is thrown away
-		dropConnection(w)
-		return true
+		if hit.Status == 0 {
+			dropConnection(w)
+			return true
+		}
 	case hit.Status == 0:
 		return false
 	}

@@ -274,13 +274,14 @@ func (e *Emulator) ghListKeys(w http.ResponseWriter, r *http.Request, u *ghUser)
 	if repo == nil {
 		return
 	}
+	keys := listed(e, repo.keys)
 	p := readPage(r, 30)
-	start, end := p.bounds(len(repo.keys))
+	start, end := p.bounds(len(keys))
 	out := make([]ghKeyJSON, 0, end-start)
-	for _, k := range repo.keys[start:end] {
+	for _, k := range keys[start:end] {
 		out = append(out, ghKeyOut(r, repo, k))
 	}
-	setGitHubPagination(w, r, p, len(repo.keys))
+	setGitHubPagination(w, r, p, len(keys))
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -338,6 +339,7 @@ func (e *Emulator) ghCreateKey(w http.ResponseWriter, r *http.Request, u *ghUser
 		k.readOnly = *body.ReadOnly
 	}
 	repo.keys = append(repo.keys, k)
+	e.recordBirth(k)
 	writeJSON(w, http.StatusCreated, ghKeyOut(r, repo, k))
 }
 

@@ -267,13 +267,14 @@ func (e *Emulator) ghListHooks(w http.ResponseWriter, r *http.Request, u *ghUser
 	if repo == nil {
 		return
 	}
+	hooks := listed(e, repo.hooks)
 	p := readPage(r, 30)
-	start, end := p.bounds(len(repo.hooks))
+	start, end := p.bounds(len(hooks))
 	out := make([]ghHookJSON, 0, end-start)
-	for _, h := range repo.hooks[start:end] {
+	for _, h := range hooks[start:end] {
 		out = append(out, ghHookOut(r, repo, h))
 	}
-	setGitHubPagination(w, r, p, len(repo.hooks))
+	setGitHubPagination(w, r, p, len(hooks))
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -301,6 +302,7 @@ func (e *Emulator) ghCreateHook(w http.ResponseWriter, r *http.Request, u *ghUse
 	h.id = gh.nextHookID
 	gh.nextHookID++
 	repo.hooks = append(repo.hooks, h)
+	e.recordBirth(h)
 	writeJSON(w, http.StatusCreated, ghHookOut(r, repo, h))
 }
 

@@ -314,13 +314,14 @@ func (e *Emulator) glListKeys(w http.ResponseWriter, r *http.Request, u *glUser)
 	if p == nil {
 		return
 	}
+	links := listed(e, p.deployKeys)
 	pg := readPage(r, 20)
-	start, end := pg.bounds(len(p.deployKeys))
+	start, end := pg.bounds(len(links))
 	out := make([]glKeyJSON, 0, end-start)
-	for _, link := range p.deployKeys[start:end] {
+	for _, link := range links[start:end] {
 		out = append(out, glKeyOut(e.st.gitlab.keys[link.keyID], link))
 	}
-	setGitLabPagination(w, r, pg, len(p.deployKeys))
+	setGitLabPagination(w, r, pg, len(links))
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -367,6 +368,7 @@ func (e *Emulator) glCreateKey(w http.ResponseWriter, r *http.Request, u *glUser
 	if k := gl.accessibleKeyByText(u, text); k != nil {
 		link := &glKeyLink{keyID: k.id, canPush: canPush, createdAt: e.now()}
 		p.deployKeys = append(p.deployKeys, link)
+		e.recordBirth(link)
 		writeJSON(w, http.StatusCreated, glKeyOut(k, link))
 		return
 	}
@@ -388,6 +390,7 @@ func (e *Emulator) glCreateKey(w http.ResponseWriter, r *http.Request, u *glUser
 	gl.keys[k.id] = k
 	link := &glKeyLink{keyID: k.id, canPush: canPush, createdAt: now}
 	p.deployKeys = append(p.deployKeys, link)
+	e.recordBirth(link)
 	writeJSON(w, http.StatusCreated, glKeyOut(k, link))
 }
 

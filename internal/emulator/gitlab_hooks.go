@@ -299,13 +299,14 @@ func (e *Emulator) glListHooks(w http.ResponseWriter, r *http.Request, u *glUser
 	if p == nil {
 		return
 	}
+	hooks := listed(e, p.hooks)
 	pg := readPage(r, 20)
-	start, end := pg.bounds(len(p.hooks))
+	start, end := pg.bounds(len(hooks))
 	out := make([]glHookJSON, 0, end-start)
-	for _, h := range p.hooks[start:end] {
+	for _, h := range hooks[start:end] {
 		out = append(out, glHookOut(p, h))
 	}
-	setGitLabPagination(w, r, pg, len(p.hooks))
+	setGitLabPagination(w, r, pg, len(hooks))
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -333,6 +334,7 @@ func (e *Emulator) glCreateHook(w http.ResponseWriter, r *http.Request, u *glUse
 	h.id = gl.nextHookID
 	gl.nextHookID++
 	p.hooks = append(p.hooks, h)
+	e.recordBirth(h)
 	writeJSON(w, http.StatusCreated, glHookOut(p, h))
 }
 

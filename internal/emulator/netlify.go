@@ -88,12 +88,13 @@ func (e *Emulator) nlCreateDeployKey(w http.ResponseWriter, _ *http.Request) {
 	nl.seq++
 	k := &nlDeployKey{id: netlifyHexID("deploy_key", nl.seq), publicKey: pub, privateKey: priv, createdAt: e.now()}
 	nl.deployKeys = append(nl.deployKeys, k)
+	e.recordBirth(k)
 	writeJSON(w, http.StatusCreated, nlDeployKeyOut(k))
 }
 
 func (e *Emulator) nlListDeployKeys(w http.ResponseWriter, _ *http.Request) {
 	out := make([]nlDeployKeyJSON, 0, len(e.st.netlify.deployKeys))
-	for _, k := range e.st.netlify.deployKeys {
+	for _, k := range listed(e, e.st.netlify.deployKeys) {
 		out = append(out, nlDeployKeyOut(k))
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -341,13 +342,14 @@ func (e *Emulator) nlCreateSite(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	nl.sites = append(nl.sites, s)
+	e.recordBirth(s)
 	writeJSON(w, http.StatusCreated, nlSiteOut(s))
 }
 
 func (e *Emulator) nlListSites(w http.ResponseWriter, r *http.Request) {
 	nameFilter := strings.ToLower(r.URL.Query().Get("name"))
 	var matched []*nlSite
-	for _, s := range e.st.netlify.sites {
+	for _, s := range listed(e, e.st.netlify.sites) {
 		if nameFilter == "" || strings.Contains(s.name, nameFilter) {
 			matched = append(matched, s)
 		}
@@ -504,6 +506,7 @@ func (e *Emulator) nlCreateBuildHook(w http.ResponseWriter, r *http.Request) {
 		h.branch = *body.Branch
 	}
 	nl.buildHooks = append(nl.buildHooks, h)
+	e.recordBirth(h)
 	writeJSON(w, http.StatusCreated, nlBuildHookOut(r, h))
 }
 
@@ -515,7 +518,7 @@ func (e *Emulator) nlListBuildHooks(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := []nlBuildHookJSON{}
-	for _, h := range nl.buildHooks {
+	for _, h := range listed(e, nl.buildHooks) {
 		if h.siteID == s.id {
 			out = append(out, nlBuildHookOut(r, h))
 		}
