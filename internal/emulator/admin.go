@@ -29,6 +29,7 @@ import (
 //	GET    /github/repos/{owner}/{repo}/hooks      GitHubHooks (secrets in clear)
 //	PATCH  /github/repos/{owner}/{repo}/hooks/{id} UpdateGitHubHook; DELETE: DeleteGitHubHook
 //	DELETE /gitlab/projects/{id}/deploy_keys/{key_id}  DeleteGitLabDeployKey ({id}: number or encoded path)
+//	PATCH  /gitlab/projects/{id}/deploy_keys/{key_id}  RenameGitLabDeployKey ({"title": "t"})
 //	POST   /gitlab/projects/{id}/branches          AddBranch; DELETE .../branches/{branch}
 //	GET    /gitlab/projects/{id}/hooks             GitLabHooks (tokens in clear)
 //	PUT    /gitlab/projects/{id}/hooks/{hook_id}   UpdateGitLabHook; DELETE: DeleteGitLabHook
@@ -47,15 +48,15 @@ func (e *Emulator) adminRoutes() {
 	m.HandleFunc("DELETE "+a+"/faults", func(w http.ResponseWriter, _ *http.Request) { e.ClearFaults(); writeNoContent(w) })
 
 	m.HandleFunc("DELETE "+a+"/netlify/deploy_keys/{id}", func(w http.ResponseWriter, r *http.Request) {
-		adminDeleted(w, e.DeleteNetlifyDeployKey(r.PathValue("id")))
+		adminFound(w, e.DeleteNetlifyDeployKey(r.PathValue("id")))
 	})
 	m.HandleFunc("DELETE "+a+"/netlify/sites/{id}", func(w http.ResponseWriter, r *http.Request) {
-		adminDeleted(w, e.DeleteNetlifySite(r.PathValue("id")))
+		adminFound(w, e.DeleteNetlifySite(r.PathValue("id")))
 	})
 	m.HandleFunc("PATCH "+a+"/netlify/sites/{id}", e.adminPatchSite)
 
 	m.HandleFunc("DELETE "+a+"/github/repos/{owner}/{repo}/keys/{id}", func(w http.ResponseWriter, r *http.Request) {
-		adminDeleted(w, e.DeleteGitHubDeployKey(r.PathValue("owner")+"/"+r.PathValue("repo"), r.PathValue("id")))
+		adminFound(w, e.DeleteGitHubDeployKey(r.PathValue("owner")+"/"+r.PathValue("repo"), r.PathValue("id")))
 	})
 	m.HandleFunc("POST "+a+"/github/repos/{owner}/{repo}/branches", func(w http.ResponseWriter, r *http.Request) {
 		e.adminAddBranch(w, r, HostGitHub, r.PathValue("owner")+"/"+r.PathValue("repo"))
@@ -65,7 +66,17 @@ func (e *Emulator) adminRoutes() {
 	})
 
 	m.HandleFunc("DELETE "+a+"/gitlab/projects/{id}/deploy_keys/{key_id}", func(w http.ResponseWriter, r *http.Request) {
-		adminDeleted(w, e.DeleteGitLabDeployKey(r.PathValue("id"), r.PathValue("key_id")))
+		adminFound(w, e.DeleteGitLabDeployKey(r.PathValue("id"), r.PathValue("key_id")))
+	})
+	m.HandleFunc("PATCH "+a+"/gitlab/projects/{id}/deploy_keys/{key_id}", func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Title string `json:"title"`
+		}
+		if err := decodeBody(r, &body); err != nil || body.Title == "" {
+			writeAdminError(w, http.StatusBadRequest, `body must be {"title": "new title"}`)
+			return
+		}
+		adminFound(w, e.RenameGitLabDeployKey(r.PathValue("id"), r.PathValue("key_id"), body.Title))
 	})
 	m.HandleFunc("POST "+a+"/gitlab/projects/{id}/branches", func(w http.ResponseWriter, r *http.Request) {
 		e.adminAddBranch(w, r, HostGitLab, r.PathValue("id"))
@@ -79,8 +90,9 @@ func writeAdminError(w http.ResponseWriter, status int, message string) {
 	writeJSON(w, status, map[string]string{"message": message})
 }
 
-func adminDeleted(w http.ResponseWriter, deleted bool) {
-	if !deleted {
+// adminFound answers 204 when the object was found (and deleted or changed), 404 otherwise.
+func adminFound(w http.ResponseWriter, found bool) {
+	if !found {
 		writeAdminError(w, http.StatusNotFound, "not found")
 		return
 	}

@@ -22,7 +22,7 @@ func (e *Emulator) adminHookRoutes() {
 		adminResult(w, e.UpdateGitHubHook(ghRepo(r), r.PathValue("id"), patch))
 	})
 	m.HandleFunc("DELETE "+a+"/github/repos/{owner}/{repo}/hooks/{id}", func(w http.ResponseWriter, r *http.Request) {
-		adminDeleted(w, e.DeleteGitHubHook(ghRepo(r), r.PathValue("id")))
+		adminFound(w, e.DeleteGitHubHook(ghRepo(r), r.PathValue("id")))
 	})
 	m.HandleFunc("POST "+a+"/push", e.adminPush)
 	m.HandleFunc("GET "+a+"/netlify/builds", func(w http.ResponseWriter, r *http.Request) {
@@ -40,7 +40,7 @@ func (e *Emulator) adminHookRoutes() {
 		adminResult(w, e.UpdateGitLabHook(r.PathValue("id"), r.PathValue("hook_id"), patch))
 	})
 	m.HandleFunc("DELETE "+a+"/gitlab/projects/{id}/hooks/{hook_id}", func(w http.ResponseWriter, r *http.Request) {
-		adminDeleted(w, e.DeleteGitLabHook(r.PathValue("id"), r.PathValue("hook_id")))
+		adminFound(w, e.DeleteGitLabHook(r.PathValue("id"), r.PathValue("hook_id")))
 	})
 }
 

@@ -361,6 +361,23 @@ func (e *Emulator) GitLabDeployKeys(project string) []GitLabDeployKey {
 	return e.st.gitlab.keySnapshots(p)
 }
 
+// RenameGitLabDeployKey changes a deploy key's title behind the provider's back, as a maintainer can in
+// GitLab's settings; false when the key is not enabled on the project.
+func (e *Emulator) RenameGitLabDeployKey(project, id, title string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p := e.st.gitlab.project(project)
+	if p == nil {
+		return false
+	}
+	_, link := p.keyLink(id)
+	if link == nil {
+		return false
+	}
+	e.st.gitlab.keys[link.keyID].title = title
+	return true
+}
+
 // DeleteGitLabDeployKey removes a deploy key from a project (and from GitLab when no other project uses
 // it); false when the key is not enabled there.
 func (e *Emulator) DeleteGitLabDeployKey(project string, id string) bool {

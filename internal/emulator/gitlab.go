@@ -47,6 +47,7 @@ func (e *Emulator) gitlabRoutes() {
 	e.api.HandleFunc("GET "+p+"/projects/{id}/deploy_keys", e.gitlab(e.glListKeys))
 	e.api.HandleFunc("POST "+p+"/projects/{id}/deploy_keys", e.gitlab(e.glCreateKey))
 	e.api.HandleFunc("GET "+p+"/projects/{id}/deploy_keys/{key_id}", e.gitlab(e.glGetKey))
+	e.api.HandleFunc("PUT "+p+"/projects/{id}/deploy_keys/{key_id}", e.gitlab(e.glUpdateKey))
 	e.api.HandleFunc("DELETE "+p+"/projects/{id}/deploy_keys/{key_id}", e.gitlab(e.glDeleteKey))
 }
 
@@ -433,6 +434,37 @@ func (e *Emulator) glGetKey(w http.ResponseWriter, r *http.Request, u *glUser) {
 		return
 	}
 	writeJSON(w, http.StatusOK, glKeyOut(e.st.gitlab.keys[link.keyID], link))
+}
+
+// glUpdateKey follows GitLab's PUT /projects/:id/deploy_keys/:key_id: title renames the key itself (a key
+// shared by several projects has one title), can_push is this project's link.
+func (e *Emulator) glUpdateKey(w http.ResponseWriter, r *http.Request, u *glUser) {
+	p := e.maintainedProjectFor(w, r, u)
+	if p == nil {
+		return
+	}
+	_, link := p.keyLink(r.PathValue("key_id"))
+	if link == nil {
+		writeGitLabMessage(w, http.StatusNotFound, "404 Deploy Key Not Found")
+		return
+	}
+	var body glKeyWrite
+	if err := decodeBody(r, &body); err != nil && !errors.Is(err, errEmptyBody) {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "body is not valid JSON"})
+		return
+	}
+	if body.Title != nil && *body.Title == "" {
+		writeGitLabMessage(w, http.StatusBadRequest, map[string][]string{"title": {"can't be blank"}})
+		return
+	}
+	k := e.st.gitlab.keys[link.keyID]
+	if body.Title != nil {
+		k.title = *body.Title
+	}
+	if body.CanPush != nil {
+		link.canPush = *body.CanPush
+	}
+	writeJSON(w, http.StatusOK, glKeyOut(k, link))
 }
 
 func (e *Emulator) glDeleteKey(w http.ResponseWriter, r *http.Request, u *glUser) {

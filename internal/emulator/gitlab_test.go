@@ -210,3 +210,27 @@ func TestGitLabDeployKeys(t *testing.T) {
 	// Used nowhere now, the key is gone from GitLab: the other comment variant can be added.
 	ts.do("POST", appKeys, gitlabAuth, map[string]any{"title": "dup", "key": pub + " other"}).want(t, http.StatusCreated, nil)
 }
+
+func TestGitLabRenameDeployKey(t *testing.T) {
+	ts := newTestServer(t, nil)
+	keys := "/gitlab/api/v4/projects/gitdeploy-demo%2Fwebsite/deploy_keys"
+	var key struct {
+		ID      int64  `json:"id"`
+		Title   string `json:"title"`
+		CanPush bool   `json:"can_push"`
+	}
+	ts.do("POST", keys, gitlabAuth, map[string]any{"title": "old", "key": newPublicKey(t)}).want(t, http.StatusCreated, &key)
+	path := fmt.Sprintf("%s/%d", keys, key.ID)
+	ts.do("PUT", path, gitlabAuth, map[string]any{"title": "new"}).want(t, http.StatusOK, &key)
+	if key.Title != "new" || key.CanPush {
+		t.Errorf("after the rename: %+v", key)
+	}
+	ts.do("PUT", path, gitlabAuth, map[string]any{"title": ""}).want(t, http.StatusBadRequest, nil)
+	ts.do("PUT", keys+"/999999", gitlabAuth, map[string]any{"title": "x"}).want(t, http.StatusNotFound, nil)
+	ts.do("PATCH", fmt.Sprintf("/_emulator/gitlab/projects/gitdeploy-demo%%2Fwebsite/deploy_keys/%d", key.ID), "", map[string]any{"title": "by hand"}).
+		want(t, http.StatusNoContent, nil)
+	ts.do("GET", path, gitlabAuth, nil).want(t, http.StatusOK, &key)
+	if key.Title != "by hand" {
+		t.Errorf("after the admin rename: %+v", key)
+	}
+}

@@ -77,6 +77,12 @@ type GitHost interface {
 	WebhookManager
 }
 
+// DeployKeyRenamer is a GitHost whose deploy keys can be renamed in place (GitLab's PUT
+// /projects/:id/deploy_keys/:key_id). On the other hosts a deploy key is immutable once made.
+type DeployKeyRenamer interface {
+	RenameDeployKey(ctx context.Context, repo, id, title string) (*DeployKey, error)
+}
+
 // Webhook events in the provider's one vocabulary across hosts. Each host maps them to its own names
 // (GitHub push, pull_request, create; GitLab push_events, merge_requests_events, tag_push_events). An event
 // a host reports that has no name here is passed through under the host's own name, so drift shows.

@@ -26,6 +26,8 @@ type Options struct {
 	// MutationInterval spaces the starts of mutative requests (POST, PATCH, PUT, DELETE) through this
 	// client at least this far apart (GitHub asks for one second per token); 0 does not pace.
 	MutationInterval time.Duration
+	// Clock, when set, follows the service's clock through the Date header of every answer.
+	Clock *Clock
 
 	// secondaryRateLimitWait is the first wait after a GitHub secondary rate limit without
 	// Retry-After (GitHub asks for at least a minute); unexported so that only tests shorten it.

@@ -45,6 +45,7 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		tflog.Debug(ctx, t.opts.Service+" API request failed", fields)
 		return nil, err
 	}
+	t.opts.Clock.Observe(resp.Header, time.Now())
 	fields["http_status"] = resp.StatusCode
 	tflog.Debug(ctx, t.opts.Service+" API request", fields)
 	return resp, nil

@@ -121,8 +121,10 @@ type clients struct {
 	gitHosts      map[string]githost.GitHost
 	missing       map[string]string // system → how to supply its credentials
 	netlifyAPIURL string
-	// retryWaitMin paces the re-reads of an object not found just after its create.
-	retryWaitMin time.Duration
+	// readAfterWrite paces the re-reads of an object not found just after its create.
+	readAfterWrite backoffPolicy
+	// clocks follow each service's clock (by its name in messages: "Netlify", "GitHub", ...).
+	clocks map[string]*httpx.Clock
 	// ledger remembers what this provider instance created, for the lookups after a lost answer.
 	ledger *createLedger
 	// siteReads passes a site read by gitdeploy_site's refresh on to its gitdeploy_repo_link's.
@@ -134,15 +136,20 @@ const systemNetlify = "netlify"
 func newClients(_ context.Context, s settings, version string) (*clients, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	c := &clients{gitHosts: map[string]githost.GitHost{}, missing: map[string]string{}, netlifyAPIURL: s.netlify.url,
-		retryWaitMin: s.retryWaitMin, ledger: newCreateLedger(), siteReads: newSiteReads()}
+		readAfterWrite: backoffPolicy{firstWait: s.retryWaitMin, maxWait: s.retryWaitMax, rereads: readAfterWriteRereads, budget: readAfterWriteBudget},
+		clocks:         map[string]*httpx.Clock{},
+		ledger:         newCreateLedger(s.retryWaitMin, s.retryWaitMax), siteReads: newSiteReads()}
 	userAgent := "terraform-provider-gitdeploy/" + version
 	maxRetries := s.maxRetries
 	if maxRetries == 0 {
 		maxRetries = -1 // httpx reads 0 as "the default"; the user asked for none
 	}
 	httpClient := func(service string, token string, writeInterval time.Duration) *http.Client {
+		clock := &httpx.Clock{}
+		c.clocks[service] = clock
 		return httpx.NewClient(httpx.Options{Service: service, UserAgent: userAgent, Secrets: []string{token},
-			MaxRetries: maxRetries, MutationInterval: writeInterval, RetryWaitMin: s.retryWaitMin, RetryWaitMax: s.retryWaitMax})
+			MaxRetries: maxRetries, MutationInterval: writeInterval, RetryWaitMin: s.retryWaitMin, RetryWaitMax: s.retryWaitMax,
+			Clock: clock})
 	}
 
 	if hint, ok := missingHint(s.netlify); ok {
@@ -177,6 +184,15 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 		}
 	}
 	return c, diags
+}
+
+// clock returns the clock of a service by its name in messages ("Netlify", "GitHub", "GitLab"); nil, a
+// clock that never knows, for a service without a client.
+func (c *clients) clock(service string) *httpx.Clock {
+	if c == nil {
+		return nil
+	}
+	return c.clocks[service]
 }
 
 // missingHint says how to supply a system's token when there is none.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -115,12 +116,12 @@ func (r *deployKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				},
 			},
 			"title": schema.StringAttribute{
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString(defaultDeployKeyTitle),
-				MarkdownDescription: "The key's title on the git host. Default `" + defaultDeployKeyTitle + "`.",
-				PlanModifiers:       replace,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString(defaultDeployKeyTitle),
+				MarkdownDescription: "The key's title on the git host. Default `" + defaultDeployKeyTitle + "`. GitLab renames " +
+					"the key in place; on GitHub, whose deploy keys are immutable, a new title replaces the key.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"read_only": schema.BoolAttribute{
 				Optional: true,
@@ -152,7 +153,7 @@ func (r *deployKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
 	}
 }
@@ -184,6 +185,16 @@ func (r *deployKeyResource) ValidateConfig(ctx context.Context, req resource.Val
 func (r *deployKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return // create or destroy: nothing to decide
+	}
+	var plan, state deployKeyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// A new title is written in place where the host can rename deploy keys; elsewhere it needs a new key.
+	if !plan.Title.Equal(state.Title) && !r.canRename(&plan) {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("title"))
 	}
 	raw, diags := req.Private.GetKey(ctx, privateKeyHalfGone)
 	resp.Diagnostics.Append(diags...)
@@ -221,17 +232,10 @@ func (r *deployKeyResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 
-	key, adopted, err := createOrAdopt(ctx, r.clients.ledger, platformKeySpec(plat))
+	key, _, err := createOrAdopt(ctx, r.clients.ledger, platformKeySpec(plat, r.clients.clock(plat.Name()), &plan))
 	if err != nil {
 		resp.Diagnostics.AddError("Could not create the deploy key", errorDetail(err))
 		return
-	}
-	if adopted {
-		resp.Diagnostics.AddWarning("Deploy key adopted after a lost answer",
-			fmt.Sprintf("The answer to creating the %s deploy key was lost. Key %s, created at %s, is the only key made "+
-				"since then and was taken as the one created: %s deploy keys carry nothing else that tells them apart. "+
-				"If another client created a key at the same moment, check that %s is not also in use there.",
-				plat.Name(), key.ID, key.CreatedAt.UTC().Format(time.RFC3339), plat.Name(), key.ID))
 	}
 	setPlatformKey(&plan, key)
 	plan.GitKeyID = types.StringValue("")
@@ -243,7 +247,12 @@ func (r *deployKeyResource) Create(ctx context.Context, req resource.CreateReque
 			ReadOnly: plan.ReadOnly.ValueBool(),
 		}))
 		if err != nil {
-			r.undoPlatformKey(ctx, plat, key.ID, &plan, err, &resp.Diagnostics)
+			if r.undoInstall(ctx, plat, host, &plan, err, &resp.Diagnostics) {
+				return
+			}
+			// The undo left something behind: keep the key in state. Terraform marks it tainted, and its
+			// destroy removes both halves (the git half by its public key) before a new key is made.
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 			return
 		}
 		plan.GitKeyID = types.StringValue(installed.ID)
@@ -253,8 +262,9 @@ func (r *deployKeyResource) Create(ctx context.Context, req resource.CreateReque
 }
 
 // platformKeySpec creates a platform deploy key. A key is a fresh key pair: nothing but its creation time
-// tells a key whose answer was lost from another new one.
-func platformKeySpec(plat platform.Platform) createSpec[*platform.DeployKey] {
+// tells a key whose answer was lost from another new one, so one is never adopted; the error gives the
+// import ID of each candidate for the key m describes.
+func platformKeySpec(plat platform.Platform, clock *httpx.Clock, m *deployKeyModel) createSpec[*platform.DeployKey] {
 	return createSpec[*platform.DeployKey]{
 		kind:   "platform deploy key",
 		what:   plat.Name() + " deploy key",
@@ -265,7 +275,15 @@ func platformKeySpec(plat platform.Platform) createSpec[*platform.DeployKey] {
 		},
 		id:        func(k *platform.DeployKey) string { return k.ID },
 		createdAt: func(k *platform.DeployKey) time.Time { return k.CreatedAt },
-		skew:      weakIdentitySkew,
+		clock:     clock,
+		timeOnly:  true,
+		importID: func(id string) string {
+			if !m.hasGitSide() {
+				return id
+			}
+			// Not installed yet: the import looks for the key on the repository (see Read).
+			return fmt.Sprintf("%s:%s:%s", id, m.GitProvider.ValueString(), m.Repository.ValueString())
+		},
 	}
 }
 
@@ -306,22 +324,78 @@ func pointers[T any](s []T) []*T {
 	return out
 }
 
-// undoPlatformKey deletes the platform key whose installation on the git host failed, so nothing is left
-// behind, and says what happened.
-func (r *deployKeyResource) undoPlatformKey(ctx context.Context, plat platform.Platform, keyID string, plan *deployKeyModel, installErr error, diags *diag.Diagnostics) {
-	where := fmt.Sprintf("%s repository %s", hostTitle(plan.GitProvider.ValueString()), plan.Repository.ValueString())
+// undoInstall undoes a create whose installation on the git host failed: it deletes the platform key and,
+// when the install may have been applied after all (a lost answer), any deploy key of the repository with
+// its public key. It says what happened in one diagnostic, and returns true when nothing is left; false
+// when something may be, which the caller then keeps in state.
+func (r *deployKeyResource) undoInstall(ctx context.Context, plat platform.Platform, host githost.GitHost, plan *deployKeyModel, installErr error, diags *diag.Diagnostics) bool {
+	where := fmt.Sprintf("%s repository %s", hostTitle(host.Kind()), plan.Repository.ValueString())
+	keyID, publicKey := plan.ID.ValueString(), plan.PublicKey.ValueString()
 	cleanupCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
-	if delErr := plat.DeleteDeployKey(cleanupCtx, keyID); delErr != nil && !httpx.IsNotFound(delErr) {
-		diags.AddError("Could not install the deploy key, and an orphan is left",
-			fmt.Sprintf("Installing the key on %s failed: %s\n\nUndoing the %s deploy key %s failed too: %s\n\n"+
-				"The %s deploy key %s is left behind: delete it by hand (DELETE /deploy_keys/%s).",
-				where, errorDetail(installErr), plat.Name(), keyID, delErr, plat.Name(), keyID, keyID))
-		return
+	var gitErr error
+	if httpx.MayHaveBeenApplied(installErr) {
+		gitErr = deleteKeysWithPublicKey(cleanupCtx, host, plan.Repository.ValueString(), publicKey)
 	}
-	diags.AddError("Could not install the deploy key",
-		fmt.Sprintf("Installing the key on %s failed: %s\n\nThe %s deploy key %s created for it was deleted again: nothing was left behind.",
-			where, errorDetail(installErr), plat.Name(), keyID))
+	platErr := plat.DeleteDeployKey(cleanupCtx, keyID)
+	if httpx.IsNotFound(platErr) {
+		platErr = nil
+	}
+	if gitErr == nil && platErr == nil {
+		diags.AddError("Could not install the deploy key",
+			fmt.Sprintf("Installing the key on %s failed: %s\n\nThe %s deploy key %s created for it was deleted again, "+
+				"and no deploy key of %s has its public key: nothing was left behind.", where, errorDetail(installErr), plat.Name(), keyID, where))
+		return true
+	}
+	var left []string
+	if platErr != nil {
+		left = append(left, fmt.Sprintf("- the %s deploy key %s: deleting it failed: %s", plat.Name(), keyID, errorDetail(platErr)))
+	}
+	if gitErr != nil {
+		left = append(left, fmt.Sprintf("- perhaps a deploy key of %s with fingerprint %s (the install's answer was lost): "+
+			"removing it failed: %s", where, plan.Fingerprint.ValueString(), errorDetail(gitErr)))
+	}
+	diags.AddError("Could not install the deploy key, and its undo failed",
+		fmt.Sprintf("Installing the key on %s failed: %s\n\nWhat may be left:\n%s\n\nThe key is kept in Terraform's state, "+
+			"marked tainted: the next apply deletes what is left of it (on %s by its public key) and creates a new key.",
+			where, errorDetail(installErr), strings.Join(left, "\n"), where))
+	return false
+}
+
+// deleteKeysWithPublicKey removes every deploy key of repo whose key is publicKey: a key whose install
+// answer was lost, or one installed by an earlier attempt, has no id in state.
+func deleteKeysWithPublicKey(ctx context.Context, host githost.GitHost, repo, publicKey string) error {
+	if publicKey == "" {
+		return nil // the platform never gave a key: nothing can have been installed
+	}
+	keys, err := host.ListDeployKeys(ctx, repo)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if !githost.SameKey(k.Key, publicKey) {
+			continue
+		}
+		if err := host.DeleteDeployKey(ctx, repo, k.ID); err != nil && !httpx.IsNotFound(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+// findInstalledKey returns the deploy key of repo whose key is publicKey, or a not-found error.
+func findInstalledKey(ctx context.Context, host githost.GitHost, repo, publicKey string) (*githost.DeployKey, error) {
+	keys, err := host.ListDeployKeys(ctx, repo)
+	if err != nil {
+		return nil, err
+	}
+	for i := range keys {
+		if githost.SameKey(keys[i].Key, publicKey) {
+			return &keys[i], nil
+		}
+	}
+	return nil, &httpx.APIError{Service: hostTitle(host.Kind()), Operation: "find deploy key by public key", Method: http.MethodGet,
+		StatusCode: http.StatusNotFound, Message: "no deploy key of " + repo + " has this public key"}
 }
 
 func (r *deployKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -349,17 +423,19 @@ func (r *deployKeyResource) Read(ctx context.Context, req resource.ReadRequest, 
 		platErr, gitErr     error
 		gitKeyID            = state.GitKeyID.ValueString()
 		repo                = state.Repository.ValueString()
-		readGit             = host != nil && gitKeyID != ""
+		readGit             = host != nil
 		platGone, gitGone   bool
 		replaceReason       string
 		platName, hostTitle = plat.Name(), hostTitle(state.GitProvider.ValueString())
 	)
 	// Just after the create, a "not found" may only mean that the new key has not reached every replica.
 	created := createdAt(ctx, req.Private)
+	platRead := make(chan struct{})
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		platKey, platErr = readAfterCreate(ctx, created, r.clients.retryWaitMin, func(ctx context.Context) (*platform.DeployKey, error) {
+		defer close(platRead)
+		platKey, platErr = readAfterCreate(ctx, created, r.clients.readAfterWrite, func(ctx context.Context) (*platform.DeployKey, error) {
 			return plat.GetDeployKey(ctx, state.ID.ValueString())
 		})
 	}()
@@ -367,9 +443,24 @@ func (r *deployKeyResource) Read(ctx context.Context, req resource.ReadRequest, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			gitKey, gitErr = readAfterCreate(ctx, created, r.clients.retryWaitMin, func(ctx context.Context) (*githost.DeployKey, error) {
-				return host.GetDeployKey(ctx, repo, gitKeyID)
-			})
+			if gitKeyID != "" {
+				gitKey, gitErr = readAfterCreate(ctx, created, r.clients.readAfterWrite, func(ctx context.Context) (*githost.DeployKey, error) {
+					return host.GetDeployKey(ctx, repo, gitKeyID)
+				})
+				return
+			}
+			// Imported without the git key's id, or kept after a failed install: find the installed key by
+			// its public key, which the platform's read tells.
+			<-platRead
+			publicKey := state.PublicKey.ValueString()
+			if platKey != nil {
+				publicKey = platKey.PublicKey
+			}
+			if publicKey == "" {
+				gitErr = &httpx.APIError{StatusCode: http.StatusNotFound, Message: "no public key to look for"}
+				return
+			}
+			gitKey, gitErr = findInstalledKey(ctx, host, repo, publicKey)
 		}()
 	}
 	wg.Wait()
@@ -397,7 +488,8 @@ func (r *deployKeyResource) Read(ctx context.Context, req resource.ReadRequest, 
 		setPlatformKey(&state, platKey)
 	}
 	if gitKey != nil {
-		state.Title = types.StringValue(gitKey.Title)
+		state.GitKeyID = types.StringValue(gitKey.ID)
+		r.readTitle(host, &state, gitKey, &resp.Diagnostics)
 		state.ReadOnly = types.BoolValue(gitKey.ReadOnly)
 	}
 	if state.Title.IsNull() {
@@ -413,6 +505,8 @@ func (r *deployKeyResource) Read(ctx context.Context, req resource.ReadRequest, 
 	switch {
 	case platGone:
 		replaceReason = fmt.Sprintf("The %s deploy key %s no longer exists", platName, state.ID.ValueString())
+	case gitGone && gitKeyID == "":
+		replaceReason = fmt.Sprintf("The %s deploy key %s is not installed on %s repository %s", platName, state.ID.ValueString(), hostTitle, repo)
 	case gitGone:
 		replaceReason = fmt.Sprintf("The deploy key %s is no longer installed on %s repository %s", gitKeyID, hostTitle, repo)
 	case gitKey != nil && !githost.SameKey(gitKey.Key, platKey.PublicKey):
@@ -434,12 +528,64 @@ func (r *deployKeyResource) Read(ctx context.Context, req resource.ReadRequest, 
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
+// canRename reports whether the key's git host renames deploy keys in place. Without a git side the
+// title is not written anywhere, so it changes in place too.
+func (r *deployKeyResource) canRename(m *deployKeyModel) bool {
+	if !m.hasGitSide() || r.clients == nil {
+		return !m.hasGitSide()
+	}
+	host, ok := r.clients.gitHosts[m.GitProvider.ValueString()]
+	if !ok {
+		return false
+	}
+	_, ok = host.(githost.DeployKeyRenamer)
+	return ok
+}
+
+// readTitle takes the title the host reports. On a host that cannot rename deploy keys a title changed
+// by hand cannot be written back, so the state keeps the configured one and a warning says what the
+// host holds, instead of a plan that would replace the key pair for a cosmetic edit.
+func (r *deployKeyResource) readTitle(host githost.GitHost, m *deployKeyModel, key *githost.DeployKey, diags *diag.Diagnostics) {
+	if _, renamable := host.(githost.DeployKeyRenamer); renamable || m.Title.IsNull() || m.Title.ValueString() == key.Title {
+		m.Title = types.StringValue(key.Title)
+		return
+	}
+	diags.AddAttributeWarning(path.Root("title"), "Deploy key renamed outside Terraform",
+		fmt.Sprintf("The deploy key %s on %s repository %s is titled %q, not %q. %s deploy keys cannot be renamed, so no "+
+			"change is planned for it; to have the configured title again, replace the key "+
+			"(terraform apply -replace=<address of this resource>).", key.ID, hostTitle(host.Kind()), m.Repository.ValueString(),
+			key.Title, m.Title.ValueString(), hostTitle(host.Kind())))
+}
+
+// Update renames the key on a host that allows it; every other argument forces replacement, and the
+// timeouts block changes only in state.
 func (r *deployKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	// Every argument forces replacement; only the timeouts block can change in place.
-	var plan deployKeyModel
+	var plan, state deployKeyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !plan.Title.Equal(state.Title) && plan.hasGitSide() && state.GitKeyID.ValueString() != "" {
+		host := r.clients.requireGitHost(plan.GitProvider.ValueString(), &resp.Diagnostics)
+		if host == nil {
+			return
+		}
+		renamer, ok := host.(githost.DeployKeyRenamer)
+		if !ok {
+			resp.Diagnostics.AddError("Could not rename the deploy key",
+				fmt.Sprintf("%s deploy keys cannot be renamed; the plan should have replaced the key. This is a bug in the provider; please report it.",
+					hostTitle(host.Kind())))
+			return
+		}
+		key, err := renamer.RenameDeployKey(ctx, plan.Repository.ValueString(), state.GitKeyID.ValueString(), plan.Title.ValueString())
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("title"), "Could not rename the deploy key", errorDetail(err))
+			return
+		}
+		plan.Title = types.StringValue(key.Title)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -469,11 +615,17 @@ func (r *deployKeyResource) Delete(ctx context.Context, req resource.DeleteReque
 		defer wg.Done()
 		platErr = plat.DeleteDeployKey(ctx, state.ID.ValueString())
 	}()
-	if gitKeyID := state.GitKeyID.ValueString(); host != nil && gitKeyID != "" {
+	if host != nil {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			gitErr = host.DeleteDeployKey(ctx, state.Repository.ValueString(), gitKeyID)
+			if gitKeyID := state.GitKeyID.ValueString(); gitKeyID != "" {
+				gitErr = host.DeleteDeployKey(ctx, state.Repository.ValueString(), gitKeyID)
+				return
+			}
+			// Kept after a failed install, or imported without the git key's id: the installed key, if
+			// any, is known by its public key.
+			gitErr = deleteKeysWithPublicKey(ctx, host, state.Repository.ValueString(), state.PublicKey.ValueString())
 		}()
 	}
 	wg.Wait()
@@ -485,9 +637,11 @@ func (r *deployKeyResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 }
 
-// ImportState takes "<platform_key_id>" or "<platform_key_id>:<git_provider>:<repository>:<git_key_id>".
+// ImportState takes "<platform_key_id>", "<platform_key_id>:<git_provider>:<repository>" (the installed
+// key is then found by its public key) or "<platform_key_id>:<git_provider>:<repository>:<git_key_id>".
 func (r *deployKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	const usage = `Use "<platform_key_id>" or "<platform_key_id>:<git_provider>:<repository>:<git_key_id>", ` +
+	const usage = `Use "<platform_key_id>", "<platform_key_id>:<git_provider>:<repository>" (the key installed on the ` +
+		`repository is found by its public key) or "<platform_key_id>:<git_provider>:<repository>:<git_key_id>", ` +
 		`e.g. "5f1a2b3c4d5e6f7a8b9c0d1e:github:octocat/website:123456".`
 	in, err := parseDeployKeyImportID(req.ID)
 	if err != nil {

@@ -52,21 +52,27 @@ type deployKeyImport struct {
 	ID, GitProvider, Repository, GitKeyID string
 }
 
-// parseDeployKeyImportID reads "<platform_key_id>" or "<platform_key_id>:<git_provider>:<repository>:<git_key_id>".
+// parseDeployKeyImportID reads "<platform_key_id>", "<platform_key_id>:<git_provider>:<repository>" (the git
+// key found by its public key) or "<platform_key_id>:<git_provider>:<repository>:<git_key_id>".
 func parseDeployKeyImportID(raw string) (deployKeyImport, error) {
 	parts := strings.Split(raw, ":")
 	var in deployKeyImport
 	switch len(parts) {
 	case 1:
 		in.ID = parts[0]
+	case 3:
+		in = deployKeyImport{ID: parts[0], GitProvider: parts[1], Repository: parts[2]}
 	case 4:
 		in = deployKeyImport{ID: parts[0], GitProvider: parts[1], Repository: parts[2], GitKeyID: parts[3]}
 	default:
 		return deployKeyImport{}, fmt.Errorf("%q is not a deploy key import ID", raw)
 	}
 	errs := []error{checkIDSegment("the platform key id", in.ID)}
+	if len(parts) > 1 {
+		errs = append(errs, githost.ValidateRepository(in.GitProvider, in.Repository))
+	}
 	if len(parts) == 4 {
-		errs = append(errs, githost.ValidateRepository(in.GitProvider, in.Repository), checkGitID("the git key id", in.GitKeyID))
+		errs = append(errs, checkGitID("the git key id", in.GitKeyID))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return deployKeyImport{}, fmt.Errorf("%q: %w", raw, err)

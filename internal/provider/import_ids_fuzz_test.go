@@ -40,6 +40,7 @@ func checkGitIDIsDecimal(t *testing.T, what, id string) {
 
 func FuzzParseDeployKeyImportID(f *testing.F) {
 	f.Add("5f1a2b3c4d5e6f7a8b9c0d1e:github:octocat/website:123456")
+	f.Add("5f1a2b3c4d5e6f7a8b9c0d1e:gitlab:group/sub/app")
 	f.Fuzz(func(t *testing.T, raw string) {
 		in, err := parseDeployKeyImportID(raw)
 		if err != nil {
@@ -51,8 +52,11 @@ func FuzzParseDeployKeyImportID(f *testing.F) {
 			if err := githost.ValidateRepository(in.GitProvider, in.Repository); err != nil {
 				t.Fatalf("%q: repository %q accepted: %v", raw, in.Repository, err)
 			}
-			checkGitIDIsDecimal(t, "git key id", in.GitKeyID)
-			parts = append(parts, in.GitProvider, in.Repository, in.GitKeyID)
+			parts = append(parts, in.GitProvider, in.Repository)
+			if in.GitKeyID != "" || strings.Count(raw, ":") == 3 {
+				checkGitIDIsDecimal(t, "git key id", in.GitKeyID)
+				parts = append(parts, in.GitKeyID)
+			}
 		}
 		if joined := strings.Join(parts, ":"); joined != raw {
 			t.Fatalf("%q parsed into %+v, which is %q", raw, in, joined)

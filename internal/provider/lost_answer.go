@@ -25,15 +25,57 @@ const (
 	// lostAnswerLookupTimeout bounds the lookup that runs after the operation's own context ended
 	// (timeout or interrupt) while a create was in flight: short, but enough to keep what it created.
 	lostAnswerLookupTimeout = 30 * time.Second
-	// strongIdentitySkew is how long before the create started a candidate with a strong identity (a
-	// webhook's URL, a build hook's title and branch, a site's name) may have been created and still be
-	// ours: it absorbs the difference between our clock and the service's.
-	strongIdentitySkew = 5 * time.Minute
-	// weakIdentitySkew is the same for objects that nothing but their creation time tells apart (a
-	// Netlify deploy key, a site without a name): kept short, so that another client's object of the
-	// same minute is not taken for ours.
-	weakIdentitySkew = 2 * time.Second
+	// lostAnswerRelists and lostAnswerWindow bound the listings after a lost answer: the services list
+	// from replicas that may not show a new object for some seconds, and creating again too early makes
+	// a duplicate. The waits start at retry_wait_min and double up to retry_wait_max.
+	lostAnswerRelists = 5
+	lostAnswerWindow  = 20 * time.Second
+	// clockTolerance is how long before the create started (on the service's clock, read from its Date
+	// header) a candidate may have been made and still be ours: the Date header's one-second resolution
+	// and the time the request took to arrive.
+	clockTolerance = 3 * time.Second
+	// unknownClockSkew replaces clockTolerance while no answer has told the service's clock: it absorbs
+	// a difference between our clock and the service's.
+	unknownClockSkew = 5 * time.Minute
 )
+
+// backoffPolicy paces reads that wait for a new object to reach the service's replicas: the re-reads
+// after a create and the listings after a lost answer.
+type backoffPolicy struct {
+	firstWait, maxWait time.Duration // retry_wait_min and retry_wait_max
+	rereads            int           // at most this many reads after the first
+	budget             time.Duration // and none that starts later than this after the first
+}
+
+// run calls read until done says its answer is final, the policy's reads or budget are used up, or ctx
+// ends, waiting between reads; it returns the last answer.
+func backoffRun[T any](ctx context.Context, p backoffPolicy, deadline time.Time, read func(context.Context) (T, error), done func(T, error) bool) (T, error) {
+	if limit := time.Now().Add(p.budget); deadline.IsZero() || deadline.After(limit) {
+		deadline = limit
+	}
+	wait := max(p.firstWait, time.Millisecond)
+	for reread := 0; ; reread++ {
+		v, err := read(ctx)
+		if done(v, err) || reread == p.rereads {
+			return v, err
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return v, err
+		}
+		timer := time.NewTimer(min(wait, left))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return v, err
+		case <-timer.C:
+		}
+		wait *= 2
+		if p.maxWait > 0 {
+			wait = min(wait, max(p.maxWait, p.firstWait))
+		}
+	}
+}
 
 // createLedger belongs to one provider instance. It remembers the objects its resources created or
 // adopted, so that a lookup never adopts another resource's object, and it lets the creates of one
@@ -45,10 +87,13 @@ type createLedger struct {
 	gates   map[string]*sync.RWMutex
 	// lost counts, per kind, the creates whose answer was lost and whose lookup has not finished.
 	lost map[string]int
+	// lookup paces the listings after a lost answer.
+	lookup backoffPolicy
 }
 
-func newCreateLedger() *createLedger {
-	return &createLedger{claimed: map[string]bool{}, gates: map[string]*sync.RWMutex{}, lost: map[string]int{}}
+func newCreateLedger(waitMin, waitMax time.Duration) *createLedger {
+	return &createLedger{claimed: map[string]bool{}, gates: map[string]*sync.RWMutex{}, lost: map[string]int{},
+		lookup: backoffPolicy{firstWait: waitMin, maxWait: waitMax, rereads: lostAnswerRelists, budget: lostAnswerWindow}}
 }
 
 // addLost changes the count of the kind's lookups under way and returns the new count.
@@ -93,11 +138,17 @@ type createSpec[T any] struct {
 	// list returns the objects that match what create sends (its URL, title, key...), whenever made.
 	list func(context.Context) ([]T, error)
 	id   func(T) string
-	// createdAt returns when the service made an object; zero when it does not say (no time check).
+	// createdAt returns when the service made an object; nil (or a zero time) checks no creation time:
+	// an identity that cannot belong to anything made before, like a new key's public key.
 	createdAt func(T) time.Time
-	// skew is how long before the first create a candidate may have been made (see the constants);
-	// 0 checks no creation time (an identity that cannot belong to anything else, like a new key).
-	skew time.Duration
+	// clock is the service's clock, to compare createdAt with the moment the create started.
+	clock *httpx.Clock
+	// timeOnly says that nothing but the creation time tells the object apart from another client's
+	// (a Netlify deploy key, a site without a name): such an object is never adopted; the error names
+	// the candidates and how to import the right one.
+	timeOnly bool
+	// importID, when set, turns a candidate's id into the resource's import ID for the error message.
+	importID func(id string) string
 	// conflict, when set, says that a refusal may come from an earlier attempt of ours that was
 	// applied (e.g. GitHub's 422 "key is already in use"); afterLostAnswer tells whether an attempt of
 	// this call lost its answer.
@@ -138,63 +189,88 @@ func createOrAdopt[T any](ctx context.Context, ledger *createLedger, spec create
 			"object": spec.what, "attempt": attempt, "error": err.Error(),
 		})
 
-		found, candidates, lookErr := lookForLost(ctx, ledger, gate, spec, started)
+		// Only a create that may have been applied is worth waiting for: a refusal's object, if it is
+		// ours, was made by an earlier attempt and has had time to reach the listings.
+		found, candidates, lookErr := lookForLost(ctx, ledger, gate, spec, started, lost)
 		switch {
 		case lookErr != nil:
 			return zero, false, fmt.Errorf("%w\n\nThe request may have created the %s anyway, and looking for it failed: %v. "+
 				"If one was created, import it or delete it by hand", err, spec.what, lookErr)
-		case len(candidates) > 1:
-			return zero, false, fmt.Errorf("%w\n\nThe request may have created the %s anyway, and %d could be the one it "+
-				"created (%s), so none was adopted: import the right one and delete the others by hand",
-				err, spec.what, len(candidates), strings.Join(candidates, ", "))
+		case len(candidates) > 0:
+			return zero, false, candidatesError(err, spec, candidates)
 		case found != nil:
 			tflog.Warn(ctx, "adopted an object whose create answer was lost", map[string]any{"object": spec.what, "id": spec.id(*found)})
 			return *found, true, nil
 		case !lost:
 			return zero, false, err // a refusal, and nothing of ours behind it
 		}
+		// Nothing appeared within the lookup window: the create was not applied; send it again.
 	}
 	return zero, false, lastErr
 }
 
-// lookForLost lists the candidates and returns an unclaimed object made since the create started, or nil
-// when there is none. With one lookup under way that takes a single candidate; with several (creates of
-// this provider that lost their answers at the same time) as many candidates as lookups. When there are
-// more, it cannot tell which one is ours and returns their ids. It holds the kind's gate exclusively, so
-// no create of the kind is in flight.
-func lookForLost[T any](ctx context.Context, ledger *createLedger, gate *sync.RWMutex, spec createSpec[T], started time.Time) (*T, []string, error) {
+// candidatesError says that the lost create may have made one of candidates, which the provider cannot
+// tell apart from objects made by others, and what to do.
+func candidatesError[T any](err error, spec createSpec[T], candidates []string) error {
+	var why string
+	if spec.timeOnly {
+		why = fmt.Sprintf("Nothing but its creation time tells a %s apart from one made by someone else at the same "+
+			"moment, so the provider adopts none", spec.what)
+	} else {
+		why = fmt.Sprintf("%d match what was sent, so the provider cannot tell which one is ours and adopts none", len(candidates))
+	}
+	var steps strings.Builder
+	for _, id := range candidates {
+		importID := id
+		if spec.importID != nil {
+			importID = spec.importID(id)
+		}
+		fmt.Fprintf(&steps, "\n  %s: terraform import <address of this resource> '%s'", id, importID)
+	}
+	return fmt.Errorf("%w\n\nThe request may have created the %s anyway. Made since it was sent: %s. %s.\n\n"+
+		"If one of them was made by this apply, bring it under Terraform and apply again:%s\n\n"+
+		"Otherwise apply again, and delete by hand whichever of them nobody uses",
+		err, spec.what, strings.Join(candidates, ", "), why, steps.String())
+}
+
+// lookForLost lists the candidates and returns an unclaimed object made since the create started, or
+// nil when there is none. With one lookup under way that takes a single candidate; with several
+// (creates of this provider that lost their answers at the same time) as many candidates as lookups.
+// When there are more, or when the object is told apart by its creation time only, it cannot tell which
+// one is ours and returns their ids. When wait is set and nothing is found, it lists again, with backoff,
+// for the ledger's lookup window: a new object may take a moment to appear in listings. It holds the
+// kind's gate exclusively, so no create of the kind is in flight.
+func lookForLost[T any](ctx context.Context, ledger *createLedger, gate *sync.RWMutex, spec createSpec[T], started time.Time, wait bool) (*T, []string, error) {
 	if ctx.Err() != nil {
 		// The operation's own deadline or an interrupt ended the create: look once more, briefly, so that
 		// what it made is kept rather than orphaned.
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), lostAnswerLookupTimeout)
 		defer cancel()
+		wait = false
 	}
 	gate.Lock()
 	defer gate.Unlock()
 	lookups := ledger.addLost(spec.kind, 0)
 	defer ledger.addLost(spec.kind, -1)
-	all, err := spec.list(ctx)
-	if err != nil {
-		return nil, nil, err
+
+	policy := ledger.lookup
+	if !wait {
+		policy.rereads = 0
 	}
-	since := started.Add(-spec.skew)
-	var candidates []T
-	for _, o := range all {
-		if ledger.isClaimed(spec.kind, spec.id(o)) {
-			continue
+	candidates, err := backoffRun(ctx, policy, time.Time{}, func(ctx context.Context) ([]T, error) {
+		all, err := spec.list(ctx)
+		if err != nil {
+			return nil, err
 		}
-		if spec.skew > 0 && spec.createdAt != nil {
-			if at := spec.createdAt(o); !at.IsZero() && at.Before(since) {
-				continue // older than our create: not ours
-			}
-		}
-		candidates = append(candidates, o)
-	}
+		return unclaimedSince(ledger, spec, all, started), nil
+	}, func(c []T, err error) bool { return err != nil || len(c) > 0 })
 	switch {
+	case err != nil:
+		return nil, nil, err
 	case len(candidates) == 0:
 		return nil, nil, nil
-	case len(candidates) <= lookups:
+	case !spec.timeOnly && len(candidates) <= lookups:
 		// Every candidate was made by a create of this provider whose answer was lost, and matches what
 		// this one sent: they are interchangeable, and each lookup takes one.
 		ledger.claim(spec.kind, spec.id(candidates[0]))
@@ -206,4 +282,28 @@ func lookForLost[T any](ctx context.Context, ledger *createLedger, gate *sync.RW
 	}
 	slices.Sort(ids)
 	return nil, ids, nil
+}
+
+// unclaimedSince keeps the objects that no resource of this provider claimed and that the service made
+// since the create started, compared on the service's clock.
+func unclaimedSince[T any](ledger *createLedger, spec createSpec[T], all []T, started time.Time) []T {
+	since, known := spec.clock.ServiceTime(started)
+	if known {
+		since = since.Add(-clockTolerance)
+	} else {
+		since = since.Add(-unknownClockSkew)
+	}
+	var out []T
+	for _, o := range all {
+		if ledger.isClaimed(spec.kind, spec.id(o)) {
+			continue
+		}
+		if spec.createdAt != nil {
+			if at := spec.createdAt(o); !at.IsZero() && at.Before(since) {
+				continue // older than our create: not ours
+			}
+		}
+		out = append(out, o)
+	}
+	return out
 }

@@ -32,6 +32,10 @@ type fakeService struct {
 	// "422" (refused); empty means "ok".
 	outcomes []string
 	listErr  error
+	// lag hides new objects from list for this long after their create (replication).
+	lag time.Duration
+	// clockOffset is the service's clock minus ours: creation times are on the service's clock.
+	clockOffset time.Duration
 }
 
 var errLostAnswer = fmt.Errorf("create: %w", io.ErrUnexpectedEOF)
@@ -51,7 +55,7 @@ func (s *fakeService) create(context.Context) (*fakeObject, error) {
 		return nil, &httpx.APIError{StatusCode: http.StatusUnprocessableEntity}
 	}
 	s.next++
-	o := fakeObject{id: fmt.Sprint(s.next), created: time.Now()}
+	o := fakeObject{id: fmt.Sprint(s.next), created: time.Now().Add(s.clockOffset)}
 	s.objects = append(s.objects, o)
 	if outcome == "lost" {
 		return nil, errLostAnswer
@@ -68,46 +72,54 @@ func (s *fakeService) list(context.Context) ([]*fakeObject, error) {
 	var out []*fakeObject
 	for i := range s.objects {
 		o := s.objects[i]
+		if time.Since(o.created.Add(-s.clockOffset)) < s.lag {
+			continue
+		}
 		out = append(out, &o)
 	}
 	return out, nil
 }
 
-func (s *fakeService) spec(skew time.Duration) createSpec[*fakeObject] {
+func (s *fakeService) spec() createSpec[*fakeObject] {
 	return createSpec[*fakeObject]{
 		kind: "fake", what: "fake object", create: s.create, list: s.list,
 		id:        func(o *fakeObject) string { return o.id },
 		createdAt: func(o *fakeObject) time.Time { return o.created },
-		skew:      skew,
 	}
 }
+
+// testLedger looks for lost objects with millisecond waits.
+func testLedger() *createLedger { return newCreateLedger(time.Millisecond, 10*time.Millisecond) }
+
+// testReads re-reads with millisecond waits.
+var testReads = backoffPolicy{firstWait: time.Millisecond, maxWait: 100 * time.Millisecond, rereads: readAfterWriteRereads, budget: readAfterWriteBudget}
 
 func TestCreateOrAdopt(t *testing.T) {
 	ctx := context.Background()
 	t.Run("created", func(t *testing.T) {
 		s := &fakeService{}
-		o, adopted, err := createOrAdopt(ctx, newCreateLedger(), s.spec(time.Second))
+		o, adopted, err := createOrAdopt(ctx, testLedger(), s.spec())
 		if err != nil || adopted || o.id != "1" || s.creates != 1 {
 			t.Fatalf("got %+v adopted=%v err=%v after %d creates", o, adopted, err, s.creates)
 		}
 	})
 	t.Run("answer lost: the object is adopted, not created twice", func(t *testing.T) {
 		s := &fakeService{outcomes: []string{"lost"}}
-		o, adopted, err := createOrAdopt(ctx, newCreateLedger(), s.spec(time.Second))
+		o, adopted, err := createOrAdopt(ctx, testLedger(), s.spec())
 		if err != nil || !adopted || o.id != "1" || s.creates != 1 || len(s.objects) != 1 {
 			t.Fatalf("got %+v adopted=%v err=%v after %d creates, %d objects", o, adopted, err, s.creates, len(s.objects))
 		}
 	})
 	t.Run("5xx before applying: created again", func(t *testing.T) {
 		s := &fakeService{outcomes: []string{"5xx"}}
-		o, adopted, err := createOrAdopt(ctx, newCreateLedger(), s.spec(time.Second))
+		o, adopted, err := createOrAdopt(ctx, testLedger(), s.spec())
 		if err != nil || adopted || o.id != "1" || s.creates != 2 || len(s.objects) != 1 {
 			t.Fatalf("got %+v adopted=%v err=%v after %d creates, %d objects", o, adopted, err, s.creates, len(s.objects))
 		}
 	})
 	t.Run("a failure that was not applied is returned as it is", func(t *testing.T) {
 		s := &fakeService{outcomes: []string{"422"}}
-		_, _, err := createOrAdopt(ctx, newCreateLedger(), s.spec(time.Second))
+		_, _, err := createOrAdopt(ctx, testLedger(), s.spec())
 		if !httpx.IsStatus(err, http.StatusUnprocessableEntity) || s.creates != 1 {
 			t.Fatalf("err %v after %d creates", err, s.creates)
 		}
@@ -116,29 +128,29 @@ func TestCreateOrAdopt(t *testing.T) {
 		// The first create is lost before applying but says nothing (a 502), the second lost after applying;
 		// a third would be refused. Here: lost, then the lookup adopts.
 		s := &fakeService{outcomes: []string{"5xx", "lost"}}
-		spec := s.spec(time.Second)
+		spec := s.spec()
 		spec.conflict = func(err error, after bool) bool { return after && httpx.IsStatus(err, http.StatusUnprocessableEntity) }
-		o, adopted, err := createOrAdopt(ctx, newCreateLedger(), spec)
+		o, adopted, err := createOrAdopt(ctx, testLedger(), spec)
 		if err != nil || !adopted || o.id != "1" {
 			t.Fatalf("got %+v adopted=%v err=%v", o, adopted, err)
 		}
 	})
 	t.Run("an object older than the create is not ours", func(t *testing.T) {
 		s := &fakeService{objects: []fakeObject{{id: "old", created: time.Now().Add(-time.Hour)}}, next: 1, outcomes: []string{"lost"}}
-		o, adopted, err := createOrAdopt(ctx, newCreateLedger(), s.spec(time.Second))
+		o, adopted, err := createOrAdopt(ctx, testLedger(), s.spec())
 		if err != nil || !adopted || o.id != "2" {
 			t.Fatalf("got %+v adopted=%v err=%v", o, adopted, err)
 		}
 	})
 	t.Run("an object another resource claimed is not ours", func(t *testing.T) {
 		s := &fakeService{}
-		ledger := newCreateLedger()
-		first, _, err := createOrAdopt(ctx, ledger, s.spec(time.Minute))
+		ledger := testLedger()
+		first, _, err := createOrAdopt(ctx, ledger, s.spec())
 		if err != nil {
 			t.Fatal(err)
 		}
 		s.outcomes = []string{"lost"}
-		o, adopted, err := createOrAdopt(ctx, ledger, s.spec(time.Minute))
+		o, adopted, err := createOrAdopt(ctx, ledger, s.spec())
 		if err != nil || !adopted || o.id == first.id {
 			t.Fatalf("got %+v adopted=%v err=%v; first %s", o, adopted, err, first.id)
 		}
@@ -146,29 +158,80 @@ func TestCreateOrAdopt(t *testing.T) {
 	t.Run("several candidates: none is adopted, all are named", func(t *testing.T) {
 		now := time.Now()
 		s := &fakeService{objects: []fakeObject{{id: "a", created: now}, {id: "b", created: now}}, outcomes: []string{"lost"}}
-		_, _, err := createOrAdopt(ctx, newCreateLedger(), s.spec(time.Minute))
-		if err == nil || !strings.Contains(err.Error(), "(1, a, b)") || !errors.Is(err, io.ErrUnexpectedEOF) {
+		_, _, err := createOrAdopt(ctx, testLedger(), s.spec())
+		if err == nil || !strings.Contains(err.Error(), "Made since it was sent: 1, a, b.") || !errors.Is(err, io.ErrUnexpectedEOF) {
 			t.Fatalf("err %v", err)
 		}
 	})
 	t.Run("the lookup fails: both errors are told", func(t *testing.T) {
 		s := &fakeService{outcomes: []string{"lost"}, listErr: errors.New("list refused")}
-		_, _, err := createOrAdopt(ctx, newCreateLedger(), s.spec(time.Second))
+		_, _, err := createOrAdopt(ctx, testLedger(), s.spec())
 		if err == nil || !strings.Contains(err.Error(), "list refused") || !errors.Is(err, io.ErrUnexpectedEOF) {
 			t.Fatalf("err %v", err)
 		}
 	})
 	t.Run("bounded: lost answers that leave nothing stop after maxCreateAttempts", func(t *testing.T) {
 		s := &fakeService{outcomes: []string{"5xx", "5xx", "5xx", "5xx", "5xx"}}
-		_, _, err := createOrAdopt(ctx, newCreateLedger(), s.spec(time.Second))
+		_, _, err := createOrAdopt(ctx, testLedger(), s.spec())
 		if err == nil || s.creates != maxCreateAttempts {
 			t.Fatalf("err %v after %d creates", err, s.creates)
+		}
+	})
+	t.Run("answer lost while the listing lags: found on a later listing, not created again", func(t *testing.T) {
+		s := &fakeService{outcomes: []string{"lost"}, lag: 15 * time.Millisecond}
+		o, adopted, err := createOrAdopt(ctx, testLedger(), s.spec())
+		if err != nil || !adopted || o.id != "1" || s.creates != 1 || len(s.objects) != 1 {
+			t.Fatalf("got %+v adopted=%v err=%v after %d creates, %d objects", o, adopted, err, s.creates, len(s.objects))
+		}
+	})
+	t.Run("told apart by creation time only: never adopted; the error names it and how to import it", func(t *testing.T) {
+		s := &fakeService{outcomes: []string{"lost"}}
+		spec := s.spec()
+		spec.timeOnly = true
+		spec.importID = func(id string) string { return id + ":github:acme/site" }
+		_, adopted, err := createOrAdopt(ctx, testLedger(), spec)
+		if err == nil || adopted || s.creates != 1 {
+			t.Fatalf("adopted=%v err=%v after %d creates", adopted, err, s.creates)
+		}
+		for _, want := range []string{"Made since it was sent: 1.", "terraform import <address of this resource> '1:github:acme/site'", "creation time"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error does not say %q:\n%v", want, err)
+			}
+		}
+	})
+	t.Run("told apart by creation time only, nothing made: created again after the window", func(t *testing.T) {
+		s := &fakeService{outcomes: []string{"5xx"}}
+		spec := s.spec()
+		spec.timeOnly = true
+		o, adopted, err := createOrAdopt(ctx, testLedger(), spec)
+		if err != nil || adopted || o.id != "1" || s.creates != 2 {
+			t.Fatalf("got %+v adopted=%v err=%v after %d creates", o, adopted, err, s.creates)
+		}
+	})
+	t.Run("the service's clock behind ours: our object is still found", func(t *testing.T) {
+		s := &fakeService{outcomes: []string{"lost"}, clockOffset: -time.Minute}
+		spec := s.spec()
+		spec.clock = serviceClock(t, s.clockOffset)
+		o, adopted, err := createOrAdopt(ctx, testLedger(), spec)
+		if err != nil || !adopted || o.id != "1" || s.creates != 1 {
+			t.Fatalf("got %+v adopted=%v err=%v after %d creates", o, adopted, err, s.creates)
+		}
+	})
+	t.Run("compared on the service's clock: an object made seconds before the create is not ours", func(t *testing.T) {
+		offset := time.Minute
+		s := &fakeService{objects: []fakeObject{{id: "other", created: time.Now().Add(offset - 10*time.Second)}}, next: 1,
+			outcomes: []string{"lost"}, clockOffset: offset}
+		spec := s.spec()
+		spec.clock = serviceClock(t, offset)
+		o, adopted, err := createOrAdopt(ctx, testLedger(), spec)
+		if err != nil || !adopted || o.id != "2" {
+			t.Fatalf("got %+v adopted=%v err=%v", o, adopted, err)
 		}
 	})
 	t.Run("the context ends while the create is in flight: what it made is still found", func(t *testing.T) {
 		cctx, cancel := context.WithCancel(ctx)
 		s := &fakeService{}
-		spec := s.spec(time.Second)
+		spec := s.spec()
 		spec.create = func(c context.Context) (*fakeObject, error) {
 			if _, err := s.create(c); err != nil {
 				return nil, err
@@ -176,11 +239,23 @@ func TestCreateOrAdopt(t *testing.T) {
 			cancel() // interrupted after the service applied it
 			return nil, fmt.Errorf("create: %w", c.Err())
 		}
-		o, adopted, err := createOrAdopt(cctx, newCreateLedger(), spec)
+		o, adopted, err := createOrAdopt(cctx, testLedger(), spec)
 		if err != nil || !adopted || o.id != "1" || s.creates != 1 {
 			t.Fatalf("got %+v adopted=%v err=%v after %d creates", o, adopted, err, s.creates)
 		}
 	})
+}
+
+// serviceClock is a clock that saw an answer from a service whose clock is offset from ours.
+func serviceClock(t *testing.T, offset time.Duration) *httpx.Clock {
+	t.Helper()
+	clock := &httpx.Clock{}
+	now := time.Now()
+	clock.Observe(http.Header{"Date": {now.Add(offset).UTC().Format(http.TimeFormat)}}, now)
+	if _, known := clock.ServiceTime(now); !known {
+		t.Fatal("the clock did not take the Date header")
+	}
+	return clock
 }
 
 // Concurrent creates of one kind, one of them losing its answer: the lookup waits for the others, so it
@@ -196,7 +271,7 @@ func TestCreateOrAdoptConcurrent(t *testing.T) {
 		}
 	}
 	s.outcomes = outcomes
-	ledger := newCreateLedger()
+	ledger := testLedger()
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
@@ -206,7 +281,7 @@ func TestCreateOrAdoptConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			spec := s.spec(time.Minute)
+			spec := s.spec()
 			spec.create = func(ctx context.Context) (*fakeObject, error) {
 				time.Sleep(time.Millisecond) // keep several creates in flight at once
 				return s.create(ctx)
@@ -248,32 +323,32 @@ func TestReadAfterCreate(t *testing.T) {
 	ctx := context.Background()
 	t.Run("just created: a 404 is read again", func(t *testing.T) {
 		read, n := reads(notFound, notFound, nil)
-		v, err := readAfterCreate(ctx, time.Now(), time.Millisecond, read)
+		v, err := readAfterCreate(ctx, time.Now(), testReads, read)
 		if err != nil || v != "found" || *n != 3 {
 			t.Fatalf("%q %v after %d reads", v, err, *n)
 		}
 	})
 	t.Run("a 404 that lasts is read again a bounded number of times", func(t *testing.T) {
 		read, n := reads(notFound)
-		if _, err := readAfterCreate(ctx, time.Now(), time.Millisecond, read); !httpx.IsNotFound(err) || *n != 1+readAfterWriteRereads {
+		if _, err := readAfterCreate(ctx, time.Now(), testReads, read); !httpx.IsNotFound(err) || *n != 1+readAfterWriteRereads {
 			t.Fatalf("%v after %d reads", err, *n)
 		}
 	})
 	t.Run("created long ago: a 404 is final", func(t *testing.T) {
 		read, n := reads(notFound, nil)
-		if _, err := readAfterCreate(ctx, time.Now().Add(-time.Hour), time.Millisecond, read); !httpx.IsNotFound(err) || *n != 1 {
+		if _, err := readAfterCreate(ctx, time.Now().Add(-time.Hour), testReads, read); !httpx.IsNotFound(err) || *n != 1 {
 			t.Fatalf("%v after %d reads", err, *n)
 		}
 	})
 	t.Run("no record: a 404 is final", func(t *testing.T) {
 		read, n := reads(notFound, nil)
-		if _, err := readAfterCreate(ctx, time.Time{}, time.Millisecond, read); !httpx.IsNotFound(err) || *n != 1 {
+		if _, err := readAfterCreate(ctx, time.Time{}, testReads, read); !httpx.IsNotFound(err) || *n != 1 {
 			t.Fatalf("%v after %d reads", err, *n)
 		}
 	})
 	t.Run("other errors are not read again", func(t *testing.T) {
 		read, n := reads(&httpx.APIError{StatusCode: 500}, nil)
-		if _, err := readAfterCreate(ctx, time.Now(), time.Millisecond, read); err == nil || *n != 1 {
+		if _, err := readAfterCreate(ctx, time.Now(), testReads, read); err == nil || *n != 1 {
 			t.Fatalf("%v after %d reads", err, *n)
 		}
 	})
@@ -285,7 +360,7 @@ func TestReadAfterCreate(t *testing.T) {
 			cancel()
 		}()
 		start := time.Now()
-		if _, err := readAfterCreate(cctx, time.Now(), 10*time.Second, read); !httpx.IsNotFound(err) {
+		if _, err := readAfterCreate(cctx, time.Now(), backoffPolicy{firstWait: 10 * time.Second, rereads: 4, budget: readAfterWriteBudget}, read); !httpx.IsNotFound(err) {
 			t.Fatalf("err %v", err)
 		}
 		if d := time.Since(start); d > 2*time.Second {
@@ -296,7 +371,7 @@ func TestReadAfterCreate(t *testing.T) {
 		t.Parallel()
 		read, _ := reads(notFound)
 		start := time.Now()
-		if _, err := readAfterCreate(ctx, time.Now().Add(time.Hour), 100*time.Millisecond, read); !httpx.IsNotFound(err) {
+		if _, err := readAfterCreate(ctx, time.Now().Add(time.Hour), backoffPolicy{firstWait: 100 * time.Millisecond, rereads: readAfterWriteRereads, budget: readAfterWriteBudget}, read); !httpx.IsNotFound(err) {
 			t.Fatalf("err %v", err)
 		}
 		if d := time.Since(start); d > readAfterWriteBudget+time.Second {

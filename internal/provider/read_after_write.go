@@ -54,31 +54,12 @@ func createdAt(ctx context.Context, private privateGetter) time.Time {
 }
 
 // readAfterCreate calls read; while it answers "not found" within readAfterWriteWindow of created, it
-// waits (from firstWait, the provider's retry_wait_min, doubling) and reads again, at most
+// waits (as policy says: from retry_wait_min, doubling up to retry_wait_max) and reads again, at most
 // readAfterWriteRereads times and for at most readAfterWriteBudget, then gives the last answer. Every
 // wait ends when ctx does.
-func readAfterCreate[T any](ctx context.Context, created time.Time, firstWait time.Duration, read func(context.Context) (T, error)) (T, error) {
-	wait := max(firstWait, time.Millisecond)
-	deadline := created.Add(readAfterWriteWindow)
-	if limit := time.Now().Add(readAfterWriteBudget); deadline.After(limit) {
-		deadline = limit
+func readAfterCreate[T any](ctx context.Context, created time.Time, policy backoffPolicy, read func(context.Context) (T, error)) (T, error) {
+	if created.IsZero() {
+		return read(ctx)
 	}
-	for reread := 0; ; reread++ {
-		v, err := read(ctx)
-		if !httpx.IsNotFound(err) || created.IsZero() || reread == readAfterWriteRereads {
-			return v, err
-		}
-		left := time.Until(deadline)
-		if left <= 0 {
-			return v, err
-		}
-		timer := time.NewTimer(min(wait, left))
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return v, err
-		case <-timer.C:
-		}
-		wait *= 2
-	}
+	return backoffRun(ctx, policy, created.Add(readAfterWriteWindow), read, func(_ T, err error) bool { return !httpx.IsNotFound(err) })
 }

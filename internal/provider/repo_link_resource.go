@@ -521,7 +521,7 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 	justRead, _ := r.clients.siteReads.take(state.SiteID.ValueString())
 	// Just after the create, a site without a link (or no site) may only mean that the write has not
 	// reached every replica: a missing link counts as "not found" for readAfterCreate, which reads anew.
-	site, err := readAfterCreate(ctx, createdAt(ctx, req.Private), r.clients.retryWaitMin, func(ctx context.Context) (*platform.Site, error) {
+	site, err := readAfterCreate(ctx, createdAt(ctx, req.Private), r.clients.readAfterWrite, func(ctx context.Context) (*platform.Site, error) {
 		site, err := justRead, error(nil)
 		if site == nil {
 			site, err = plat.GetSite(ctx, state.SiteID.ValueString())

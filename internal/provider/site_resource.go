@@ -166,16 +166,10 @@ func (r *siteResource) Create(ctx context.Context, req resource.CreateRequest, r
 		CustomDomain: plan.CustomDomain.ValueString(),
 		TeamSlug:     plan.TeamSlug.ValueString(),
 	}
-	site, adopted, err := createOrAdopt(ctx, r.clients.ledger, siteSpec(plat, in))
+	site, _, err := createOrAdopt(ctx, r.clients.ledger, siteSpec(plat, r.clients.clock(plat.Name()), in))
 	if err != nil {
 		addSiteWriteError(&resp.Diagnostics, "Could not create the site", plat, &plan, err)
 		return
-	}
-	if adopted && in.Name == "" {
-		resp.Diagnostics.AddWarning("Site adopted after a lost answer",
-			fmt.Sprintf("The answer to creating the site was lost. Site %s (%s), created at %s without a repository, is the "+
-				"only such site made since then and was taken as the one created: a site without a name carries nothing "+
-				"else that tells it apart. Set name to make this certain.", site.Name, site.ID, site.CreatedAt.UTC().Format(time.RFC3339)))
 	}
 	setSite(&plan, site)
 	resp.Diagnostics.Append(recordCreated(ctx, resp.Private)...)
@@ -184,13 +178,10 @@ func (r *siteResource) Create(ctx context.Context, req resource.CreateRequest, r
 
 // siteSpec creates a site. After a lost answer, the site is looked for among the sites without a
 // repository, with the same custom domain and team, made since the create started: by its name when it
-// has one (names are unique), by its creation time alone otherwise. A 422 for a taken name right after
-// a lost answer may be our own site, so the name is looked up then too.
-func siteSpec(plat platform.Platform, in platform.SiteInput) createSpec[*platform.Site] {
-	skew := strongIdentitySkew
-	if in.Name == "" {
-		skew = weakIdentitySkew
-	}
+// has one (names are unique). Without a name only the creation time tells it apart, so it is never
+// adopted: the error names the candidates. A 422 for a taken name right after a lost answer may be our
+// own site, so the name is looked up then too.
+func siteSpec(plat platform.Platform, clock *httpx.Clock, in platform.SiteInput) createSpec[*platform.Site] {
 	return createSpec[*platform.Site]{
 		kind:   "platform site",
 		what:   plat.Name() + " site",
@@ -208,7 +199,8 @@ func siteSpec(plat platform.Platform, in platform.SiteInput) createSpec[*platfor
 		},
 		id:        func(s *platform.Site) string { return s.ID },
 		createdAt: func(s *platform.Site) time.Time { return s.CreatedAt },
-		skew:      skew,
+		clock:     clock,
+		timeOnly:  in.Name == "",
 		conflict: func(err error, afterLostAnswer bool) bool {
 			return afterLostAnswer && in.Name != "" && httpx.IsStatus(err, http.StatusUnprocessableEntity)
 		},
@@ -228,7 +220,7 @@ func (r *siteResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 
-	site, err := readAfterCreate(ctx, createdAt(ctx, req.Private), r.clients.retryWaitMin, func(ctx context.Context) (*platform.Site, error) {
+	site, err := readAfterCreate(ctx, createdAt(ctx, req.Private), r.clients.readAfterWrite, func(ctx context.Context) (*platform.Site, error) {
 		return plat.GetSite(ctx, state.ID.ValueString())
 	})
 	if httpx.IsNotFound(err) {

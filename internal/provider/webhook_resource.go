@@ -350,8 +350,8 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	switch {
 	case plan.BuildHook != nil:
 		var err error
-		buildHook, _, err = createOrAdopt(ctx, r.clients.ledger,
-			newBuildHookSpec(plat, plan.SiteID.ValueString(), buildHookTitle(plan.BuildHook), plan.BuildHook.Branch.ValueString()))
+		buildHook, _, err = createOrAdopt(ctx, r.clients.ledger, newBuildHookSpec(plat, r.clients.clock(plat.Name()),
+			plan.SiteID.ValueString(), buildHookTitle(plan.BuildHook), plan.BuildHook.Branch.ValueString()))
 		if err != nil {
 			resp.Diagnostics.AddError("Could not create the build hook", errorDetail(err))
 			return
@@ -362,7 +362,8 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 		target = plat.IncomingHookURL(plan.GitProvider.ValueString())
 	}
 
-	hook, _, err := createOrAdopt(ctx, r.clients.ledger, webhookSpec(host, plan.Repository.ValueString(), webhookInput(&plan, target, secret)))
+	hook, _, err := createOrAdopt(ctx, r.clients.ledger, webhookSpec(host, r.clients.clock(hostTitle(host.Kind())),
+		plan.Repository.ValueString(), webhookInput(&plan, target, secret)))
 	if err != nil {
 		where := fmt.Sprintf("%s repository %s", hostTitle(plan.GitProvider.ValueString()), plan.Repository.ValueString())
 		if buildHook == nil {
@@ -392,7 +393,7 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 
 // newBuildHookSpec creates a build hook. After a lost answer, a build hook of the site with the same title
 // and branch made since the create started is ours.
-func newBuildHookSpec(plat platform.Platform, siteID, title, branch string) createSpec[*platform.BuildHook] {
+func newBuildHookSpec(plat platform.Platform, clock *httpx.Clock, siteID, title, branch string) createSpec[*platform.BuildHook] {
 	return createSpec[*platform.BuildHook]{
 		kind: "build hook " + siteID,
 		what: fmt.Sprintf("build hook of site %s", siteID),
@@ -411,14 +412,14 @@ func newBuildHookSpec(plat platform.Platform, siteID, title, branch string) crea
 		},
 		id:        func(h *platform.BuildHook) string { return h.ID },
 		createdAt: func(h *platform.BuildHook) time.Time { return h.CreatedAt },
-		skew:      strongIdentitySkew,
+		clock:     clock,
 	}
 }
 
 // webhookSpec creates a repository webhook. After a lost answer, a webhook of the repository with the
 // same URL made since the create started is ours. GitHub refuses a second hook with the same URL with a
 // 422 ("Hook already exists on this repository"), which after a lost answer is our own.
-func webhookSpec(host githost.GitHost, repo string, in githost.WebhookInput) createSpec[*githost.Webhook] {
+func webhookSpec(host githost.GitHost, clock *httpx.Clock, repo string, in githost.WebhookInput) createSpec[*githost.Webhook] {
 	return createSpec[*githost.Webhook]{
 		kind: "webhook " + host.Kind() + " " + repo,
 		what: fmt.Sprintf("webhook on %s repository %s", hostTitle(host.Kind()), repo),
@@ -437,7 +438,7 @@ func webhookSpec(host githost.GitHost, repo string, in githost.WebhookInput) cre
 		},
 		id:        func(h *githost.Webhook) string { return h.ID },
 		createdAt: func(h *githost.Webhook) time.Time { return h.CreatedAt },
-		skew:      strongIdentitySkew,
+		clock:     clock,
 		conflict: func(err error, afterLostAnswer bool) bool {
 			return afterLostAnswer && httpx.IsStatus(err, http.StatusUnprocessableEntity)
 		},
@@ -480,7 +481,7 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		hook, hookErr = readAfterCreate(ctx, created, r.clients.retryWaitMin, func(ctx context.Context) (*githost.Webhook, error) {
+		hook, hookErr = readAfterCreate(ctx, created, r.clients.readAfterWrite, func(ctx context.Context) (*githost.Webhook, error) {
 			return host.GetWebhook(ctx, state.Repository.ValueString(), state.ID.ValueString())
 		})
 	}()
@@ -488,7 +489,7 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buildHook, buildErr = readAfterCreate(ctx, created, r.clients.retryWaitMin, func(ctx context.Context) (*platform.BuildHook, error) {
+			buildHook, buildErr = readAfterCreate(ctx, created, r.clients.readAfterWrite, func(ctx context.Context) (*platform.BuildHook, error) {
 				return plat.GetBuildHook(ctx, state.SiteID.ValueString(), buildHookID)
 			})
 		}()

@@ -88,6 +88,29 @@ func (c *Client) ListDeployKeys(ctx context.Context, repo string) ([]githost.Dep
 	}
 }
 
+// RenameDeployKey implements githost.DeployKeyRenamer: PUT /projects/:id/deploy_keys/:key_id with the
+// new title (GitLab keeps one title per key, shared by the projects that use it).
+func (c *Client) RenameDeployKey(ctx context.Context, repo, id, title string) (*githost.DeployKey, error) {
+	const operation = "rename deploy key"
+	project, err := projectPath(repo)
+	if err != nil {
+		return nil, err
+	}
+	keyID, err := parseKeyID(id)
+	if err != nil {
+		return nil, err
+	}
+	relPath := "projects/" + project + "/deploy_keys/" + id
+	key, resp, err := c.api.DeployKeys.UpdateDeployKey(repo, keyID, &gl.UpdateDeployKeyOptions{Title: new(title)}, gl.WithContext(ctx))
+	if err != nil {
+		return nil, c.apiError(operation, http.MethodPut, relPath, resp, err)
+	}
+	if key == nil || key.ID == 0 {
+		return nil, c.missingIDError(operation, http.MethodPut, relPath, resp)
+	}
+	return deployKeyFrom(key), nil
+}
+
 // DeleteDeployKey removes a deploy key from the project. A key that is already gone is an error
 // httpx.IsNotFound tells, so that callers decide whether that is fine.
 func (c *Client) DeleteDeployKey(ctx context.Context, repo, id string) error {
