@@ -26,6 +26,7 @@ import (
 //	DELETE /netlify/sites/{id}, PATCH ...          DeleteNetlifySite, UpdateNetlifySite
 //	DELETE /github/repos/{owner}/{repo}/keys/{id}  DeleteGitHubDeployKey
 //	POST   /github/repos/{owner}/{repo}/branches   AddBranch ({"name": "b"}); DELETE .../branches/{branch}
+//	POST   /github/repos/{owner}/{repo}/branches/{branch}/rename  RenameGitHubBranch ({"new_name": "b"})
 //	GET    /github/repos/{owner}/{repo}/hooks      GitHubHooks (secrets in clear)
 //	PATCH  /github/repos/{owner}/{repo}/hooks/{id} UpdateGitHubHook; DELETE: DeleteGitHubHook
 //	DELETE /gitlab/projects/{id}/deploy_keys/{key_id}  DeleteGitLabDeployKey ({id}: number or encoded path)
@@ -60,6 +61,16 @@ func (e *Emulator) adminRoutes() {
 	})
 	m.HandleFunc("POST "+a+"/github/repos/{owner}/{repo}/branches", func(w http.ResponseWriter, r *http.Request) {
 		e.adminAddBranch(w, r, HostGitHub, r.PathValue("owner")+"/"+r.PathValue("repo"))
+	})
+	m.HandleFunc("POST "+a+"/github/repos/{owner}/{repo}/branches/{branch}/rename", func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			NewName string `json:"new_name"`
+		}
+		if err := decodeBody(r, &body); err != nil || body.NewName == "" {
+			writeAdminError(w, http.StatusBadRequest, `body must be {"new_name": "b"}`)
+			return
+		}
+		adminResult(w, e.RenameGitHubBranch(r.PathValue("owner")+"/"+r.PathValue("repo"), r.PathValue("branch"), body.NewName))
 	})
 	m.HandleFunc("DELETE "+a+"/github/repos/{owner}/{repo}/branches/{branch...}", func(w http.ResponseWriter, r *http.Request) {
 		adminResult(w, e.DeleteBranch(HostGitHub, r.PathValue("owner")+"/"+r.PathValue("repo"), r.PathValue("branch")))

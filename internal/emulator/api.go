@@ -454,6 +454,18 @@ func (e *Emulator) AddBranch(host, repo, branch string) error {
 	return nil
 }
 
+// RenameGitHubBranch renames a branch of a GitHub repository behind the provider's back, as GitHub's
+// settings page does; GitHub then answers the old name with a 301 to the new one.
+func (e *Emulator) RenameGitHubBranch(repo, from, to string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r := e.st.github.repos[strings.ToLower(repo)]
+	if r == nil {
+		return fmt.Errorf("repository %s: %w", repo, ErrNotFound)
+	}
+	return r.renameBranch(from, to)
+}
+
 // DeleteBranch deletes a branch. The default branch cannot be deleted, as on both hosts; an unknown
 // branch gives ErrNotFound.
 func (e *Emulator) DeleteBranch(host, repo, branch string) error {

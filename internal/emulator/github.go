@@ -63,6 +63,7 @@ func (e *Emulator) githubRoutes() {
 	e.api.HandleFunc("GET "+p+"/repos/{owner}/{repo}", e.github(e.ghGetRepo))
 	e.api.HandleFunc("GET "+p+"/repos/{owner}/{repo}/branches", e.github(e.ghListBranches))
 	e.api.HandleFunc("GET "+p+"/repos/{owner}/{repo}/branches/{branch...}", e.github(e.ghGetBranch))
+	e.api.HandleFunc("POST "+p+"/repos/{owner}/{repo}/branches/{branch}/rename", e.github(e.ghRenameBranch))
 	e.api.HandleFunc("GET "+p+"/repos/{owner}/{repo}/keys", e.github(e.ghListKeys))
 	e.api.HandleFunc("POST "+p+"/repos/{owner}/{repo}/keys", e.github(e.ghCreateKey))
 	e.api.HandleFunc("GET "+p+"/repos/{owner}/{repo}/keys/{key_id}", e.github(e.ghGetKey))
@@ -222,6 +223,14 @@ func (e *Emulator) ghGetBranch(w http.ResponseWriter, r *http.Request, u *ghUser
 	}
 	name := r.PathValue("branch")
 	if !slices.Contains(repo.branches, name) {
+		if to, ok := repo.renamed[name]; ok {
+			// A renamed branch answers 301 to its new name, with GitHub's redirect body.
+			target := externalBase(r) + GitHubPrefix + "/repos/" + repo.fullName() + "/branches/" + to
+			w.Header().Set("Location", target)
+			writeJSON(w, http.StatusMovedPermanently, map[string]string{"message": "Moved Permanently", "url": target,
+				"documentation_url": ghDocs + "/overview/resources-in-the-rest-api#http-redirects"})
+			return
+		}
 		writeGitHubError(w, http.StatusNotFound, "Branch not found", ghDocs+"/branches/branches#get-a-branch")
 		return
 	}
@@ -231,6 +240,51 @@ func (e *Emulator) ghGetBranch(w http.ResponseWriter, r *http.Request, u *ghUser
 		Name: b.Name, Commit: b.Commit, Protected: false, ProtectionURL: self + "/protection",
 		Links: map[string]string{"self": self, "html": externalBase(r) + "/github/" + repo.fullName() + "/tree/" + name},
 	})
+}
+
+// ghRenameBranch follows POST /repos/{owner}/{repo}/branches/{branch}/rename {"new_name"} → 201 with the
+// renamed branch. The old name then answers 301 to the new one.
+func (e *Emulator) ghRenameBranch(w http.ResponseWriter, r *http.Request, u *ghUser) {
+	const anchor = "/branches/branches#rename-a-branch"
+	repo := e.adminRepoFor(w, r, u)
+	if repo == nil {
+		return
+	}
+	var body struct {
+		NewName *string `json:"new_name"`
+	}
+	if err := decodeBody(r, &body); err != nil || body.NewName == nil || *body.NewName == "" {
+		writeGitHubError(w, http.StatusUnprocessableEntity, "Invalid request.\n\n\"new_name\" wasn't supplied.", ghDocs+anchor)
+		return
+	}
+	if err := repo.renameBranch(r.PathValue("branch"), *body.NewName); err != nil {
+		writeGitHubError(w, http.StatusNotFound, "Branch not found", ghDocs+anchor)
+		return
+	}
+	b := ghBranchOut(r, repo, *body.NewName)
+	writeJSON(w, http.StatusCreated, b)
+}
+
+// renameBranch renames a branch (and the default branch with it) and remembers the old name.
+func (repo *ghRepo) renameBranch(from, to string) error {
+	i := slices.Index(repo.branches, from)
+	if i < 0 {
+		return ErrNotFound
+	}
+	repo.branches[i] = to
+	slices.Sort(repo.branches)
+	if repo.defaultBranch == from {
+		repo.defaultBranch = to
+	}
+	if sha, ok := repo.heads[from]; ok {
+		delete(repo.heads, from)
+		repo.heads[to] = sha
+	}
+	if repo.renamed == nil {
+		repo.renamed = map[string]string{}
+	}
+	repo.renamed[from] = to
+	return nil
 }
 
 // ---- deploy keys ----

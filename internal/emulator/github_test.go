@@ -208,3 +208,39 @@ func TestGitHubArchivedRepoRefusesKeys(t *testing.T) {
 	ts.do("POST", "/github/api/v3/repos/gitdeploy-demo/old/keys", githubAuth, map[string]any{"title": "x", "key": newPublicKey(t)}).
 		want(t, http.StatusForbidden, nil)
 }
+
+func TestGitHubRenamedBranchRedirects(t *testing.T) {
+	ts := newTestServer(t, nil)
+	branches := "/github/api/v3/repos/gitdeploy-demo/website/branches"
+	ts.do("POST", "/_emulator/github/repos/gitdeploy-demo/website/branches", "", map[string]any{"name": "prod"}).want(t, http.StatusCreated, nil)
+	var b struct{ Name string }
+	ts.do("POST", branches+"/prod/rename", githubAuth, map[string]any{"new_name": "production"}).want(t, http.StatusCreated, &b)
+	if b.Name != "production" {
+		t.Errorf("renamed branch %+v", b)
+	}
+	// The test client follows the 301 as GitHub's clients do: the old name reads as the new branch.
+	ts.do("GET", branches+"/prod", githubAuth, nil).want(t, http.StatusOK, &b)
+	if b.Name != "production" {
+		t.Errorf("the old name led to %+v", b)
+	}
+	req, err := http.NewRequest("GET", ts.srv.URL+branches+"/prod", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+DefaultGitHubToken)
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close() // status and header only
+	if resp.StatusCode != http.StatusMovedPermanently || !strings.HasSuffix(resp.Header.Get("Location"), branches+"/production") {
+		t.Errorf("old name: %d %v", resp.StatusCode, resp.Header)
+	}
+	ts.do("GET", branches+"/production", githubAuth, nil).want(t, http.StatusOK, nil)
+	ts.do("POST", branches+"/nope/rename", githubAuth, map[string]any{"new_name": "x"}).want(t, http.StatusNotFound, nil)
+	if err := ts.emu.RenameGitHubBranch("gitdeploy-demo/website", "production", "live"); err != nil {
+		t.Fatal(err)
+	}
+	ts.do("GET", branches+"/live", githubAuth, nil).want(t, http.StatusOK, nil)
+}

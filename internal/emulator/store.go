@@ -118,6 +118,7 @@ type ghRepo struct {
 	pushedAt      time.Time
 	branches      []string          // kept sorted, as GitHub lists them
 	heads         map[string]string // branch -> commit SHA once a push moved it (else commitSHA)
+	renamed       map[string]string // old branch name -> new one, for GitHub's 301 on the old name
 	keys          []*ghKey
 	hooks         []*ghHook
 }

@@ -104,7 +104,10 @@ type Webhook struct {
 	ContentType  string   // GitHub only: "json" or "form"
 	InsecureSSL  bool     // GitHub insecure_ssl = "1"; GitLab enable_ssl_verification = false
 	BranchFilter string   // GitLab push_events_branch_filter only
-	CreatedAt    time.Time
+	// SecretSet says whether the host reports a secret on the hook (GitHub masks it as "********"); nil
+	// when the host does not tell (GitLab).
+	SecretSet *bool
+	CreatedAt time.Time
 }
 
 // WebhookInput is what a webhook is created or updated from. Every update sends the whole hook, secret

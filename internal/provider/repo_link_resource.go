@@ -238,7 +238,9 @@ func validateBranchName(name string) error {
 func isKnownString(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 
 // ModifyPlan plans new repo_id and repo_url when the repository changes, or when Read found that the
-// platform holds other ones (a change by hand that the configuration cannot show).
+// platform holds other ones (a change by hand that the configuration cannot show). It keeps the state's
+// allowed_branches where they differ from the configuration only by the production branch, which is
+// always allowed.
 func (r *repoLinkResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
@@ -248,6 +250,11 @@ func (r *repoLinkResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if sameAllowedBranches(ctx, plan, state) && !plan.AllowedBranches.Equal(state.AllowedBranches) {
+		// After an import the state cannot know whether the configuration lists the production branch;
+		// both write the same list. Terraform accepts the prior value for an equivalent configuration.
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("allowed_branches"), state.AllowedBranches)...)
 	}
 	repoChanged := !plan.GitProvider.Equal(state.GitProvider) || !plan.Repository.Equal(state.Repository)
 	raw, diags := req.Private.GetKey(ctx, privateRepoLinkDrift)
@@ -270,6 +277,28 @@ func (r *repoLinkResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 }
 
+// sameAllowedBranches reports whether plan and state allow the same branches once the production branch,
+// which the provider always adds, is counted in both. Both must be known and set: Terraform only takes
+// the prior value for a configured one.
+func sameAllowedBranches(ctx context.Context, plan, state repoLinkModel) bool {
+	if !plan.Branch.Equal(state.Branch) || !isKnownString(plan.Branch) ||
+		plan.AllowedBranches.IsNull() || plan.AllowedBranches.IsUnknown() ||
+		state.AllowedBranches.IsNull() || state.AllowedBranches.IsUnknown() {
+		return false
+	}
+	with := func(set types.Set) []string {
+		var names []string
+		if diags := set.ElementsAs(ctx, &names, false); diags.HasError() {
+			return nil
+		}
+		names = append(names, plan.Branch.ValueString())
+		slices.Sort(names)
+		return slices.Compact(names)
+	}
+	a, b := with(plan.AllowedBranches), with(state.AllowedBranches)
+	return a != nil && slices.Equal(a, b)
+}
+
 func (r *repoLinkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan repoLinkModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -283,7 +312,7 @@ func (r *repoLinkResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 
-	r.write(ctx, plat, host, &plan, false, &resp.Diagnostics)
+	r.write(ctx, plat, host, &plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -306,10 +335,7 @@ func (r *repoLinkResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 
-	// The platform client leaves installation_id out of the repo object when it is 0, which keeps the
-	// old one: removing it needs the settings cleared first.
-	clearFirst := !state.InstallationID.IsNull() && plan.InstallationID.IsNull()
-	r.write(ctx, plat, host, &plan, clearFirst, &resp.Diagnostics)
+	r.write(ctx, plat, host, &plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -317,9 +343,10 @@ func (r *repoLinkResource) Update(ctx context.Context, req resource.UpdateReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// write runs the pre-flight checks and, when they pass, writes the link; it fills the plan's computed
-// values on success.
-func (r *repoLinkResource) write(ctx context.Context, plat platform.Platform, host githost.GitHost, plan *repoLinkModel, clearFirst bool, diags *diag.Diagnostics) {
+// write runs the pre-flight checks and, when they pass, writes the link in one request (a removed
+// installation_id goes as null in the same write, so a failure never leaves the site unlinked); it fills
+// the plan's computed values on success.
+func (r *repoLinkResource) write(ctx context.Context, plat platform.Platform, host githost.GitHost, plan *repoLinkModel, diags *diag.Diagnostics) {
 	repo := preflightRepoLink(ctx, plat, host, plan, diags)
 	if diags.HasError() {
 		return
@@ -331,12 +358,6 @@ func (r *repoLinkResource) write(ctx context.Context, plat platform.Platform, ho
 	}
 	siteID := plan.SiteID.ValueString()
 	r.clients.siteReads.forget(siteID)
-	if clearFirst {
-		if err := plat.ClearRepo(ctx, siteID); err != nil {
-			addRepoLinkWriteError(diags, plat, siteID, err)
-			return
-		}
-	}
 	if _, err := plat.SetRepo(ctx, siteID, settings); err != nil {
 		addRepoLinkWriteError(diags, plat, siteID, err)
 		return
@@ -402,6 +423,7 @@ func preflightRepoLink(ctx context.Context, plat platform.Platform, host githost
 
 		wg                                    sync.WaitGroup
 		repo                                  *githost.Repository
+		branch                                *githost.Branch
 		platKey                               *platform.DeployKey
 		repoKeys                              []githost.DeployKey
 		repoErr, branchErr, platKeyErr, lsErr error
@@ -414,7 +436,7 @@ func preflightRepoLink(ctx context.Context, plat platform.Platform, host githost
 		}()
 	}
 	run(func() { repo, repoErr = host.GetRepository(ctx, repoName) })
-	run(func() { _, branchErr = host.GetBranch(ctx, repoName, branchName) })
+	run(func() { branch, branchErr = host.GetBranch(ctx, repoName, branchName) })
 	if checkKey {
 		run(func() { platKey, platKeyErr = plat.GetDeployKey(ctx, keyID) })
 		run(func() { repoKeys, lsErr = host.ListDeployKeys(ctx, repoName) })
@@ -443,6 +465,11 @@ func preflightRepoLink(ctx context.Context, plat platform.Platform, host githost
 				"Push the branch first, or set branch to an existing one.\n\n%s", branchName, where, repo.DefaultBranch, branchErr))
 	case branchErr != nil:
 		diags.AddAttributeError(path.Root("branch"), "Could not read the branch", errorDetail(branchErr))
+	case branch.Name != branchName:
+		// GitHub answers a renamed branch with a redirect to its new name: the old one no longer builds.
+		diags.AddAttributeError(path.Root("branch"), "Branch renamed",
+			fmt.Sprintf("branch %q of %s was renamed to %q: the platform would build a branch that no longer exists. "+
+				"Set branch = %q.", branchName, where, branch.Name, branch.Name))
 	}
 
 	if repo.Private && !checkKey && plan.InstallationID.IsNull() {

@@ -97,9 +97,12 @@ func (r *siteResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			},
 			"team_slug": schema.StringAttribute{
 				Optional: true,
+				Computed: true,
 				MarkdownDescription: "The team (account) slug to create the site in; left out, the token owner's " +
-					"default team. Changing it replaces the site.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					"default team, whose slug is then read back. Changing it replaces the site; removing it from the " +
+					"configuration changes nothing.",
+				// The state keeps the team the platform reports, so an import plans no replacement.
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"url": schema.StringAttribute{
@@ -315,10 +318,11 @@ func setSite(m *siteModel, site *platform.Site) {
 	if site.CustomDomain != "" || !m.CustomDomain.IsNull() {
 		m.CustomDomain = types.StringValue(site.CustomDomain)
 	}
-	// A site moved to another team by hand shows as a replacement; a site whose team the user never
-	// named keeps team_slug null.
-	if !m.TeamSlug.IsNull() && site.AccountSlug != "" {
+	// A site moved to another team by hand shows as a replacement where the configuration names the team.
+	if site.AccountSlug != "" {
 		m.TeamSlug = types.StringValue(site.AccountSlug)
+	} else if m.TeamSlug.IsUnknown() {
+		m.TeamSlug = types.StringNull()
 	}
 	m.URL = types.StringValue(site.URL)
 	m.SSLURL = types.StringValue(site.SSLURL)

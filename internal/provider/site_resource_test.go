@@ -34,7 +34,7 @@ custom_domain = "www.example.com"`),
 					resource.TestCheckResourceAttr(siteAddr, "custom_domain", "www.example.com"),
 					resource.TestCheckResourceAttr(siteAddr, "ssl_url", "https://www.example.com"),
 					resource.TestMatchResourceAttr(siteAddr, "admin_url", regexp.MustCompile(`/acc-site$`)),
-					resource.TestCheckNoResourceAttr(siteAddr, "team_slug"),
+					resource.TestCheckResourceAttr(siteAddr, "team_slug", "gitdeploy-demo"), // the token owner's default team
 					env.checkSite("acc-site", "www.example.com"),
 				),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -194,12 +194,8 @@ func TestAccSite_teamSlug(t *testing.T) {
 					env.checkSiteCount(1),
 				),
 			},
-			{
-				ResourceName:            siteAddr,
-				ImportState:             true,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"team_slug"}, // an imported site's team is not configuration
-			},
+			{ResourceName: siteAddr, ImportState: true, ImportStateVerify: true},
+			importNoOp(siteAddr, attrsID(siteAddr, "id")),
 		},
 	})
 }

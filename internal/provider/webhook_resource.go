@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -34,8 +36,11 @@ import (
 const (
 	defaultBuildHookTitle = "gitdeploy webhook"
 	// Private-state keys of gitdeploy_webhook.
-	privateWebhookReplace  = "replace"        // one half (git hook or build hook) is gone: replace both
-	privateBuildHookURL    = "build_hook_url" // the build hook's URL, to plan url against it
+	privateWebhookReplace = "replace"        // one half (git hook or build hook) is gone: replace both
+	privateBuildHookURL   = "build_hook_url" // the build hook's URL, to plan url against it
+	// privateSecretUnknown marks a webhook whose secret the provider never sent (imported): an update
+	// would send the hook without one, which removes the host's.
+	privateSecretUnknown   = "secret_unknown"
 	githubDefaultContentTy = "json"
 )
 
@@ -112,11 +117,13 @@ func (r *webhookResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				PlanModifiers:       replace,
 			},
 			"url": schema.StringAttribute{
-				Optional: true,
-				Computed: true,
+				Optional:  true,
+				Computed:  true,
+				Sensitive: true,
 				MarkdownDescription: "Where the git host posts its events. Default: the platform's incoming endpoint " +
 					"for `git_provider` (derived from the Netlify `api_url`), or the build hook's URL with `build_hook`. " +
-					"An explicit URL must be `https://` unless `allow_insecure_url = true`.",
+					"An explicit URL must be `https://` unless `allow_insecure_url = true`. Sensitive: a build hook's URL " +
+					"starts a build for anyone who posts to it.",
 				Validators: []validator.String{
 					stringvalidator.ConflictsWith(path.MatchRoot("build_hook")),
 				},
@@ -177,9 +184,12 @@ func (r *webhookResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: "GitHub only: whether the hook delivers events. Default `true`.",
 			},
 			"content_type": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "GitHub only: `json` (the default, what Netlify expects) or `form`.",
-				Validators:          []validator.String{stringvalidator.OneOf("json", "form")},
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString(githubDefaultContentTy),
+				MarkdownDescription: "How deliveries are encoded: `json` (the default, what Netlify expects) or `form`. Only " +
+					"GitHub lets you choose; GitLab always posts JSON.",
+				Validators: []validator.String{stringvalidator.OneOf("json", "form")},
 			},
 			"insecure_ssl": schema.BoolAttribute{
 				Optional:            true,
@@ -285,6 +295,7 @@ func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	creating := req.State.Raw.IsNull()
 
 	if !creating {
+		r.refuseSecretLoss(ctx, req, &config, &resp.Diagnostics)
 		raw, diags := req.Private.GetKey(ctx, privateWebhookReplace)
 		resp.Diagnostics.Append(diags...)
 		var gone halfGone
@@ -370,17 +381,15 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 			resp.Diagnostics.AddError("Could not create the webhook", fmt.Sprintf("Creating the webhook on %s failed: %s", where, errorDetail(err)))
 			return
 		}
-		cleanupCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
-		defer cancel()
-		if delErr := plat.DeleteBuildHook(cleanupCtx, plan.SiteID.ValueString(), buildHook.ID); delErr != nil && !httpx.IsNotFound(delErr) {
-			resp.Diagnostics.AddError("Could not create the webhook, and an orphan is left",
-				fmt.Sprintf("Creating the webhook on %s failed: %s\n\nDeleting the build hook %s of site %s again failed too: %s\n\n"+
-					"Delete that build hook by hand.", where, errorDetail(err), buildHook.ID, plan.SiteID.ValueString(), delErr))
+		if r.undoBuildHook(ctx, plat, host, &plan, buildHook, err, &resp.Diagnostics) {
 			return
 		}
-		resp.Diagnostics.AddError("Could not create the webhook",
-			fmt.Sprintf("Creating the webhook on %s failed: %s\n\nThe build hook %s created for it was deleted again: nothing was left behind.",
-				where, errorDetail(err), buildHook.ID))
+		// The undo left something behind: keep it in state. Terraform marks the webhook tainted, and its
+		// destroy removes the build hook and any hook of the repository posting to it.
+		plan.ID = types.StringValue("")
+		plan.URL = types.StringValue(buildHook.URL)
+		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateBuildHookURL, buildHook.URL)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
 	setWebhookState(&plan, hook)
@@ -389,6 +398,66 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	resp.Diagnostics.Append(recordCreated(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// undoBuildHook undoes a create whose repository webhook failed after its build hook was made: it deletes
+// the build hook and, when the webhook's create may have been applied after all (a lost answer), any hook
+// of the repository posting to the build hook. It says what happened in one diagnostic, and returns true
+// when nothing is left; false when something may be, which the caller then keeps in state.
+func (r *webhookResource) undoBuildHook(ctx context.Context, plat platform.Platform, host githost.GitHost, plan *webhookModel,
+	buildHook *platform.BuildHook, createErr error, diags *diag.Diagnostics) bool {
+	where := fmt.Sprintf("%s repository %s", hostTitle(host.Kind()), plan.Repository.ValueString())
+	siteID := plan.SiteID.ValueString()
+	cleanupCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	var hookErr error
+	if httpx.MayHaveBeenApplied(createErr) {
+		hookErr = deleteHooksWithURL(cleanupCtx, host, plan.Repository.ValueString(), buildHook.URL)
+	}
+	buildErr := plat.DeleteBuildHook(cleanupCtx, siteID, buildHook.ID)
+	if httpx.IsNotFound(buildErr) {
+		buildErr = nil
+	}
+	if hookErr == nil && buildErr == nil {
+		diags.AddError("Could not create the webhook",
+			fmt.Sprintf("Creating the webhook on %s failed: %s\n\nThe build hook %s of site %s created for it was deleted "+
+				"again, and no webhook of %s posts to it: nothing was left behind.", where, errorDetail(createErr), buildHook.ID, siteID, where))
+		return true
+	}
+	var left []string
+	if buildErr != nil {
+		left = append(left, fmt.Sprintf("- the build hook %s of site %s: deleting it failed: %s", buildHook.ID, siteID, errorDetail(buildErr)))
+	}
+	if hookErr != nil {
+		left = append(left, fmt.Sprintf("- perhaps a webhook of %s posting to that build hook (the create's answer was lost): "+
+			"removing it failed: %s", where, errorDetail(hookErr)))
+	}
+	diags.AddError("Could not create the webhook, and its undo failed",
+		fmt.Sprintf("Creating the webhook on %s failed: %s\n\nWhat may be left:\n%s\n\nThe webhook is kept in Terraform's state, "+
+			"marked tainted: the next apply deletes what is left of it and creates it again.",
+			where, errorDetail(createErr), strings.Join(left, "\n")))
+	return false
+}
+
+// deleteHooksWithURL removes every webhook of repo that posts to url: one whose create answer was lost
+// has no id in state.
+func deleteHooksWithURL(ctx context.Context, host githost.GitHost, repo, url string) error {
+	if url == "" {
+		return nil
+	}
+	hooks, err := host.ListWebhooks(ctx, repo)
+	if err != nil {
+		return err
+	}
+	for _, h := range hooks {
+		if h.URL != url {
+			continue
+		}
+		if err := host.DeleteWebhook(ctx, repo, h.ID); err != nil && !httpx.IsNotFound(err) {
+			return err
+		}
+	}
+	return nil
 }
 
 // newBuildHookSpec creates a build hook. After a lost answer, a build hook of the site with the same title
@@ -478,13 +547,18 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 	)
 	// Just after the create, a "not found" may only mean that the new hook has not reached every replica.
 	created := createdAt(ctx, req.Private)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		hook, hookErr = readAfterCreate(ctx, created, r.clients.readAfterWrite, func(ctx context.Context) (*githost.Webhook, error) {
-			return host.GetWebhook(ctx, state.Repository.ValueString(), state.ID.ValueString())
-		})
-	}()
+	if state.ID.ValueString() == "" {
+		// Kept after a failed create: no hook of ours is known on the repository.
+		hookErr = &httpx.APIError{StatusCode: http.StatusNotFound, Message: "no webhook id in state"}
+	} else {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			hook, hookErr = readAfterCreate(ctx, created, r.clients.readAfterWrite, func(ctx context.Context) (*githost.Webhook, error) {
+				return host.GetWebhook(ctx, state.Repository.ValueString(), state.ID.ValueString())
+			})
+		}()
+	}
 	if plat != nil {
 		wg.Add(1)
 		go func() {
@@ -528,6 +602,10 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 		}
 		state.BuildHook = &buildHookSpec{Title: stringOrNull(title), Branch: types.StringValue(buildHook.Branch)}
 		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateBuildHookURL, buildHook.URL)...)
+	}
+	if hook != nil && hook.SecretSet != nil && !*hook.SecretSet {
+		// The host says the hook has no secret: an update cannot remove one.
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSecretUnknown, nil)...)
 	}
 	if reason != "" {
 		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateWebhookReplace, halfGone{Reason: reason})...)
@@ -578,6 +656,7 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 		resp.Diagnostics.AddError("Could not update the webhook", errorDetail(err))
 		return
 	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSecretUnknown, nil)...) // the configured secret was sent
 	setWebhookState(&plan, hook)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -605,6 +684,11 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		if state.ID.ValueString() == "" {
+			// Kept after a failed create: a hook whose create answer was lost is known by its URL.
+			hookErr = deleteHooksWithURL(ctx, host, state.Repository.ValueString(), state.URL.ValueString())
+			return
+		}
 		hookErr = host.DeleteWebhook(ctx, state.Repository.ValueString(), state.ID.ValueString())
 	}()
 	if id := state.BuildHookID.ValueString(); id != "" {
@@ -648,6 +732,27 @@ func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportSt
 	for a, v := range values {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(a), v)...)
 	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSecretUnknown, []byte("true"))...)
+}
+
+// refuseSecretLoss fails the plan of an in-place update of a webhook whose secret the provider does not
+// know (imported) when the configuration sets none: every update sends the whole hook, and one without a
+// secret removes the host's (GitHub drops a secret a PATCH leaves out; GitLab clears the token). A host
+// that reports the hook has no secret clears the mark in Read.
+func (r *webhookResource) refuseSecretLoss(ctx context.Context, req resource.ModifyPlanRequest, config *webhookModel, diags *diag.Diagnostics) {
+	if !config.Secret.IsNull() || !config.SecretWO.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
+		return
+	}
+	raw, d := req.Private.GetKey(ctx, privateSecretUnknown)
+	diags.Append(d...)
+	if len(raw) == 0 {
+		return
+	}
+	diags.AddAttributeError(path.Root("secret"), "Webhook secret not known",
+		"This webhook was imported, so Terraform does not know its secret, and the configuration sets none. The planned "+
+			"update sends the whole hook, which would remove the secret the git host holds, so the plan stops here. Set "+
+			"secret_wo (with secret_wo_version) or secret to the secret the hook should have (the current one, or a new "+
+			"one, which the receiving side must then know too); or set secret = \"\" to remove it.")
 }
 
 // secret is the secret to send: secret, or the write-only secret_wo, which only the configuration holds.
@@ -700,14 +805,10 @@ func setWebhookState(m *webhookModel, h *githost.Webhook) {
 	}
 	m.Events = types.SetValueMust(types.StringType, events)
 	m.InsecureSSL = types.BoolValue(h.InsecureSSL)
+	m.Active = types.BoolValue(h.Active)
+	m.ContentType = types.StringValue(h.ContentType)
 	switch m.GitProvider.ValueString() {
-	case githost.GitHub:
-		m.Active = types.BoolValue(h.Active)
-		if !m.ContentType.IsNull() || h.ContentType != githubDefaultContentTy {
-			m.ContentType = stringOrNull(h.ContentType)
-		}
 	case githost.GitLab:
-		m.Active = types.BoolValue(true) // GitLab hooks are always active
 		if !m.BranchFilter.IsNull() || h.BranchFilter != "" {
 			m.BranchFilter = types.StringValue(h.BranchFilter)
 		}

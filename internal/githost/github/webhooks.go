@@ -205,7 +205,10 @@ func webhookFrom(hook *gogithub.Hook) *githost.Webhook {
 	if contentType == "" {
 		contentType = contentTypeForm // GitHub's documented default
 	}
+	// GitHub answers a set secret as "********" and leaves the key out when there is none.
+	secretSet := config.GetSecret() != ""
 	return &githost.Webhook{
+		SecretSet:   &secretSet,
 		ID:          strconv.FormatInt(hook.GetID(), 10),
 		URL:         config.GetURL(),
 		Events:      slices.Compact(events),

@@ -216,7 +216,8 @@ func webhookFrom(hook *gl.ProjectHook) *githost.Webhook {
 		ID:           strconv.FormatInt(hook.ID, 10),
 		URL:          hook.URL,
 		Events:       events,
-		Active:       true,
+		Active:       true,   // GitLab hooks have no active flag
+		ContentType:  "json", // GitLab always posts JSON
 		InsecureSSL:  !hook.EnableSSLVerification,
 		BranchFilter: hook.PushEventsBranchFilter,
 	}

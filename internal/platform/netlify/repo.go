@@ -3,10 +3,9 @@ package netlify
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/httpx"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
@@ -21,12 +20,14 @@ type repoJSON struct {
 	// ID is Netlify's name for the repository's numeric id (repoInfo.id, an integer); it is only
 	// sent when the id is a number. RepoID carries the id as text for every provider (Bitbucket's
 	// ids are "workspace/repo").
-	ID              *int64   `json:"id,omitempty"`
-	RepoID          string   `json:"repo_id"`
-	RepoURL         string   `json:"repo_url"`
-	RepoType        string   `json:"repo_type"`
-	DeployKeyID     string   `json:"deploy_key_id"`
-	InstallationID  int64    `json:"installation_id,omitempty"`
+	ID          *int64 `json:"id,omitempty"`
+	RepoID      string `json:"repo_id"`
+	RepoURL     string `json:"repo_url"`
+	RepoType    string `json:"repo_type"`
+	DeployKeyID string `json:"deploy_key_id"`
+	// InstallationID is always sent: null removes a GitHub App installation in the same write that
+	// sets the rest (PATCH leaves out what it is not given), so the link is never cleared in between.
+	InstallationID  *int64   `json:"installation_id"`
 	Cmd             string   `json:"cmd"`
 	Dir             string   `json:"dir"`
 	Base            string   `json:"base"`
@@ -85,7 +86,6 @@ func newRepoJSON(r platform.RepoSettings) repoJSON {
 		RepoURL:         r.RepoURL,
 		RepoType:        "git",
 		DeployKeyID:     r.DeployKeyID,
-		InstallationID:  r.InstallationID,
 		Cmd:             r.Cmd,
 		Dir:             r.Dir,
 		Base:            r.Base,
@@ -94,6 +94,9 @@ func newRepoJSON(r platform.RepoSettings) repoJSON {
 	}
 	if n, err := strconv.ParseInt(r.RepoID, 10, 64); err == nil {
 		out.ID = &n
+	}
+	if r.InstallationID != 0 {
+		out.InstallationID = &r.InstallationID
 	}
 	if out.AllowedBranches == nil {
 		// An explicit empty list, not null: "no restriction beyond repo_branch".
@@ -144,9 +147,8 @@ type clearRepoJSON struct {
 // site, its outgoing webhooks and its build hooks; a deploy key is often shared by several sites
 // of one monorepo and is managed by its own resource, so ClearRepo must not use it. PATCH updates
 // the repo fields that it is given, so ClearRepo sends every repo field with an empty value
-// (strings "", ids null, allowed_branches []). If Netlify still reports a repository afterwards,
-// that is logged as a warning rather than failed: the link resource is gone from Terraform's view
-// either way, and UnlinkRepo remains for a user who wants Netlify's full unlink.
+// (strings "", ids null, allowed_branches []). If Netlify still reports a repository afterwards, that
+// is an error naming the site: the site would go on building while the link leaves Terraform's state.
 func (c *Client) ClearRepo(ctx context.Context, siteID string) error {
 	null := json.RawMessage("null")
 	body := struct {
@@ -159,11 +161,9 @@ func (c *Client) ClearRepo(ctx context.Context, siteID string) error {
 		return err
 	}
 	if left := site.BuildSettings.toPlatform(); left != nil {
-		tflog.Warn(ctx, "Netlify still reports a repository on the site after clearing its repo settings", map[string]any{
-			"site_id":   siteID,
-			"repo_path": left.RepoPath,
-			"provider":  left.Provider,
-		})
+		return fmt.Errorf("%s: unlink repository (PATCH /sites/%s): the answer still links site %s (%s) to %s repository %q: "+
+			"the repository settings were not cleared, so the site would go on building from it", serviceName, siteID,
+			siteID, site.Name, left.Provider, left.RepoPath)
 	}
 	return nil
 }

@@ -51,8 +51,8 @@ func TestSetRepo(t *testing.T) {
 		if _, sent := repo["id"]; sent {
 			t.Fatalf("a non-numeric id must not be sent as id: %v", repo)
 		}
-		if _, sent := repo["installation_id"]; sent {
-			t.Fatalf("installation_id 0 must be omitted: %v", repo)
+		if v, sent := repo["installation_id"]; !sent || v != nil {
+			t.Fatalf("without an installation, installation_id must be sent as null, so one set before is removed in the same write: %v", repo)
 		}
 		if repo["repo_id"] != "ws/app" || !reflect.DeepEqual(repo["allowed_branches"], []any{}) {
 			t.Fatalf("repo %v", repo)
