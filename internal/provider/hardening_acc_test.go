@@ -194,7 +194,7 @@ func TestAccPartialFailure_deployKeyKeptWhenUndoFails(t *testing.T) {
 							env.emu.InjectFault(emulator.Fault{Route: createKey, Status: http.StatusForbidden})
 							env.emu.InjectFault(emulator.Fault{Route: "DELETE /netlify/api/v1/deploy_keys/{key_id}", Status: 500, Times: -1})
 						},
-						Config:      cfg,
+						Config: cfg,
 						ExpectError: phrases("Could not install the deploy key, and its undo failed", "the Netlify deploy key",
 							"deleting it failed", "kept in Terraform's state, marked tainted"),
 					},
@@ -250,7 +250,7 @@ func TestAccPartialFailure_buildHookKeptWhenUndoFails(t *testing.T) {
 					env.emu.InjectFault(emulator.Fault{Route: "POST /github/api/v3/repos/{owner}/{repo}/hooks", Status: http.StatusForbidden})
 					env.emu.InjectFault(emulator.Fault{Route: "DELETE /netlify/api/v1/sites/{site_id}/build_hooks/{id}", Status: 500, Times: -1})
 				},
-				Config:      cfg,
+				Config: cfg,
 				ExpectError: phrases("Could not create the webhook, and its undo failed", "the build hook", "deleting it failed",
 					"kept in Terraform's state, marked tainted"),
 			},
