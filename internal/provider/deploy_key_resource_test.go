@@ -263,7 +263,7 @@ func TestAccDeployKey_failedInstallLeavesNothing(t *testing.T) {
 				},
 				Steps: []resource.TestStep{{
 					Config:      deployKeyConfig(env, h.kind, h.repo, ""),
-					ExpectError: regexp.MustCompile(`(?s)Could not install the deploy key.*answered\s+404.*deleted\s+again:\s+nothing\s+was\s+left\s+behind`),
+					ExpectError: regexp.MustCompile(`(?s)Could not install the deploy key.*answered\s+404.*deleted\s+again.*nothing\s+was\s+left\s+behind`),
 				}},
 			})
 		})

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -25,20 +26,30 @@ import (
 // its own emulator and provider server: create, update, destroy, create, ... with the next call of that
 // phase faulted each time, until every call of every phase had its fault. Sequences run in parallel.
 
-// matrixFault is one kind of transient fault.
+// matrixFault is one kind of transient fault. createsOnly faults are injected into the calls that create
+// something (POST) only; listingLag, when set, hides new objects from listings for the whole sequence.
 type matrixFault struct {
-	name  string
-	fault emulator.Fault
+	name        string
+	fault       emulator.Fault
+	createsOnly bool
+	listingLag  time.Duration
 }
 
+// matrixListingLag is shorter than the lookup window after a lost answer with the matrix's retry settings
+// (relists after 5, 10, 20, 40 and 50 ms), as a real service's replication is shorter than the default
+// window (20 s).
+const matrixListingLag = 60 * time.Millisecond
+
 var matrixFaults = []matrixFault{
-	{"500", emulator.Fault{Status: 500}},
-	{"502", emulator.Fault{Status: 502}},
-	{"503", emulator.Fault{Status: 503}},
-	{"429 Retry-After", emulator.Fault{Status: 429, RetryAfter: 1}},
-	{"dropped connection", emulator.Fault{Drop: true}},
-	{"answer lost after apply", emulator.Fault{AfterApply: true}},
-	{"latency", emulator.Fault{Latency: 300 * time.Millisecond}},
+	{name: "500", fault: emulator.Fault{Status: 500}},
+	{name: "502", fault: emulator.Fault{Status: 502}},
+	{name: "503", fault: emulator.Fault{Status: 503}},
+	{name: "429 Retry-After", fault: emulator.Fault{Status: 429, RetryAfter: 1}},
+	{name: "dropped connection", fault: emulator.Fault{Drop: true}},
+	{name: "answer lost after apply", fault: emulator.Fault{AfterApply: true}},
+	{name: "applied, then 502", fault: emulator.Fault{AfterApply: true, Status: 502}, createsOnly: true},
+	{name: "applied, then 504, listing lags", fault: emulator.Fault{AfterApply: true, Status: 504}, createsOnly: true, listingLag: matrixListingLag},
+	{name: "latency", fault: emulator.Fault{Latency: 300 * time.Millisecond}},
 }
 
 // The configurations a sequence moves between, and the phases between them.
@@ -137,9 +148,12 @@ resource "gitdeploy_webhook" "build_hook" {
 
 // matrixTally adds up the outcomes of the cases.
 type matrixTally struct {
-	mu                                            sync.Mutex
-	run, firstTime, onRerun, failed, notHit, orph int
-	failures                                      []string
+	mu sync.Mutex
+	// imported counts the cases whose first apply failed naming objects it could not tell from others'
+	// (a time-only identity after a lost answer) and the import command, and that succeeded once the
+	// harness ran that command, as a user would.
+	run, firstTime, imported, onRerun, failed, notHit, orph, dup int
+	failures                                                     []string
 }
 
 func (m *matrixTally) add(f func(*matrixTally)) {
@@ -185,8 +199,10 @@ func TestAccFaultMatrix(t *testing.T) {
 	}
 	wg.Wait()
 
-	t.Logf("fault matrix: %d cases run, %d survived first time, %d survived on re-run, %d failed, %d orphans (%d faults not hit) in %s",
-		tally.run, tally.firstTime, tally.onRerun, tally.failed, tally.orph, tally.notHit, time.Since(start).Round(time.Second))
+	t.Logf("fault matrix: %d cases run, %d survived first time, %d survived after the import the error named, %d survived on re-run, "+
+		"%d failed, %d duplicates, %d orphans (%d faults not hit) in %s",
+		tally.run, tally.firstTime, tally.imported, tally.onRerun, tally.failed, tally.dup, tally.orph, tally.notHit,
+		time.Since(start).Round(time.Second))
 	for _, f := range tally.failures {
 		t.Log(f)
 	}
@@ -229,10 +245,15 @@ func cleanRunRoutes(t *testing.T, kind, repo string) [][]string {
 // its next call faulted, until every call of every phase had the fault once.
 func runFaultSequence(t *testing.T, kind, repo string, f matrixFault, routes [][]string, tally *matrixTally) {
 	env := newTestEnv(t)
+	env.emu.SetListingLag(f.listingLag)
 	d := newTFDriver(t)
 	queues := make([][]string, len(routes))
 	for i := range routes {
-		queues[i] = slices.Clone(routes[i])
+		for _, r := range routes[i] {
+			if !f.createsOnly || strings.HasPrefix(r, "POST ") {
+				queues[i] = append(queues[i], r)
+			}
+		}
 	}
 	pending := func() bool {
 		return slices.ContainsFunc(queues, func(q []string) bool { return len(q) > 0 })
@@ -267,10 +288,24 @@ func runFaultCase(t *testing.T, env *testEnv, d *tfDriver, kind, repo string, f 
 	hit := route == "" || env.emu.RequestCounts()[route] > 0
 	env.emu.ClearFaults()
 	var rerunErr error
+	imported := false
 	if firstErr != nil {
+		if addr, id, ok := importCommandIn(firstErr); ok {
+			// Follow the error's advice, as a user would: import what the lost create made.
+			if out, err := d.run("import", "-input=false", "-no-color", "-lock=false", addr, id); err != nil {
+				t.Errorf("%s: the import the error named failed: %v\n%s", name, err, out)
+			}
+			imported = true
+		}
 		rerunErr = d.apply(cfg)
 	}
 	orphans, problems := env.compareRemoteToState(kind, repo, d.state())
+	duplicates := 0
+	for _, o := range orphans {
+		if strings.HasPrefix(o, "duplicate ") {
+			duplicates++
+		}
+	}
 	if rerunErr == nil {
 		// The objects exist; the plan says whether they are also as configured.
 		switch empty, out, err := d.planIsEmpty(); {
@@ -290,10 +325,13 @@ func runFaultCase(t *testing.T, env *testEnv, d *tfDriver, kind, repo string, f 
 	}
 	tally.add(func(m *matrixTally) {
 		m.run++
-		m.orph += len(orphans)
+		m.dup += duplicates
+		m.orph += len(orphans) - duplicates
 		switch {
 		case firstErr == nil:
 			m.firstTime++
+		case rerunErr == nil && imported:
+			m.imported++
 		case rerunErr == nil:
 			m.onRerun++
 			m.failures = append(m.failures, fmt.Sprintf("survived on re-run: %s: %s", name, firstError(firstErr)))
@@ -315,6 +353,18 @@ func runFaultCase(t *testing.T, env *testEnv, d *tfDriver, kind, repo string, f 
 		t.Errorf("%s: the faulted call was not made: the phase no longer makes it", name)
 	}
 	return true
+}
+
+// importCommandIn finds, in a failed apply's output, the one import command a lost create's error names
+// and the address of the resource it is for (Terraform's "with <address>," line).
+func importCommandIn(err error) (addr, id string, ok bool) {
+	text := err.Error()
+	ids := regexp.MustCompile(`terraform import <address of this\s+resource>\s+'([^']+)'`).FindAllStringSubmatch(text, -1)
+	addrs := regexp.MustCompile(`with (gitdeploy_[a-z_]+\.[a-z_]+),`).FindAllStringSubmatch(text, -1)
+	if len(ids) != 1 || len(addrs) != 1 {
+		return "", "", false
+	}
+	return addrs[0][1], ids[0][1], true
 }
 
 // firstError is the first "Error:" line of Terraform's output in err, for the summary.
@@ -380,7 +430,11 @@ func (e *testEnv) compareRemoteToState(kind, repo string, st map[string][]tfInst
 
 	for what, ids := range have {
 		for id := range ids {
-			if !want[what][id] {
+			switch {
+			case want[what][id]:
+			case len(want[what]) > 0:
+				orphans = append(orphans, "duplicate "+what+" "+id) // beside the one in state
+			default:
 				orphans = append(orphans, what+" "+id)
 			}
 		}

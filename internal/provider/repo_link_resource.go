@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -347,7 +348,7 @@ func (r *repoLinkResource) Update(ctx context.Context, req resource.UpdateReques
 // installation_id goes as null in the same write, so a failure never leaves the site unlinked); it fills
 // the plan's computed values on success.
 func (r *repoLinkResource) write(ctx context.Context, plat platform.Platform, host githost.GitHost, plan *repoLinkModel, diags *diag.Diagnostics) {
-	repo := preflightRepoLink(ctx, plat, host, plan, diags)
+	repo := preflightRepoLink(ctx, plat, host, plan, r.clients.readAfterWrite, diags)
 	if diags.HasError() {
 		return
 	}
@@ -413,8 +414,10 @@ func repoSettingsFromPlan(ctx context.Context, plan *repoLinkModel, repo *githos
 // branch exist and that a private repository can be cloned: installation_id is set, or deploy_key_id
 // names a platform key installed on the repository. A deploy_key_id that is set is always checked: a key
 // that is not installed fails the platform's clone ("Permission denied (publickey)"). The reads are
-// independent and run at once. It returns the repository, or nil with error diagnostics.
-func preflightRepoLink(ctx context.Context, plat platform.Platform, host githost.GitHost, plan *repoLinkModel, diags *diag.Diagnostics) *githost.Repository {
+// independent and run at once. A key just installed may not be listed yet (listings lag behind writes):
+// the repository's keys are listed again as relist says before the key counts as missing. It returns the
+// repository, or nil with error diagnostics.
+func preflightRepoLink(ctx context.Context, plat platform.Platform, host githost.GitHost, plan *repoLinkModel, relist backoffPolicy, diags *diag.Diagnostics) *githost.Repository {
 	var (
 		repoName   = plan.Repository.ValueString()
 		branchName = plan.Branch.ValueString()
@@ -442,6 +445,13 @@ func preflightRepoLink(ctx context.Context, plat platform.Platform, host githost
 		run(func() { repoKeys, lsErr = host.ListDeployKeys(ctx, repoName) })
 	}
 	wg.Wait()
+	if checkKey && platKeyErr == nil && lsErr == nil && !keyListed(repoKeys, platKey.PublicKey) {
+		repoKeys, lsErr = backoffRun(ctx, relist, time.Time{}, func(ctx context.Context) ([]githost.DeployKey, error) {
+			return host.ListDeployKeys(ctx, repoName)
+		}, func(keys []githost.DeployKey, err error) bool {
+			return err != nil || keyListed(keys, platKey.PublicKey)
+		})
+	}
 
 	where := fmt.Sprintf("%s repository %s", hostTitle(host.Kind()), repoName)
 	keyHint := fmt.Sprintf("Create the key with a gitdeploy_deploy_key resource that has git_provider = %q and "+
@@ -513,15 +523,18 @@ func checkDeployKeyInstalled(plat platform.Platform, repo *githost.Repository, w
 		diags.AddAttributeError(attr, "Could not list the repository's deploy keys", errorDetail(lsErr))
 		return
 	}
-	for _, k := range repoKeys {
-		if githost.SameKey(k.Key, platKey.PublicKey) {
-			return
-		}
+	if keyListed(repoKeys, platKey.PublicKey) {
+		return
 	}
 	diags.AddAttributeError(attr, "Deploy key not installed on the repository",
 		fmt.Sprintf("The %s deploy key %s is not a deploy key of %s, so the platform's clone would fail with "+
 			"\"Permission denied (publickey)\". A key in a user's SSH keys or on another repository does not count. %s.",
 			plat.Name(), keyID, where, keyHint))
+}
+
+// keyListed reports whether keys hold publicKey.
+func keyListed(keys []githost.DeployKey, publicKey string) bool {
+	return slices.ContainsFunc(keys, func(k githost.DeployKey) bool { return githost.SameKey(k.Key, publicKey) })
 }
 
 func repositoryForm(kind string) string {

@@ -30,9 +30,9 @@ func ProtocolServer(version string) func() tfprotov6.ProviderServer {
 // being answered "unimplemented" by tf6server.
 type frameworkServer interface {
 	tfprotov6.ProviderServer
-	tfprotov6.ProviderServerWithListResource
-	tfprotov6.ProviderServerWithActions
-	tfprotov6.ProviderServerWithStateStores
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
 }
 
 // releasingServer works around a leak in terraform-plugin-framework (v1.19): its protocol server

@@ -67,8 +67,9 @@ func (r *siteResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"custom domain changed by hand shows in the plan.\n\nWhen the answer to a create is lost (a dropped " +
 			"connection, a 5xx from a gateway), the provider looks for the site before creating it again, and keeps " +
 			"the one it finds: a site with this `name`, no repository and the same custom domain made since the " +
-			"create started. Without a `name` only the creation time tells such a site apart, so the provider then " +
-			"keeps it only when it is the one site like it made in those seconds, and warns; set `name` to be sure.",
+			"create started. Without a `name` only the creation time tells such a site apart, so the provider never " +
+			"takes it for its own: the apply fails, naming the candidates and the `terraform import` command to run " +
+			"if one of them is yours. Set `name` to be sure.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,

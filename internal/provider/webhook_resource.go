@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -97,8 +98,10 @@ func (r *webhookResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"with `build_hook` it first creates a Netlify build hook on `site_id` and posts there; or it posts to an " +
 			"explicit `url`.\n\nThe secret is never read back from the git host (GitHub masks it, GitLab never returns " +
 			"it), so it is neither compared nor imported: after an import, set `secret` or `secret_wo` in the " +
-			"configuration and apply once to send it. Use `secret_wo` with `secret_wo_version` to keep the secret out " +
-			"of the state entirely; bump the version to send a new one.",
+			"configuration and apply once to send it. Until then an in-place update of an imported webhook fails at " +
+			"plan time rather than remove the host's secret (an update sends the whole hook), unless the host reports " +
+			"that the hook has none; `secret = \"\"` says that it should have none. Use `secret_wo` with " +
+			"`secret_wo_version` to keep the secret out of the state entirely; bump the version to send a new one.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -412,7 +415,7 @@ func (r *webhookResource) undoBuildHook(ctx context.Context, plat platform.Platf
 	defer cancel()
 	var hookErr error
 	if httpx.MayHaveBeenApplied(createErr) {
-		hookErr = deleteHooksWithURL(cleanupCtx, host, plan.Repository.ValueString(), buildHook.URL)
+		hookErr = deleteHooksWithURL(cleanupCtx, host, plan.Repository.ValueString(), buildHook.URL, r.clients.readAfterWrite)
 	}
 	buildErr := plat.DeleteBuildHook(cleanupCtx, siteID, buildHook.ID)
 	if httpx.IsNotFound(buildErr) {
@@ -440,12 +443,18 @@ func (r *webhookResource) undoBuildHook(ctx context.Context, plat platform.Platf
 }
 
 // deleteHooksWithURL removes every webhook of repo that posts to url: one whose create answer was lost
-// has no id in state.
-func deleteHooksWithURL(ctx context.Context, host githost.GitHost, repo, url string) error {
+// has no id in state. A hook made a moment ago may not be listed yet: finding none, it lists again as
+// relist says.
+func deleteHooksWithURL(ctx context.Context, host githost.GitHost, repo, url string, relist backoffPolicy) error {
 	if url == "" {
 		return nil
 	}
-	hooks, err := host.ListWebhooks(ctx, repo)
+	postsThere := func(h githost.Webhook) bool { return h.URL == url }
+	hooks, err := backoffRun(ctx, relist, time.Time{}, func(ctx context.Context) ([]githost.Webhook, error) {
+		return host.ListWebhooks(ctx, repo)
+	}, func(hooks []githost.Webhook, err error) bool {
+		return err != nil || slices.ContainsFunc(hooks, postsThere)
+	})
 	if err != nil {
 		return err
 	}
@@ -686,7 +695,7 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 		defer wg.Done()
 		if state.ID.ValueString() == "" {
 			// Kept after a failed create: a hook whose create answer was lost is known by its URL.
-			hookErr = deleteHooksWithURL(ctx, host, state.Repository.ValueString(), state.URL.ValueString())
+			hookErr = deleteHooksWithURL(ctx, host, state.Repository.ValueString(), state.URL.ValueString(), r.clients.readAfterWrite)
 			return
 		}
 		hookErr = host.DeleteWebhook(ctx, state.Repository.ValueString(), state.ID.ValueString())

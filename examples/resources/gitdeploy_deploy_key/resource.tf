@@ -4,11 +4,17 @@ resource "gitdeploy_deploy_key" "website" {
   repository   = "acme/website"
 }
 
-# The same on a GitLab project in a nested subgroup, with a title of your own.
+# The same on a GitLab project in a nested subgroup, with a title of your own (renamed in place on GitLab).
 resource "gitdeploy_deploy_key" "app" {
   git_provider = "gitlab"
   repository   = "acme/frontend/app"
   title        = "Netlify: app production builds"
+
+  # Rotating the key (e.g. taint it, or change read_only) creates and installs the new key and updates
+  # the links that use it before the old key is removed: builds never lose their key.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 # A platform key only: install public_key yourself, e.g. on a host this provider does not manage.

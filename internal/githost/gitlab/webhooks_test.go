@@ -83,7 +83,7 @@ func TestCreateWebhook(t *testing.T) {
 		t.Errorf("body = %v", body)
 	}
 	want := githost.Webhook{ID: "41", URL: "https://api.netlify.com/hooks/gitlab", Events: []string{"pull_request", "tag"},
-		Active: true, BranchFilter: "main"}
+		Active: true, ContentType: "json", BranchFilter: "main"}
 	if !sameWebhook(*hook, want) {
 		t.Errorf("CreateWebhook = %+v, want %+v", *hook, want)
 	}
@@ -108,7 +108,7 @@ func TestUpdateWebhookResendsTokenAndEveryFlag(t *testing.T) {
 	if body["token"] != "tok2" || body["enable_ssl_verification"] != false || body["push_events_branch_filter"] != "" {
 		t.Errorf("body = %v; want the token, SSL verification off and the branch filter cleared", body)
 	}
-	want := githost.Webhook{ID: "41", URL: "https://x.test/hook", Events: []string{"push"}, Active: true, InsecureSSL: true}
+	want := githost.Webhook{ID: "41", URL: "https://x.test/hook", Events: []string{"push"}, Active: true, ContentType: "json", InsecureSSL: true}
 	if !sameWebhook(*hook, want) {
 		t.Errorf("UpdateWebhook = %+v, want %+v", *hook, want)
 	}
