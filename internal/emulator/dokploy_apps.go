@@ -201,15 +201,15 @@ func (r rawJSON) MarshalJSON() ([]byte, error) { return r, nil }
 // foreignKeys are the application columns that reference other tables, with the constraint names
 // drizzle gives them.
 var foreignKeys = map[string]string{
-	"customGitSSHKeyId": "application_customGitSSHKeyId_ssh-key_sshKeyId_fk",
-	"environmentId":     "application_environmentId_environment_environmentId_fk",
-	"githubId":          "application_githubId_github_githubId_fk",
-	"gitlabId":          "application_gitlabId_gitlab_gitlabId_fk",
-	"giteaId":           "application_giteaId_gitea_giteaId_fk",
-	"bitbucketId":       "application_bitbucketId_bitbucket_bitbucketId_fk",
-	"registryId":        "application_registryId_registry_registryId_fk",
+	"customGitSSHKeyId":  "application_customGitSSHKeyId_ssh-key_sshKeyId_fk",
+	"environmentId":      "application_environmentId_environment_environmentId_fk",
+	"githubId":           "application_githubId_github_githubId_fk",
+	"gitlabId":           "application_gitlabId_gitlab_gitlabId_fk",
+	"giteaId":            "application_giteaId_gitea_giteaId_fk",
+	"bitbucketId":        "application_bitbucketId_bitbucket_bitbucketId_fk",
+	"registryId":         "application_registryId_registry_registryId_fk",
 	"rollbackRegistryId": "application_rollbackRegistryId_registry_registryId_fk",
-	"buildRegistryId":   "application_buildRegistryId_registry_registryId_fk",
+	"buildRegistryId":    "application_buildRegistryId_registry_registryId_fk",
 }
 
 // checkForeignKeys fails like PostgreSQL when a changed reference names nothing. Only SSH keys and

@@ -327,7 +327,7 @@ func (st *state) deployApplication(a *dkApplication, title, description string, 
 	}
 	appName := a.str("appName")
 	d := &dkDeployment{id: dk.next("deployment"), applicationID: a.id(), title: title, description: description,
-		logPath: "/etc/dokploy/logs/" + appName + "/" + appName + "-" + now.Format("2006-01-02:15:04:05") + ".log",
+		logPath:   "/etc/dokploy/logs/" + appName + "/" + appName + "-" + now.Format("2006-01-02:15:04:05") + ".log",
 		createdAt: now, finishedAt: now}
 	dk.deployments = append(dk.deployments, d)
 

@@ -80,15 +80,15 @@ type dkEnvironmentWithServices struct {
 	Env           *string         `json:"env,omitempty"`
 	ProjectID     *string         `json:"projectId,omitempty"`
 	IsDefault     bool            `json:"isDefault"`
-	Applications []dkServiceJSON `json:"applications"`
-	Compose      []any           `json:"compose"`
-	Libsql       []any           `json:"libsql"`
-	Mariadb      []any           `json:"mariadb"`
-	Mongo        []any           `json:"mongo"`
-	Mysql        []any           `json:"mysql"`
-	Postgres     []any           `json:"postgres"`
-	Redis        []any           `json:"redis"`
-	Project      *dkProjectJSON  `json:"project,omitempty"`
+	Applications  []dkServiceJSON `json:"applications"`
+	Compose       []any           `json:"compose"`
+	Libsql        []any           `json:"libsql"`
+	Mariadb       []any           `json:"mariadb"`
+	Mongo         []any           `json:"mongo"`
+	Mysql         []any           `json:"mysql"`
+	Postgres      []any           `json:"postgres"`
+	Redis         []any           `json:"redis"`
+	Project       *dkProjectJSON  `json:"project,omitempty"`
 }
 
 // environmentWithServices lists env's services; createdAt and envAndProject add those columns.
@@ -170,17 +170,17 @@ type dkAppSummaryJSON struct {
 
 // dkProjectAllEnvironment is an environment in project.all: a few columns and the services' ids.
 type dkProjectAllEnvironment struct {
-	Name          string `json:"name"`
-	EnvironmentID string `json:"environmentId"`
-	IsDefault     bool   `json:"isDefault"`
+	Name          string             `json:"name"`
+	EnvironmentID string             `json:"environmentId"`
+	IsDefault     bool               `json:"isDefault"`
 	Applications  []dkAppSummaryJSON `json:"applications"`
-	Mariadb  []any `json:"mariadb"`
-	Mongo    []any `json:"mongo"`
-	Mysql    []any `json:"mysql"`
-	Postgres []any `json:"postgres"`
-	Redis    []any `json:"redis"`
-	Compose  []any `json:"compose"`
-	Libsql   []any `json:"libsql"`
+	Mariadb       []any              `json:"mariadb"`
+	Mongo         []any              `json:"mongo"`
+	Mysql         []any              `json:"mysql"`
+	Postgres      []any              `json:"postgres"`
+	Redis         []any              `json:"redis"`
+	Compose       []any              `json:"compose"`
+	Libsql        []any              `json:"libsql"`
 }
 
 // dkProjectAll is project.all: the organisation's projects, newest first.

@@ -50,9 +50,13 @@ var (
 	dkOpenSSHPrivate = regexp.MustCompile(`^-----BEGIN OPENSSH PRIVATE KEY-----\n([A-Za-z0-9+/=\n]+)-----END OPENSSH PRIVATE KEY-----\s*$`)
 )
 
-func validPublicKey(s string) bool { return dkRSAPublic.MatchString(s) || dkEd25519Public.MatchString(s) }
+func validPublicKey(s string) bool {
+	return dkRSAPublic.MatchString(s) || dkEd25519Public.MatchString(s)
+}
 
-func validPrivateKey(s string) bool { return dkRSAPrivate.MatchString(s) || dkOpenSSHPrivate.MatchString(s) }
+func validPrivateKey(s string) bool {
+	return dkRSAPrivate.MatchString(s) || dkOpenSSHPrivate.MatchString(s)
+}
 
 // dkGenerateKeyPair makes a pair as ssh2's generateKeyPairSync does: OpenSSH private key, public key
 // line with the comment "dokploy". Dokploy's RSA keys have 4096 bits; 2048 here, because generating
