@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -30,9 +29,6 @@ import (
 // DokployPrefix is where the emulated Dokploy API lives: a user's Dokploy URL is <emulator>/dokploy and
 // the API is <url>/api/<router>.<procedure>.
 const DokployPrefix = "/dokploy/api"
-
-// dokployInstance is the user-facing instance URL path (DokployPrefix without "/api").
-const dokployInstance = "/dokploy"
 
 // dkHandler runs with the state locked, the caller authenticated and the input parsed.
 type dkHandler func(w http.ResponseWriter, r *http.Request, in dkInput)
@@ -293,9 +289,6 @@ func (e *Emulator) dkUnknownProcedure(w http.ResponseWriter, r *http.Request) {
 		writeDokployError(w, "", dkErr(dkNotFound, "Not found"))
 	})
 }
-
-// errDokployNotFound is returned by state lookups; handlers turn it into the procedure's own answer.
-var errDokployNotFound = errors.New("not found")
 
 // dokployRateLimited answers a request over a rate limit set with ConfigureRateLimit. A self-hosted
 // Dokploy has no rate limit of its own (a proxy in front of it may have one); the emulator answers in

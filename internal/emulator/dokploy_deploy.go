@@ -316,7 +316,7 @@ func (st *state) dkReceiveHook(token string, h http.Header, body any, now time.T
 const keptDeployments = 10
 
 // deployApplication records a deployment of a and runs it to its end at once.
-func (st *state) deployApplication(a *dkApplication, title, description string, now time.Time) *dkDeployment {
+func (st *state) deployApplication(a *dkApplication, title, description string, now time.Time) {
 	dk := &st.dokploy
 	if earlier := dk.deploymentsOf(a.id()); len(earlier) > keptDeployments {
 		drop := earlier[:len(earlier)-keptDeployments] // oldest first
@@ -346,7 +346,6 @@ func (st *state) deployApplication(a *dkApplication, title, description string, 
 	}
 	d.log = strings.Join(log, "\n") + "\n"
 	a.set("applicationStatus", d.status)
-	return d
 }
 
 // cloneSource is the clone step: its log lines, whether it failed, and the commit it checked out.

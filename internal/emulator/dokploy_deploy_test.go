@@ -48,7 +48,7 @@ func githubPush(ref string, modified ...string) string {
 
 func TestDokployDeployHookAnswers(t *testing.T) {
 	ts := newTestServer(t, nil)
-	key := ts.dkCreateSSHKey("k", "ed25519")
+	key := ts.dkCreateSSHKey("k")
 	app := ts.dkLinkApp("hooked", "git@127.0.0.1:gitdeploy-demo/website.git", "main", key.SSHKeyID)
 	gh := map[string]string{"X-GitHub-Event": "push"}
 	count := func() int { return len(ts.emu.DokployDeployments(app.ApplicationID)) }
@@ -205,7 +205,7 @@ func TestDokployPushChain(t *testing.T) {
 	for _, host := range []string{HostGitHub, HostGitLab} {
 		t.Run(host, func(t *testing.T) {
 			ts := newTestServer(t, nil)
-			key := ts.dkCreateSSHKey("deploy key", "ed25519")
+			key := ts.dkCreateSSHKey("deploy key")
 			var sshURL, keysPath, hooksPath, auth, repo string
 			var keyBody map[string]any
 			switch host {
@@ -334,7 +334,7 @@ func TestDokployCloneURLs(t *testing.T) {
 		app := ts.dkCreateApp("u")
 		keyID := any(nil)
 		if c.withKey {
-			keyID = ts.dkCreateSSHKey("k", "ed25519").SSHKeyID
+			keyID = ts.dkCreateSSHKey("k").SSHKeyID
 		}
 		ts.dk("application.saveGitProvider", map[string]any{"applicationId": app.ApplicationID, "customGitBuildPath": nil,
 			"customGitUrl": c.url, "customGitBranch": c.branch, "watchPaths": nil, "customGitSSHKeyId": keyID}).want(t, 200, nil)

@@ -400,7 +400,7 @@ func TestDokployInputValidation(t *testing.T) {
 func TestDokployGitSourceAndBuildType(t *testing.T) {
 	ts := newTestServer(t, nil)
 	app := ts.dkCreateApp("src")
-	key := ts.dkCreateSSHKey("deploy", "ed25519")
+	key := ts.dkCreateSSHKey("deploy")
 
 	save := map[string]any{"applicationId": app.ApplicationID, "customGitBuildPath": "/site", "customGitBranch": "main",
 		"customGitUrl": "git@127.0.0.1:gitdeploy-demo/website.git", "watchPaths": []string{"src/**"},
@@ -472,10 +472,10 @@ type dkKey struct {
 }
 
 // dkCreateSSHKey generates a pair, stores it, and finds it again in sshKey.all (create answers no id).
-func (ts *testServer) dkCreateSSHKey(name, keyType string) dkKey {
+func (ts *testServer) dkCreateSSHKey(name string) dkKey {
 	ts.t.Helper()
 	var pair struct{ PrivateKey, PublicKey string }
-	ts.dk("sshKey.generate", map[string]any{"type": keyType}).want(ts.t, 200, &pair)
+	ts.dk("sshKey.generate", map[string]any{"type": "ed25519"}).want(ts.t, 200, &pair)
 	resp := ts.dk("sshKey.create", map[string]any{"name": name, "privateKey": pair.PrivateKey, "publicKey": pair.PublicKey,
 		"organizationId": "ignored"})
 	resp.want(ts.t, 200, nil)
@@ -520,8 +520,8 @@ func TestDokploySSHKeys(t *testing.T) {
 	}
 	ts.dk("sshKey.generate", map[string]any{"type": "dsa"}).wantError(t, 400, "BAD_REQUEST", "Input validation failed")
 
-	first := ts.dkCreateSSHKey("first", "ed25519")
-	second := ts.dkCreateSSHKey("second", "ed25519")
+	first := ts.dkCreateSSHKey("first")
+	second := ts.dkCreateSSHKey("second")
 	var all []dkKey
 	ts.dk("sshKey.all", url.Values{}).want(t, 200, &all)
 	// Newest first, whole rows: Dokploy's list includes the private key.
@@ -573,7 +573,7 @@ func TestDokploySSHKeys(t *testing.T) {
 func TestDokployAdminAndGoAPI(t *testing.T) {
 	ts := newTestServer(t, nil)
 	app := ts.dkCreateApp("admin")
-	key := ts.dkCreateSSHKey("k", "ed25519")
+	key := ts.dkCreateSSHKey("k")
 
 	if err := ts.emu.UpdateDokployApplication(app.ApplicationID, map[string]any{"customGitBranch": "develop", "autoDeploy": false}); err != nil {
 		t.Fatal(err)
