@@ -12,7 +12,7 @@ import (
 // back. Admin routes (no auth, like the rest of /_emulator/):
 //
 //	GET    /_emulator/dokploy/projects                       DokployProjects
-//	GET    /_emulator/dokploy/applications                   DokployApplications
+//	GET    /_emulator/dokploy/applications                   DokployApplications (refresh tokens in clear)
 //	GET    /_emulator/dokploy/applications/{id}              DokployApplication
 //	PATCH  /_emulator/dokploy/applications/{id}              UpdateDokployApplication (application.update's fields)
 //	DELETE /_emulator/dokploy/applications/{id}              DeleteDokployApplication
@@ -53,7 +53,7 @@ type DokployApplication struct {
 	PublishDirectory   string    `json:"publish_directory"`
 	Dockerfile         string    `json:"dockerfile"`
 	AutoDeploy         bool      `json:"auto_deploy"`
-	RefreshToken       string    `json:"refresh_token"`
+	RefreshToken       string    `json:"refresh_token,omitempty"` // the deploy URL's secret: left out of State
 	ApplicationStatus  string    `json:"application_status"`
 	CreatedAt          time.Time `json:"created_at"`
 }
@@ -81,7 +81,7 @@ type DokployDeployment struct {
 	CreatedAt     time.Time `json:"created_at"`
 }
 
-// DokployState is the Dokploy part of State (no API keys, no private keys).
+// DokployState is the Dokploy part of State (no API keys, private keys or refresh tokens).
 type DokployState struct {
 	OrganizationID string               `json:"organization_id"`
 	Projects       []DokployProject     `json:"projects"`
@@ -94,7 +94,9 @@ func (dk *dokployState) snapshot() DokployState {
 	s := DokployState{OrganizationID: dk.orgID, Projects: dk.projectSnapshots(), Applications: []DokployApplication{},
 		SSHKeys: []DokploySSHKey{}, Deployments: dk.deploymentSnapshots("")}
 	for _, a := range dk.applications {
-		s.Applications = append(s.Applications, appSnapshot(a))
+		snap := appSnapshot(a)
+		snap.RefreshToken = ""
+		s.Applications = append(s.Applications, snap)
 	}
 	for _, k := range dk.sshKeys {
 		snap := sshKeySnapshot(k)

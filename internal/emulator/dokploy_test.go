@@ -595,7 +595,8 @@ func TestDokployAdminAndGoAPI(t *testing.T) {
 
 	var state State
 	ts.do("GET", "/_emulator/state", "", nil).want(t, 200, &state)
-	if len(state.Dokploy.Applications) != 1 || len(state.Dokploy.SSHKeys) != 1 || len(state.Dokploy.Projects) != 1 {
+	if len(state.Dokploy.Applications) != 1 || len(state.Dokploy.SSHKeys) != 1 || len(state.Dokploy.Projects) != 1 ||
+		state.Dokploy.Applications[0].RefreshToken != "" {
 		t.Errorf("state.dokploy = %+v", state.Dokploy)
 	}
 	var keys []map[string]any
