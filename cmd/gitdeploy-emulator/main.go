@@ -1,9 +1,9 @@
-// Command gitdeploy-emulator serves the emulated Netlify, GitHub and GitLab APIs on one local port, so
-// that Terraform modules using the gitdeploy provider can be tried without credentials.
+// Command gitdeploy-emulator serves the emulated Netlify, GitHub, GitLab and Dokploy APIs on one local
+// port, so that Terraform modules using the gitdeploy provider can be tried without credentials.
 //
 //	gitdeploy-emulator [-listen 127.0.0.1:0] [-seed FILE] [-latency 50ms] [-allow-remote]
 //
-// It prints the three base URLs and the seed's tokens, then serves until SIGINT or SIGTERM. -latency
+// It prints the base URLs, the seed's tokens and the Dokploy environment ids, then serves until SIGINT or SIGTERM. -latency
 // adds a fixed delay to every API request (benchmarks use it to stand in for network round trips).
 package main
 
@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -129,6 +130,7 @@ func printBanner(w io.Writer, base string, seed *emulator.Seed, latency time.Dur
 		"netlify: " + base + emulator.NetlifyPrefix,
 		"github: " + base + emulator.GitHubPrefix + "/",
 		"gitlab: " + base + emulator.GitLabPrefix,
+		"dokploy: " + base + strings.TrimSuffix(emulator.DokployPrefix, "/api"),
 		"admin: " + base + emulator.AdminPrefix + "/",
 	}
 	if latency > 0 {
@@ -142,6 +144,14 @@ func printBanner(w io.Writer, base string, seed *emulator.Seed, latency time.Dur
 	}
 	for _, u := range seed.GitLab.Users {
 		lines = append(lines, fmt.Sprintf("gitlab token (%s): %s", u.Username, u.Token))
+	}
+	for _, k := range seed.Dokploy.APIKeys {
+		lines = append(lines, "dokploy api key: "+k)
+	}
+	for _, p := range seed.Dokploy.Projects {
+		if p.EnvironmentID != "" {
+			lines = append(lines, fmt.Sprintf("dokploy environment (%s/production): %s", p.Name, p.EnvironmentID))
+		}
 	}
 	for _, l := range lines {
 		_, _ = fmt.Fprintln(w, l) // stdout going away is not worth stopping the server for

@@ -91,7 +91,10 @@ func TestRunServesTheSeedAndStops(t *testing.T) {
 		"netlify: http://" + addr + "/netlify/api/v1\n",
 		"github: http://" + addr + "/github/api/v3/\n",
 		"gitlab: http://" + addr + "/gitlab/api/v4\n",
+		"dokploy: http://" + addr + "/dokploy\n",
 		"github token (octocat): file-token\n",
+		"dokploy api key: " + emulator.DefaultDokployAPIKey + "\n",
+		"dokploy environment (gitdeploy-demo/production): " + emulator.DefaultDokployEnvironmentID + "\n",
 		"netlify token: " + emulator.DefaultNetlifyToken + "\n",
 		"latency: 60ms per request\n",
 	} {

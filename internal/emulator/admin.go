@@ -34,6 +34,7 @@ import (
 //	POST   /gitlab/projects/{id}/branches          AddBranch; DELETE .../branches/{branch}
 //	GET    /gitlab/projects/{id}/hooks             GitLabHooks (tokens in clear)
 //	PUT    /gitlab/projects/{id}/hooks/{hook_id}   UpdateGitLabHook; DELETE: DeleteGitLabHook
+//	…      /dokploy/…                              Dokploy's objects: see dokploy_api.go
 
 func (e *Emulator) adminRoutes() {
 	a := AdminPrefix

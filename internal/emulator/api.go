@@ -131,6 +131,7 @@ type State struct {
 		Groups   []string        `json:"groups"`
 		Projects []GitLabProject `json:"projects"`
 	} `json:"gitlab"`
+	Dokploy DokployState `json:"dokploy"`
 }
 
 // State returns a snapshot of everything.
@@ -174,6 +175,7 @@ func (e *Emulator) State() State {
 			Archived: p.archived, Branches: slices.Clone(p.branches), DeployKeys: gl.keySnapshots(p),
 			Hooks: withoutTokens(glHookSnapshots(p))})
 	}
+	s.Dokploy = e.st.dokploy.snapshot()
 	return s
 }
 

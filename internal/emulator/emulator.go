@@ -1,5 +1,5 @@
-// Package emulator is an in-memory fake of the parts of Netlify's, GitHub's (Enterprise style) and GitLab's
-// REST APIs that the provider uses. It answers as the real services do (paths, JSON fields, status codes,
+// Package emulator is an in-memory fake of the parts of Netlify's, GitHub's (Enterprise style), GitLab's
+// and Dokploy's APIs that the provider uses. It answers as the real services do (paths, JSON fields, status codes,
 // error bodies, auth, pagination) and has an admin API under /_emulator/ for tests.
 //
 // It shares no code with the provider's API clients on purpose: its request and response types are written
@@ -42,7 +42,7 @@ type Emulator struct {
 	hookClient         *http.Client // webhook deliveries
 	insecureHookClient *http.Client // deliveries of hooks that turned TLS verification off
 
-	api   *http.ServeMux // the three emulated services
+	api   *http.ServeMux // the emulated services
 	admin *http.ServeMux
 }
 
@@ -78,10 +78,12 @@ func New(seed *Seed) *Emulator {
 	e.gitlabRoutes()
 	e.gitlabListRoutes()
 	e.gitlabHookRoutes()
+	e.dokployRoutes()
 	e.adminRoutes()
 	e.adminHookRoutes()
 	e.adminPacingRoutes()
 	e.adminListingLagRoutes()
+	e.adminDokployRoutes()
 	return e
 }
 
@@ -189,8 +191,8 @@ func writeUnknownRoute(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "404 Not Found"})
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]string{
-			"message": "gitdeploy emulator: the APIs are under " + NetlifyPrefix + ", " + GitHubPrefix + "/ and " +
-				GitLabPrefix + "; the admin API under " + AdminPrefix + "/",
+			"message": "gitdeploy emulator: the APIs are under " + NetlifyPrefix + ", " + GitHubPrefix + "/, " +
+				GitLabPrefix + " and " + DokployPrefix + "; the admin API under " + AdminPrefix + "/",
 		})
 	}
 }

@@ -15,14 +15,15 @@ import (
 
 // Pacing: a latency added to every request of the emulated services, their rate limits (answered with
 // each service's own headers and errors), and the highest number of requests each service had in
-// flight at once. Only calls to the three APIs count; the admin API and the git hosts' deliveries to
-// Netlify's hook endpoints do not.
+// flight at once. Only calls to the emulated APIs count; the admin API and the git hosts' deliveries to
+// Netlify's hook endpoints and Dokploy's deploy webhook do not.
 
 // Service names for MaxInFlight and the rate limits.
 const (
 	ServiceNetlify = "netlify"
 	ServiceGitHub  = HostGitHub
 	ServiceGitLab  = HostGitLab
+	ServiceDokploy = "dokploy"
 )
 
 // serviceOf names the API a path belongs to ("" for anything else).
@@ -34,6 +35,10 @@ func serviceOf(path string) string {
 		return ServiceGitHub
 	case strings.HasPrefix(path, GitLabPrefix+"/"):
 		return ServiceGitLab
+	case strings.HasPrefix(path, DokployPrefix+"/deploy/"):
+		return "" // the git hosts' deliveries to Dokploy's deploy webhook, like Netlify's hook endpoints
+	case strings.HasPrefix(path, DokployPrefix+"/"):
+		return ServiceDokploy
 	}
 	return ""
 }
@@ -177,7 +182,7 @@ func (e *Emulator) SetLatency(d time.Duration) {
 // Latency is the latency SetLatency set.
 func (e *Emulator) Latency() time.Duration { return e.pace.currentLatency() }
 
-// MaxInFlight returns, per service ("netlify", "github", "gitlab"), the highest number of requests it
+// MaxInFlight returns, per service ("netlify", "github", "gitlab", "dokploy"), the highest number of requests it
 // had in flight at once since New or the last ResetRequestCounts.
 func (e *Emulator) MaxInFlight() map[string]int {
 	e.pace.mu.Lock()
@@ -191,7 +196,7 @@ func (p *pacer) resetMaxInFlight() {
 	p.maxInFlight = maps.Clone(p.inFlight) // what is in flight now still counts
 }
 
-// SetRateLimit limits a service ("netlify", "github" or "gitlab") to limit requests per window; a
+// SetRateLimit limits a service ("netlify", "github", "gitlab" or "dokploy") to limit requests per window; a
 // limit of 0 removes it. See ConfigureRateLimit.
 func (e *Emulator) SetRateLimit(service string, limit int, window time.Duration) {
 	_ = e.ConfigureRateLimit(service, RateLimit{Limit: limit, Window: window}) // invalid input: documented no-op
@@ -203,7 +208,7 @@ func (e *Emulator) SetRateLimit(service string, limit int, window time.Duration)
 // limit are refused as the service does. Reset removes rate limits.
 func (e *Emulator) ConfigureRateLimit(service string, rl RateLimit) error {
 	if servicePrefix(service) == "" {
-		return fmt.Errorf("unknown service %q (want %q, %q or %q)", service, ServiceNetlify, ServiceGitHub, ServiceGitLab)
+		return fmt.Errorf("unknown service %q (want %q, %q, %q or %q)", service, ServiceNetlify, ServiceGitHub, ServiceGitLab, ServiceDokploy)
 	}
 	switch {
 	case rl.Limit < 0:
@@ -257,6 +262,8 @@ func servicePrefix(service string) string {
 		return GitHubPrefix
 	case ServiceGitLab:
 		return GitLabPrefix
+	case ServiceDokploy:
+		return DokployPrefix
 	}
 	return ""
 }
@@ -309,6 +316,8 @@ func (p *pacer) decide(svc, method string, inFlight int, now time.Time) rateDeci
 			d.header.Set("RateLimit-Reset", resetUnix)
 			d.header.Set("RateLimit-ResetTime", reset.UTC().Format(http.TimeFormat))
 			d.status = http.StatusTooManyRequests
+		case ServiceDokploy:
+			d.status = http.StatusTooManyRequests // see dokployRateLimited
 		}
 	}
 	if d.exceeded || svc != ServiceGitHub || p.secondary == nil {
@@ -353,6 +362,8 @@ func (e *Emulator) applyRateLimit(w http.ResponseWriter, r *http.Request, svc st
 		writeGitHubError(w, d.status, "API rate limit exceeded for "+e.githubCaller(r)+".", ghRateLimitDocs)
 	case ServiceNetlify:
 		writeNetlifyError(w, d.status, "Rate limit exceeded")
+	case ServiceDokploy:
+		dokployRateLimited(w, d.reset)
 	default:
 		w.Header().Set("Retry-After", strconv.FormatInt(max(int64(time.Until(d.reset).Seconds()+0.999), 1), 10))
 		w.Header().Set("Content-Type", "text/plain")

@@ -44,6 +44,7 @@ type Seed struct {
 	Netlify NetlifySeed `json:"netlify"`
 	GitHub  GitHubSeed  `json:"github"`
 	GitLab  GitLabSeed  `json:"gitlab"`
+	Dokploy DokploySeed `json:"dokploy"`
 }
 
 // NetlifySeed lists the accepted Netlify access tokens and the account slugs (the first one is where
@@ -122,7 +123,8 @@ const (
 )
 
 // DefaultSeed is the demo world: one token per system, the gitdeploy-demo organisation and group, a public
-// and a private repository on each git host (GitLab's private one in a nested subgroup).
+// and a private repository on each git host (GitLab's private one in a nested subgroup), and a Dokploy
+// API key with the gitdeploy-demo project and its production environment.
 func DefaultSeed() *Seed {
 	return &Seed{
 		Netlify: NetlifySeed{Tokens: []string{DefaultNetlifyToken}, Accounts: []string{"gitdeploy-demo"}},
@@ -146,6 +148,7 @@ func DefaultSeed() *Seed {
 					Branches: []string{"main"}, Description: "Private demo application in a subgroup", Topics: []string{}},
 			},
 		},
+		Dokploy: defaultDokploySeed(),
 	}
 }
 

@@ -16,6 +16,7 @@ type state struct {
 	netlify     netlifyState
 	github      githubState
 	gitlab      gitlabState
+	dokploy     dokployState
 	deliverySeq int // feeds the webhook delivery GUIDs
 }
 
@@ -254,6 +255,7 @@ func (st *state) copyForTrial() *state {
 		t.gitlab.projectByID[v.id] = cp
 	}
 	t.gitlab.nextID = st.gitlab.nextID
+	st.copyDokployForTrial(t)
 	return t
 }
 
@@ -277,6 +279,9 @@ func (st *state) applyUnchecked(s *Seed) error {
 	}
 	if err := st.applyGitLab(&s.GitLab); err != nil {
 		return fmt.Errorf("gitlab: %w", err)
+	}
+	if err := st.applyDokploy(&s.Dokploy); err != nil {
+		return fmt.Errorf("dokploy: %w", err)
 	}
 	return nil
 }
