@@ -1,9 +1,9 @@
-// Command gitdeploy-emulator serves the emulated Netlify, GitHub and GitLab APIs on one local port, so
-// that Terraform modules using the gitdeploy provider can be tried without credentials.
+// Command gitdeploy-emulator serves the emulated Netlify, GitHub, GitLab, Bitbucket Cloud and Gitea APIs on
+// one local port, so that Terraform modules using the gitdeploy provider can be tried without credentials.
 //
 //	gitdeploy-emulator [-listen 127.0.0.1:0] [-seed FILE] [-latency 50ms] [-allow-remote]
 //
-// It prints the three base URLs and the seed's tokens, then serves until SIGINT or SIGTERM. -latency
+// It prints the base URLs and the seed's credentials, then serves until SIGINT or SIGTERM. -latency
 // adds a fixed delay to every API request (benchmarks use it to stand in for network round trips).
 package main
 
@@ -129,6 +129,8 @@ func printBanner(w io.Writer, base string, seed *emulator.Seed, latency time.Dur
 		"netlify: " + base + emulator.NetlifyPrefix,
 		"github: " + base + emulator.GitHubPrefix + "/",
 		"gitlab: " + base + emulator.GitLabPrefix,
+		"bitbucket: " + base + emulator.BitbucketPrefix,
+		"gitea: " + base + "/gitea (API " + base + emulator.GiteaPrefix + ")",
 		"admin: " + base + emulator.AdminPrefix + "/",
 	}
 	if latency > 0 {
@@ -142,6 +144,19 @@ func printBanner(w io.Writer, base string, seed *emulator.Seed, latency time.Dur
 	}
 	for _, u := range seed.GitLab.Users {
 		lines = append(lines, fmt.Sprintf("gitlab token (%s): %s", u.Username, u.Token))
+	}
+	for _, u := range seed.Bitbucket.Users {
+		lines = append(lines, fmt.Sprintf("bitbucket api token (%s, Basic with the email): %s", u.Email, u.APIToken))
+	}
+	for _, t := range seed.Bitbucket.AccessTokens {
+		scope := t.Workspace
+		if t.Repository != "" {
+			scope = t.Repository
+		}
+		lines = append(lines, fmt.Sprintf("bitbucket access token (%s, Bearer): %s", scope, t.Token))
+	}
+	for _, u := range seed.Gitea.Users {
+		lines = append(lines, fmt.Sprintf("gitea token (%s): %s", u.Login, u.Token))
 	}
 	for _, l := range lines {
 		_, _ = fmt.Fprintln(w, l) // stdout going away is not worth stopping the server for

@@ -22,7 +22,11 @@ const (
 	NetlifyPrefix = "/netlify/api/v1"
 	GitHubPrefix  = "/github/api/v3"
 	GitLabPrefix  = "/gitlab/api/v4"
-	AdminPrefix   = "/_emulator"
+	// BitbucketPrefix stands for https://api.bitbucket.org/2.0.
+	BitbucketPrefix = "/bitbucket/2.0"
+	// GiteaPrefix is the API of a Gitea instance whose base URL is <emulator>/gitea.
+	GiteaPrefix = "/gitea/api/v1"
+	AdminPrefix = "/_emulator"
 )
 
 // Emulator is the fake server. Use it as an http.Handler (httptest.NewServer(emulator.New(nil))).
@@ -75,7 +79,13 @@ func New(seed *Seed) *Emulator {
 	e.gitlabRoutes()
 	e.gitlabListRoutes()
 	e.gitlabHookRoutes()
+	e.bitbucketRoutes()
+	e.bitbucketHookRoutes()
+	e.giteaRoutes()
+	e.giteaHookRoutes()
 	e.adminRoutes()
+	e.adminBitbucketRoutes()
+	e.adminGiteaRoutes()
 	e.adminHookRoutes()
 	e.adminPacingRoutes()
 	return e
@@ -182,10 +192,14 @@ func writeUnknownRoute(w http.ResponseWriter, r *http.Request) {
 		writeGitHubError(w, http.StatusNotFound, "Not Found", "https://docs.github.com/rest")
 	case strings.HasPrefix(p, "/gitlab/"):
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "404 Not Found"})
+	case strings.HasPrefix(p, "/bitbucket/"):
+		writeBitbucketError(w, http.StatusNotFound, "Resource not found")
+	case strings.HasPrefix(p, "/gitea/"):
+		writeGiteaNotFound(w, r)
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]string{
-			"message": "gitdeploy emulator: the APIs are under " + NetlifyPrefix + ", " + GitHubPrefix + "/ and " +
-				GitLabPrefix + "; the admin API under " + AdminPrefix + "/",
+			"message": "gitdeploy emulator: the APIs are under " + NetlifyPrefix + ", " + GitHubPrefix + "/, " +
+				GitLabPrefix + ", " + BitbucketPrefix + " and " + GiteaPrefix + "; the admin API under " + AdminPrefix + "/",
 		})
 	}
 }

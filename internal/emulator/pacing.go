@@ -21,8 +21,10 @@ import (
 // Service names for MaxInFlight and the rate limits.
 const (
 	ServiceNetlify = "netlify"
-	ServiceGitHub  = HostGitHub
-	ServiceGitLab  = HostGitLab
+	ServiceGitHub    = HostGitHub
+	ServiceGitLab    = HostGitLab
+	ServiceBitbucket = HostBitbucket
+	ServiceGitea     = HostGitea
 )
 
 // serviceOf names the API a path belongs to ("" for anything else).
@@ -34,6 +36,10 @@ func serviceOf(path string) string {
 		return ServiceGitHub
 	case strings.HasPrefix(path, GitLabPrefix+"/"):
 		return ServiceGitLab
+	case strings.HasPrefix(path, BitbucketPrefix+"/"):
+		return ServiceBitbucket
+	case strings.HasPrefix(path, GiteaPrefix+"/"):
+		return ServiceGitea
 	}
 	return ""
 }
@@ -177,7 +183,7 @@ func (e *Emulator) SetLatency(d time.Duration) {
 // Latency is the latency SetLatency set.
 func (e *Emulator) Latency() time.Duration { return e.pace.currentLatency() }
 
-// MaxInFlight returns, per service ("netlify", "github", "gitlab"), the highest number of requests it
+// MaxInFlight returns, per service ("netlify", "github", "gitlab", "bitbucket", "gitea"), the highest number of requests it
 // had in flight at once since New or the last ResetRequestCounts.
 func (e *Emulator) MaxInFlight() map[string]int {
 	e.pace.mu.Lock()
@@ -191,7 +197,7 @@ func (p *pacer) resetMaxInFlight() {
 	p.maxInFlight = maps.Clone(p.inFlight) // what is in flight now still counts
 }
 
-// SetRateLimit limits a service ("netlify", "github" or "gitlab") to limit requests per window; a
+// SetRateLimit limits a service ("netlify", "github", "gitlab", "bitbucket" or "gitea") to limit requests per window; a
 // limit of 0 removes it. See ConfigureRateLimit.
 func (e *Emulator) SetRateLimit(service string, limit int, window time.Duration) {
 	_ = e.ConfigureRateLimit(service, RateLimit{Limit: limit, Window: window}) // invalid input: documented no-op
@@ -203,7 +209,8 @@ func (e *Emulator) SetRateLimit(service string, limit int, window time.Duration)
 // limit are refused as the service does. Reset removes rate limits.
 func (e *Emulator) ConfigureRateLimit(service string, rl RateLimit) error {
 	if servicePrefix(service) == "" {
-		return fmt.Errorf("unknown service %q (want %q, %q or %q)", service, ServiceNetlify, ServiceGitHub, ServiceGitLab)
+		return fmt.Errorf("unknown service %q (want %q, %q, %q, %q or %q)", service, ServiceNetlify, ServiceGitHub,
+			ServiceGitLab, ServiceBitbucket, ServiceGitea)
 	}
 	switch {
 	case rl.Limit < 0:
@@ -257,6 +264,10 @@ func servicePrefix(service string) string {
 		return GitHubPrefix
 	case ServiceGitLab:
 		return GitLabPrefix
+	case ServiceBitbucket:
+		return BitbucketPrefix
+	case ServiceGitea:
+		return GiteaPrefix
 	}
 	return ""
 }
@@ -309,6 +320,17 @@ func (p *pacer) decide(svc, method string, inFlight int, now time.Time) rateDeci
 			d.header.Set("RateLimit-Reset", resetUnix)
 			d.header.Set("RateLimit-ResetTime", reset.UTC().Format(http.TimeFormat))
 			d.status = http.StatusTooManyRequests
+		case ServiceBitbucket:
+			// Bitbucket's scaled rate limits ("API request limits"): X-RateLimit-Limit per hour, the resource
+			// group, and NearLimit when little is left (the 20% threshold is not documented).
+			d.header.Set("X-RateLimit-Limit", strconv.Itoa(l.Limit))
+			d.header.Set("X-RateLimit-Resource", "api")
+			d.header.Set("X-RateLimit-NearLimit", strconv.FormatBool(remaining*5 < l.Limit))
+			d.status = http.StatusTooManyRequests
+		case ServiceGitea:
+			// Gitea has no API rate limit of its own: this stands for a proxy in front of it, which
+			// answers 429 with Retry-After.
+			d.status = http.StatusTooManyRequests
 		}
 	}
 	if d.exceeded || svc != ServiceGitHub || p.secondary == nil {
@@ -353,6 +375,12 @@ func (e *Emulator) applyRateLimit(w http.ResponseWriter, r *http.Request, svc st
 		writeGitHubError(w, d.status, "API rate limit exceeded for "+e.githubCaller(r)+".", ghRateLimitDocs)
 	case ServiceNetlify:
 		writeNetlifyError(w, d.status, "Rate limit exceeded")
+	case ServiceBitbucket:
+		// The message Atlassian's troubleshooting article quotes.
+		writeBitbucketError(w, d.status, "Rate limit for this resource has been exceeded")
+	case ServiceGitea:
+		w.Header().Set("Retry-After", strconv.FormatInt(max(int64(time.Until(d.reset).Seconds()+0.999), 1), 10))
+		writeGiteaError(w, r, d.status, "rate limit exceeded")
 	default:
 		w.Header().Set("Retry-After", strconv.FormatInt(max(int64(time.Until(d.reset).Seconds()+0.999), 1), 10))
 		w.Header().Set("Content-Type", "text/plain")

@@ -16,6 +16,8 @@ type state struct {
 	netlify     netlifyState
 	github      githubState
 	gitlab      gitlabState
+	bitbucket   bitbucketState
+	gitea       giteaState
 	deliverySeq int // feeds the webhook delivery GUIDs
 }
 
@@ -209,6 +211,8 @@ func newState() *state {
 		gitlab: gitlabState{groups: map[string]*glGroup{}, projects: map[string]*glProject{},
 			projectByID: map[int64]*glProject{}, keys: map[int64]*glKey{}, nextID: 1, nextKeyID: 1,
 			nextHookID: firstHookID},
+		bitbucket: newBitbucketState(),
+		gitea:     newGiteaState(),
 	}
 }
 
@@ -253,6 +257,8 @@ func (st *state) copyForTrial() *state {
 		t.gitlab.projectByID[v.id] = cp
 	}
 	t.gitlab.nextID = st.gitlab.nextID
+	t.bitbucket = st.bitbucket.trialCopy()
+	t.gitea = st.gitea.trialCopy()
 	return t
 }
 
@@ -276,6 +282,12 @@ func (st *state) applyUnchecked(s *Seed) error {
 	}
 	if err := st.applyGitLab(&s.GitLab); err != nil {
 		return fmt.Errorf("gitlab: %w", err)
+	}
+	if err := st.applyBitbucket(&s.Bitbucket); err != nil {
+		return fmt.Errorf("bitbucket: %w", err)
+	}
+	if err := st.applyGitea(&s.Gitea); err != nil {
+		return fmt.Errorf("gitea: %w", err)
 	}
 	return nil
 }
