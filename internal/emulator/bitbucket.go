@@ -461,14 +461,19 @@ func (e *Emulator) bbWriteRepoList(w http.ResponseWriter, r *http.Request, c bbC
 		writeBitbucketError(w, http.StatusBadRequest, "Invalid role: "+role)
 		return
 	}
+	private, filtered, ok := bbPrivateFilter(r.URL.Query().Get("q"))
+	if !ok {
+		writeBitbucketError(w, http.StatusBadRequest, "Invalid query: the emulator understands only is_private = true|false")
+		return
+	}
 	bb := &e.st.bitbucket
 	var repos []*bbRepo
 	for _, repo := range bb.repoOrder {
-		if keep(repo) && c.canRead(repo) && bbRoleAllows(role, c, repo) {
+		if keep(repo) && c.canRead(repo) && bbRoleAllows(role, c, repo) && (!filtered || repo.private == private) {
 			repos = append(repos, repo)
 		}
 	}
-	// The q filter language is not emulated; sort understands the fields listings are sorted by.
+	// sort understands the fields listings are sorted by.
 	sortBitbucketRepos(repos, r.URL.Query().Get("sort"))
 	page := bbPage(r, repos)
 	base := externalBase(r)
@@ -478,6 +483,25 @@ func (e *Emulator) bbWriteRepoList(w http.ResponseWriter, r *http.Request, c bbC
 		out.Values = append(out.Values, bb.repoOut(base, repo))
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// bbPrivateFilter reads the one q filter of Bitbucket's query language that the emulator knows,
+// "is_private = true" or "= false" (filtered false without q; ok false for anything else).
+func bbPrivateFilter(q string) (private, filtered, ok bool) {
+	if strings.TrimSpace(q) == "" {
+		return false, false, true
+	}
+	field, value, found := strings.Cut(q, "=")
+	if !found || strings.TrimSpace(field) != "is_private" {
+		return false, false, false
+	}
+	switch strings.TrimSpace(value) {
+	case "true":
+		return true, true, true
+	case "false":
+		return false, true, true
+	}
+	return false, false, false
 }
 
 // sortBitbucketRepos orders by sort ("created_on", "updated_on", "name", "full_name", "-" for descending);

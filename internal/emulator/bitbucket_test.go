@@ -120,6 +120,12 @@ func TestBitbucketRepositoryListsPaginate(t *testing.T) {
 	}
 	bbErr(t, ts.do("GET", "/bitbucket/2.0/repositories/no-such-ws", bitbucketAuth, nil), http.StatusNotFound)
 	bbErr(t, ts.do("GET", "/bitbucket/2.0/repositories/big-ws?role=king", bitbucketAuth, nil), http.StatusBadRequest)
+	var private bbPageJSON[bbRepoJSON]
+	ts.do("GET", "/bitbucket/2.0/repositories/big-ws?pagelen=100&q="+url.QueryEscape("is_private = true"), bitbucketAuth, nil).want(t, http.StatusOK, &private)
+	if private.Size != 50 || !private.Values[0].IsPrivate {
+		t.Errorf("private repositories = %d", private.Size)
+	}
+	bbErr(t, ts.do("GET", "/bitbucket/2.0/repositories/big-ws?q="+url.QueryEscape(`name ~ "x"`), bitbucketAuth, nil), http.StatusBadRequest)
 
 	// GET /repositories?role=member: what the caller is a member of; the workspace token sees its workspace.
 	var mine bbPageJSON[bbRepoJSON]
