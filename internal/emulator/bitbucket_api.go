@@ -259,10 +259,10 @@ func (st *state) bitbucketKeyInstalled(r *bbRepo, deployKeyID string) bool {
 
 // ---- admin routes ----
 
-//	DELETE /_emulator/bitbucket/repositories/{workspace}/{repo_slug}/deploy-keys/{id}  DeleteBitbucketDeployKey
-//	POST   /_emulator/bitbucket/repositories/{workspace}/{repo_slug}/branches          AddBranch; DELETE .../branches/{branch}
-//	GET    /_emulator/bitbucket/repositories/{workspace}/{repo_slug}/hooks             BitbucketHooks (secrets in clear)
-//	PUT    /_emulator/bitbucket/repositories/{workspace}/{repo_slug}/hooks/{uid}       UpdateBitbucketHook; DELETE: DeleteBitbucketHook
+// DELETE /_emulator/bitbucket/repositories/{workspace}/{repo_slug}/deploy-keys/{id}  DeleteBitbucketDeployKey
+// POST   /_emulator/bitbucket/repositories/{workspace}/{repo_slug}/branches          AddBranch; DELETE .../branches/{branch}
+// GET    /_emulator/bitbucket/repositories/{workspace}/{repo_slug}/hooks             BitbucketHooks (secrets in clear)
+// PUT    /_emulator/bitbucket/repositories/{workspace}/{repo_slug}/hooks/{uid}       UpdateBitbucketHook; DELETE: DeleteBitbucketHook
 func (e *Emulator) adminBitbucketRoutes() {
 	a := AdminPrefix + "/bitbucket/repositories/{workspace}/{repo_slug}"
 	m := e.admin

@@ -148,7 +148,9 @@ func TestBitbucketBranches(t *testing.T) {
 	if b := first.Values[0]; b.Type != "branch" || b.Name != "branch-0001" || len(b.Target.Hash) != 40 || b.Target.Type != "commit" {
 		t.Errorf("branch = %+v", b)
 	}
-	ts.emu.AddBranch(HostBitbucket, "gitdeploy-demo/website", "feature/x")
+	if err := ts.emu.AddBranch(HostBitbucket, "gitdeploy-demo/website", "feature/x"); err != nil {
+		t.Fatal(err)
+	}
 	var b bbBranchJSON
 	ts.do("GET", bbRepoPath+"/refs/branches/feature/x", bitbucketAuth, nil).want(t, http.StatusOK, &b)
 	if b.Name != "feature/x" {
@@ -396,7 +398,9 @@ func TestBitbucketSeedAndState(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Reset drops what Seed added and what the API created.
-	emu.AddBranch(HostBitbucket, "gitdeploy-demo/website", "extra")
+	if err := emu.AddBranch(HostBitbucket, "gitdeploy-demo/website", "extra"); err != nil {
+		t.Fatal(err)
+	}
 	emu.Reset()
 	if st := emu.State(); len(st.Bitbucket.Repos) != 2 || len(st.Bitbucket.Repos[0].Branches) != 2 {
 		t.Errorf("after Reset = %+v", st.Bitbucket)

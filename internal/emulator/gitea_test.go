@@ -125,7 +125,9 @@ func TestGiteaBranches(t *testing.T) {
 	if len(page) != 10 || resp.header.Get("X-Total-Count") != "60" || strings.Contains(resp.header.Get("Link"), "next") {
 		t.Fatalf("page 2 = %d branches, headers %v", len(page), resp.header)
 	}
-	ts.emu.AddBranch(HostGitea, "gitdeploy-demo/website", "feature/x")
+	if err := ts.emu.AddBranch(HostGitea, "gitdeploy-demo/website", "feature/x"); err != nil {
+		t.Fatal(err)
+	}
 	var b gtBranchJSON
 	ts.do("GET", gtRepoPath+"/branches/feature/x", giteaAuth, nil).want(t, http.StatusOK, &b)
 	if b.Name != "feature/x" || len(b.Commit.ID) != 40 {
@@ -158,9 +160,9 @@ func TestGiteaDeployKeys(t *testing.T) {
 	}
 	for body, want := range map[string]map[string]any{
 		"This key has already been added to this repository": {"title": "again", "key": pub},
-		"A key with the same name already exists":             {"title": "rw", "key": newPublicKey(t)},
-		"Invalid key content":                                 {"title": "bad", "key": "ssh-rsa nope"},
-		"[Title]: Required":                                   {"key": newPublicKey(t)},
+		"A key with the same name already exists":            {"title": "rw", "key": newPublicKey(t)},
+		"Invalid key content":                                {"title": "bad", "key": "ssh-rsa nope"},
+		"[Title]: Required":                                  {"key": newPublicKey(t)},
 	} {
 		if e := gtErr(t, ts.do("POST", gtKeysPath, giteaAuth, want), http.StatusUnprocessableEntity); !strings.Contains(e.Message, body) {
 			t.Errorf("message %q, want %q", e.Message, body)
@@ -261,7 +263,7 @@ func TestGiteaPushDelivers(t *testing.T) {
 	ts := newTestServer(t, nil)
 	rc := newReceiver(t)
 	for _, body := range []map[string]any{
-		{"url": rc.srv.URL + "/signed", "content_type": "json", "secret": "s3cret", "active": true},
+		{"url": rc.srv.URL + "/signed", "content_type": "json", "secret": "g1tea-secret", "active": true},
 		{"url": rc.srv.URL + "/form", "content_type": "form", "active": true},
 		{"url": rc.srv.URL + "/inactive", "content_type": "json"},
 		{"url": rc.srv.URL + "/other-branch", "content_type": "json", "active": true, "branch_filter": "release/*"},
@@ -289,8 +291,8 @@ func TestGiteaPushDelivers(t *testing.T) {
 	}
 	h := got[0].header
 	if h.Get("X-Gitea-Event") != "push" || h.Get("X-Gitea-Event-Type") != "push" || h.Get("X-Gitea-Delivery") != res.Deliveries[0].GUID ||
-		h.Get("X-Gitea-Signature") != hmacHex("s3cret", got[0].body) || h.Get("X-Gogs-Event") != "push" ||
-		h.Get("X-Hub-Signature-256") != "sha256="+hmacHex("s3cret", got[0].body) || h.Get("X-GitHub-Event") != "push" {
+		h.Get("X-Gitea-Signature") != hmacHex("g1tea-secret", got[0].body) || h.Get("X-Gogs-Event") != "push" ||
+		h.Get("X-Hub-Signature-256") != "sha256="+hmacHex("g1tea-secret", got[0].body) || h.Get("X-GitHub-Event") != "push" {
 		t.Errorf("headers = %v", h)
 	}
 	var payload gtPushJSON

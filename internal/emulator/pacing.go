@@ -20,7 +20,7 @@ import (
 
 // Service names for MaxInFlight and the rate limits.
 const (
-	ServiceNetlify = "netlify"
+	ServiceNetlify   = "netlify"
 	ServiceGitHub    = HostGitHub
 	ServiceGitLab    = HostGitLab
 	ServiceBitbucket = HostBitbucket

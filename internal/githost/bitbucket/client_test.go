@@ -121,7 +121,9 @@ func TestListBranchesMarksDefault(t *testing.T) {
 	s := emulator.DefaultSeed()
 	s.Bitbucket.Repos = append(s.Bitbucket.Repos, emulator.BitbucketRepoSeed{FullName: "gitdeploy-demo/mono", MainBranch: "branch-0150", BranchCount: 230})
 	emu, _, client := newEmulated(t, s)
-	emu.AddBranch(emulator.HostBitbucket, "gitdeploy-demo/mono", "feature/x")
+	if err := emu.AddBranch(emulator.HostBitbucket, "gitdeploy-demo/mono", "feature/x"); err != nil {
+		t.Fatal(err)
+	}
 	emu.ResetRequestCounts()
 	branches, err := client.ListBranches(context.Background(), "gitdeploy-demo/mono")
 	if err != nil {
@@ -239,13 +241,13 @@ func TestAccessTokenCannotManageDeployKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = client.CreateDeployKey(context.Background(), "gitdeploy-demo/website", githost.DeployKeyInput{Title: "x", Key: newKey(t), ReadOnly: true})
-	requireAPIError(t, err, http.StatusForbidden)
+	_ = requireAPIError(t, err, http.StatusForbidden)
 	if _, err := client.ListDeployKeys(context.Background(), "gitdeploy-demo/website"); err != nil {
 		t.Errorf("an access token may list deploy keys: %v", err)
 	}
 	bad, _ := New(Config{BaseURL: srv.URL + emulator.BitbucketPrefix, AccessToken: "wrong", HTTPClient: srv.Client()})
 	_, err = bad.GetRepository(context.Background(), "gitdeploy-demo/website")
-	requireAPIError(t, err, http.StatusUnauthorized)
+	_ = requireAPIError(t, err, http.StatusUnauthorized)
 }
 
 func TestWebhooks(t *testing.T) {
@@ -332,7 +334,10 @@ func TestBadInputMakesNoRequest(t *testing.T) {
 	}{
 		{"key id not a number", func() error { _, err := client.GetDeployKey(ctx, "ws/repo", "abc"); return err }, "not a positive decimal"},
 		{"key id with sign", func() error { return client.DeleteDeployKey(ctx, "ws/repo", "+3") }, "not a positive decimal"},
-		{"hook id without braces", func() error { _, err := client.GetWebhook(ctx, "ws/repo", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"); return err }, "UUID in braces"},
+		{"hook id without braces", func() error {
+			_, err := client.GetWebhook(ctx, "ws/repo", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")
+			return err
+		}, "UUID in braces"},
 		{"hook id numeric", func() error { return client.DeleteWebhook(ctx, "ws/repo", "42") }, "UUID in braces"},
 		{"three parts", func() error { _, err := client.GetRepository(ctx, "a/b/c"); return err }, "workspace/repo_slug"},
 		{"dot-dot", func() error { _, err := client.GetRepository(ctx, "ws/.."); return err }, "not allowed"},

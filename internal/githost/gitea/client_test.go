@@ -142,7 +142,9 @@ func TestRepositoriesAndBranches(t *testing.T) {
 	if len(branches) != len(all) || !slices.Equal(defaults, []string{"branch-0100"}) || len(branches[0].CommitSHA) != 40 {
 		t.Fatalf("%d branches (want %d), defaults %v", len(branches), len(all), defaults)
 	}
-	emu.AddBranch(emulator.HostGitea, "gitdeploy-demo/website", "feature/x")
+	if err := emu.AddBranch(emulator.HostGitea, "gitdeploy-demo/website", "feature/x"); err != nil {
+		t.Fatal(err)
+	}
 	b, err := client.GetBranch(ctx, "gitdeploy-demo/website", "feature/x")
 	if err != nil || b.Name != "feature/x" {
 		t.Errorf("branch = %+v, %v", b, err)
@@ -318,7 +320,10 @@ func TestBadInputMakesNoRequest(t *testing.T) {
 		{"owner with double dash", func() error { _, err := client.ListDeployKeys(ctx, "a--b/r"); return err }, "in a row"},
 		{"encoded slash", func() error { _, err := client.ListWebhooks(ctx, "o/a%2F.."); return err }, "may only hold"},
 		{"empty branch", func() error { _, err := client.GetBranch(ctx, "o/r", ""); return err }, "branch name is empty"},
-		{"owner", func() error { _, _, err := client.ListRepositories(ctx, githost.ListRepositoriesInput{Owner: "-x"}); return err }, "must begin"},
+		{"owner", func() error {
+			_, _, err := client.ListRepositories(ctx, githost.ListRepositoriesInput{Owner: "-x"})
+			return err
+		}, "must begin"},
 	}
 	for _, check := range checks {
 		if err := check.call(); err == nil || !strings.Contains(err.Error(), check.wantErr) {
@@ -337,8 +342,8 @@ func TestErrors(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		defer mu.Unlock()
-		switch {
-		case r.Method == http.MethodPost:
+		switch r.Method {
+		case http.MethodPost:
 			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 				_ = conn.Close()
 			}
@@ -371,5 +376,5 @@ func TestErrors(t *testing.T) {
 	_, emuSrv, _ := newEmulated(t, nil)
 	wrong, _ := New(Config{BaseURL: emuSrv.URL + "/gitea", Token: "wrong", HTTPClient: emuSrv.Client()})
 	_, err = wrong.GetRepository(ctx, "gitdeploy-demo/website")
-	requireAPIError(t, err, http.StatusUnauthorized)
+	_ = requireAPIError(t, err, http.StatusUnauthorized)
 }
