@@ -1,5 +1,5 @@
-// Package emulator is an in-memory fake of the parts of Netlify's, GitHub's (Enterprise style) and GitLab's
-// REST APIs that the provider uses. It answers as the real services do (paths, JSON fields, status codes,
+// Package emulator is an in-memory fake of the parts of Netlify's, GitHub's (Enterprise style), GitLab's,
+// Bitbucket Cloud's and Gitea's REST APIs that the provider uses. It answers as the real services do (paths, JSON fields, status codes,
 // error bodies, auth, pagination) and has an admin API under /_emulator/ for tests.
 //
 // It shares no code with the provider's API clients on purpose: its request and response types are written
@@ -43,7 +43,7 @@ type Emulator struct {
 	hookClient         *http.Client // webhook deliveries
 	insecureHookClient *http.Client // deliveries of hooks that turned TLS verification off
 
-	api   *http.ServeMux // the three emulated services
+	api   *http.ServeMux // the emulated services
 	admin *http.ServeMux
 }
 
