@@ -1,9 +1,11 @@
-// Command gitdeploy-emulator serves the emulated Netlify, GitHub, GitLab and Dokploy APIs on one local
-// port, so that Terraform modules using the gitdeploy provider can be tried without credentials.
+// Command gitdeploy-emulator serves the emulated Netlify, Dokploy, GitHub, GitLab, Bitbucket Cloud and Gitea
+// APIs on one local port, so that Terraform modules using the gitdeploy provider can be tried without
+// credentials.
 //
 //	gitdeploy-emulator [-listen 127.0.0.1:0] [-seed FILE] [-latency 50ms] [-allow-remote]
 //
-// It prints the base URLs, the seed's tokens and the Dokploy environment ids, then serves until SIGINT or SIGTERM. -latency
+// It prints the base URLs, the seed's credentials and the Dokploy environment ids, then serves until SIGINT
+// or SIGTERM. -latency
 // adds a fixed delay to every API request (benchmarks use it to stand in for network round trips).
 package main
 
@@ -131,6 +133,8 @@ func printBanner(w io.Writer, base string, seed *emulator.Seed, latency time.Dur
 		"github: " + base + emulator.GitHubPrefix + "/",
 		"gitlab: " + base + emulator.GitLabPrefix,
 		"dokploy: " + base + strings.TrimSuffix(emulator.DokployPrefix, "/api"),
+		"bitbucket: " + base + emulator.BitbucketPrefix,
+		"gitea: " + base + "/gitea (API " + base + emulator.GiteaPrefix + ")",
 		"admin: " + base + emulator.AdminPrefix + "/",
 	}
 	if latency > 0 {
@@ -152,6 +156,19 @@ func printBanner(w io.Writer, base string, seed *emulator.Seed, latency time.Dur
 		if p.EnvironmentID != "" {
 			lines = append(lines, fmt.Sprintf("dokploy environment (%s/production): %s", p.Name, p.EnvironmentID))
 		}
+	}
+	for _, u := range seed.Bitbucket.Users {
+		lines = append(lines, fmt.Sprintf("bitbucket api token (%s, Basic with the email): %s", u.Email, u.APIToken))
+	}
+	for _, t := range seed.Bitbucket.AccessTokens {
+		scope := t.Workspace
+		if t.Repository != "" {
+			scope = t.Repository
+		}
+		lines = append(lines, fmt.Sprintf("bitbucket access token (%s, Bearer): %s", scope, t.Token))
+	}
+	for _, u := range seed.Gitea.Users {
+		lines = append(lines, fmt.Sprintf("gitea token (%s): %s", u.Login, u.Token))
 	}
 	for _, l := range lines {
 		_, _ = fmt.Fprintln(w, l) // stdout going away is not worth stopping the server for

@@ -34,6 +34,7 @@ import (
 //	POST   /gitlab/projects/{id}/branches          AddBranch; DELETE .../branches/{branch}
 //	GET    /gitlab/projects/{id}/hooks             GitLabHooks (tokens in clear)
 //	PUT    /gitlab/projects/{id}/hooks/{hook_id}   UpdateGitLabHook; DELETE: DeleteGitLabHook
+//	/bitbucket/repositories/..., /gitea/repos/...  the same for Bitbucket and Gitea (adminBitbucketRoutes, adminGiteaRoutes)
 //	…      /dokploy/…                              Dokploy's objects: see dokploy_api.go
 
 func (e *Emulator) adminRoutes() {

@@ -53,7 +53,7 @@ type adminPushBody struct {
 func (e *Emulator) adminPush(w http.ResponseWriter, r *http.Request) {
 	var body adminPushBody
 	if err := decodeBody(r, &body); err != nil {
-		writeAdminError(w, http.StatusBadRequest, `body must be {"host": "github"|"gitlab", "repository": "...", "branch": "..."}: `+err.Error())
+		writeAdminError(w, http.StatusBadRequest, `body must be {"host": "github"|"gitlab"|"bitbucket"|"gitea", "repository": "...", "branch": "..."}: `+err.Error())
 		return
 	}
 	res, err := e.Push(body.Host, body.Repository, body.Branch)

@@ -131,7 +131,17 @@ type State struct {
 		Groups   []string        `json:"groups"`
 		Projects []GitLabProject `json:"projects"`
 	} `json:"gitlab"`
-	Dokploy DokployState `json:"dokploy"`
+	Dokploy   DokployState `json:"dokploy"`
+	Bitbucket struct {
+		Users      []string        `json:"users"`
+		Workspaces []string        `json:"workspaces"`
+		Repos      []BitbucketRepo `json:"repos"`
+	} `json:"bitbucket"`
+	Gitea struct {
+		Users []string    `json:"users"`
+		Orgs  []string    `json:"orgs"`
+		Repos []GiteaRepo `json:"repos"`
+	} `json:"gitea"`
 }
 
 // State returns a snapshot of everything.
@@ -176,6 +186,8 @@ func (e *Emulator) State() State {
 			Hooks: withoutTokens(glHookSnapshots(p))})
 	}
 	s.Dokploy = e.st.dokploy.snapshot()
+	s.Bitbucket.Users, s.Bitbucket.Workspaces, s.Bitbucket.Repos = e.st.bitbucket.snapshot()
+	s.Gitea.Users, s.Gitea.Orgs, s.Gitea.Repos = e.st.gitea.snapshot()
 	return s
 }
 
@@ -394,11 +406,18 @@ func (e *Emulator) DeleteGitLabDeployKey(project string, id string) bool {
 
 // ---- branches ----
 
-// Git host names for the branch methods.
+// Git host names for the branch methods and Push.
 const (
-	HostGitHub = "github"
-	HostGitLab = "gitlab"
+	HostGitHub    = "github"
+	HostGitLab    = "gitlab"
+	HostBitbucket = "bitbucket"
+	HostGitea     = "gitea"
 )
+
+// errUnknownHost names the hosts the branch methods and Push know.
+func errUnknownHost(host string) error {
+	return fmt.Errorf("unknown git host %q (want %q, %q, %q or %q)", host, HostGitHub, HostGitLab, HostBitbucket, HostGitea)
+}
 
 // branchesOf returns a pointer to the branch list and the default branch of a repository.
 func (st *state) branchesOf(host, repo string) (*[]string, string, error) {
@@ -417,13 +436,21 @@ func (st *state) branchesAndHeads(host, repo string) (*[]string, map[string]stri
 		if p := st.gitlab.project(repo); p != nil {
 			return &p.branches, p.heads, p.defaultBranch, nil
 		}
+	case HostBitbucket:
+		if r := st.bitbucket.byFullName(repo); r != nil {
+			return &r.branches, r.heads, r.mainBranch, nil
+		}
+	case HostGitea:
+		if r := st.gitea.repos[strings.ToLower(repo)]; r != nil {
+			return &r.branches, r.heads, r.defaultBranch, nil
+		}
 	default:
-		return nil, nil, "", fmt.Errorf("unknown git host %q (want %q or %q)", host, HostGitHub, HostGitLab)
+		return nil, nil, "", errUnknownHost(host)
 	}
 	return nil, nil, "", fmt.Errorf("%s repository %q: %w", host, repo, ErrNotFound)
 }
 
-// Branches returns the branch names of a repository on "github" or "gitlab", sorted.
+// Branches returns the branch names of a repository on "github", "gitlab", "bitbucket" or "gitea", sorted.
 func (e *Emulator) Branches(host, repo string) ([]string, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -203,7 +203,7 @@ func shouldDeploy(watchPaths, files []string) bool {
 		return true
 	}
 	for _, p := range watchPaths {
-		re := globRegexp(p)
+		re := watchPathRegexp(p)
 		for _, f := range files {
 			if re.MatchString(f) {
 				return true
@@ -213,7 +213,7 @@ func shouldDeploy(watchPaths, files []string) bool {
 	return false
 }
 
-func globRegexp(pattern string) *regexp.Regexp {
+func watchPathRegexp(pattern string) *regexp.Regexp {
 	var b strings.Builder
 	b.WriteString("^")
 	for i := 0; i < len(pattern); i++ {

@@ -1,5 +1,6 @@
-// Package emulator is an in-memory fake of the parts of Netlify's, GitHub's (Enterprise style), GitLab's
-// and Dokploy's APIs that the provider uses. It answers as the real services do (paths, JSON fields, status codes,
+// Package emulator is an in-memory fake of the parts of Netlify's, Dokploy's, GitHub's (Enterprise style),
+// GitLab's, Bitbucket Cloud's and Gitea's APIs that the provider uses. It answers as the real services do
+// (paths, JSON fields, status codes,
 // error bodies, auth, pagination) and has an admin API under /_emulator/ for tests.
 //
 // It shares no code with the provider's API clients on purpose: its request and response types are written
@@ -22,7 +23,11 @@ const (
 	NetlifyPrefix = "/netlify/api/v1"
 	GitHubPrefix  = "/github/api/v3"
 	GitLabPrefix  = "/gitlab/api/v4"
-	AdminPrefix   = "/_emulator"
+	// BitbucketPrefix stands for https://api.bitbucket.org/2.0.
+	BitbucketPrefix = "/bitbucket/2.0"
+	// GiteaPrefix is the API of a Gitea instance whose base URL is <emulator>/gitea.
+	GiteaPrefix = "/gitea/api/v1"
+	AdminPrefix = "/_emulator"
 )
 
 // Emulator is the fake server. Use it as an http.Handler (httptest.NewServer(emulator.New(nil))).
@@ -79,7 +84,13 @@ func New(seed *Seed) *Emulator {
 	e.gitlabListRoutes()
 	e.gitlabHookRoutes()
 	e.dokployRoutes()
+	e.bitbucketRoutes()
+	e.bitbucketHookRoutes()
+	e.giteaRoutes()
+	e.giteaHookRoutes()
 	e.adminRoutes()
+	e.adminBitbucketRoutes()
+	e.adminGiteaRoutes()
 	e.adminHookRoutes()
 	e.adminPacingRoutes()
 	e.adminListingLagRoutes()
@@ -189,10 +200,15 @@ func writeUnknownRoute(w http.ResponseWriter, r *http.Request) {
 		writeGitHubError(w, http.StatusNotFound, "Not Found", "https://docs.github.com/rest")
 	case strings.HasPrefix(p, "/gitlab/"):
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "404 Not Found"})
+	case strings.HasPrefix(p, "/bitbucket/"):
+		writeBitbucketError(w, http.StatusNotFound, "Resource not found")
+	case strings.HasPrefix(p, "/gitea/"):
+		writeGiteaNotFound(w, r)
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]string{
 			"message": "gitdeploy emulator: the APIs are under " + NetlifyPrefix + ", " + GitHubPrefix + "/, " +
-				GitLabPrefix + " and " + DokployPrefix + "; the admin API under " + AdminPrefix + "/",
+				GitLabPrefix + ", " + BitbucketPrefix + ", " + GiteaPrefix + " and " + DokployPrefix + "; the admin API under " +
+				AdminPrefix + "/",
 		})
 	}
 }

@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// Netlify's side of the push loop: the incoming git hook endpoints (https://api.netlify.com/hooks/github
-// and /hooks/gitlab), build hook URLs, and the builds they start, served as Netlify's builds
+// Netlify's side of the push loop: the incoming git hook endpoints (https://api.netlify.com/hooks/github,
+// /hooks/gitlab and /hooks/bitbucket), build hook URLs, and the builds they start, served as Netlify's builds
 // (GET /sites/{site_id}/builds, GET /builds/{build_id}). Builds finish at once: "ready", or "error"
 // with the message a user sees in the deploy log when Netlify cannot check out the branch.
 
@@ -22,13 +22,13 @@ type nlBuild struct {
 	siteID       string
 	branch       string
 	sha          string
-	source       string // github, gitlab or build_hook
+	source       string // github, gitlab, bitbucket or build_hook
 	errorMessage string // "" when the build succeeded
 	createdAt    time.Time
 }
 
 // NetlifyBuild is a build of a site. State is "ready" or "error"; ErrorMessage says why it failed.
-// Source is what started it: "github", "gitlab" (a push event) or "build_hook".
+// Source is what started it: "github", "gitlab", "bitbucket" (a push event) or "build_hook".
 type NetlifyBuild struct {
 	ID           string    `json:"id"`
 	DeployID     string    `json:"deploy_id"`
@@ -182,8 +182,41 @@ func parseIncomingPush(provider string, r *http.Request) (push incomingPush, ok 
 			return push, false, nil
 		}
 		ref, push.sha, push.fullName, push.repoID = ev.Ref, ev.After, ev.Project.PathWithNamespace, ev.ProjectID.String()
+	case "bitbucket":
+		if r.Header.Get("X-Event-Key") != "repo:push" {
+			return push, false, nil
+		}
+		var ev struct {
+			Push struct {
+				Changes []struct {
+					New *struct {
+						Type   string `json:"type"`
+						Name   string `json:"name"`
+						Target struct {
+							Hash string `json:"hash"`
+						} `json:"target"`
+					} `json:"new"`
+				} `json:"changes"`
+			} `json:"push"`
+			Repository struct {
+				FullName string `json:"full_name"`
+			} `json:"repository"`
+		}
+		if err := json.Unmarshal(raw, &ev); err != nil {
+			return push, false, err
+		}
+		// The first change that leaves a branch behind (a deleted branch has no "new"); the emulated
+		// Bitbucket sends one change per push.
+		for _, change := range ev.Push.Changes {
+			if change.New != nil && change.New.Type == "branch" {
+				ref, push.sha = "refs/heads/"+change.New.Name, change.New.Target.Hash
+				break
+			}
+		}
+		// Netlify names a Bitbucket repository by "workspace/repo", its repo id too.
+		push.fullName, push.repoID = ev.Repository.FullName, ev.Repository.FullName
 	default:
-		return push, false, nil // Bitbucket events are accepted and ignored: not emulated
+		return push, false, nil
 	}
 	branch, isBranch := strings.CutPrefix(ref, "refs/heads/")
 	if !isBranch || branch == "" {
@@ -321,8 +354,17 @@ func (st *state) checkout(s *nlSite, branch string) (failure, head string) {
 			return missingRef(branch), ""
 		}
 		return "", headSHA(p.heads, HostGitLab, p.pathWithNamespace(), branch)
+	case "bitbucket":
+		repo := st.bitbucket.repoForLink(rp)
+		if repo == nil || (repo.private && !st.bitbucketKeyInstalled(repo, rp.deployKeyID)) {
+			return denied, ""
+		}
+		if !slices.Contains(repo.branches, branch) {
+			return missingRef(branch), ""
+		}
+		return "", headSHA(repo.heads, HostBitbucket, repo.fullName(), branch)
 	}
-	return "", "" // Bitbucket and manual repositories are not emulated: the build succeeds
+	return "", "" // manual repositories are not emulated: the build succeeds
 }
 
 func (gh *githubState) repoForLink(rp nlRepo) *ghRepo {

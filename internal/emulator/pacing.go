@@ -20,10 +20,12 @@ import (
 
 // Service names for MaxInFlight and the rate limits.
 const (
-	ServiceNetlify = "netlify"
-	ServiceGitHub  = HostGitHub
-	ServiceGitLab  = HostGitLab
-	ServiceDokploy = "dokploy"
+	ServiceNetlify   = "netlify"
+	ServiceDokploy   = "dokploy"
+	ServiceGitHub    = HostGitHub
+	ServiceGitLab    = HostGitLab
+	ServiceBitbucket = HostBitbucket
+	ServiceGitea     = HostGitea
 )
 
 // serviceOf names the API a path belongs to ("" for anything else).
@@ -39,6 +41,10 @@ func serviceOf(path string) string {
 		return "" // the git hosts' deliveries to Dokploy's deploy webhook, like Netlify's hook endpoints
 	case strings.HasPrefix(path, DokployPrefix+"/"):
 		return ServiceDokploy
+	case strings.HasPrefix(path, BitbucketPrefix+"/"):
+		return ServiceBitbucket
+	case strings.HasPrefix(path, GiteaPrefix+"/"):
+		return ServiceGitea
 	}
 	return ""
 }
@@ -182,7 +188,8 @@ func (e *Emulator) SetLatency(d time.Duration) {
 // Latency is the latency SetLatency set.
 func (e *Emulator) Latency() time.Duration { return e.pace.currentLatency() }
 
-// MaxInFlight returns, per service ("netlify", "github", "gitlab", "dokploy"), the highest number of requests it
+// MaxInFlight returns, per service ("netlify", "dokploy", "github", "gitlab", "bitbucket", "gitea"), the highest
+// number of requests it
 // had in flight at once since New or the last ResetRequestCounts.
 func (e *Emulator) MaxInFlight() map[string]int {
 	e.pace.mu.Lock()
@@ -196,7 +203,8 @@ func (p *pacer) resetMaxInFlight() {
 	p.maxInFlight = maps.Clone(p.inFlight) // what is in flight now still counts
 }
 
-// SetRateLimit limits a service ("netlify", "github", "gitlab" or "dokploy") to limit requests per window; a
+// SetRateLimit limits a service ("netlify", "dokploy", "github", "gitlab", "bitbucket" or "gitea") to limit
+// requests per window; a
 // limit of 0 removes it. See ConfigureRateLimit.
 func (e *Emulator) SetRateLimit(service string, limit int, window time.Duration) {
 	_ = e.ConfigureRateLimit(service, RateLimit{Limit: limit, Window: window}) // invalid input: documented no-op
@@ -208,7 +216,8 @@ func (e *Emulator) SetRateLimit(service string, limit int, window time.Duration)
 // limit are refused as the service does. Reset removes rate limits.
 func (e *Emulator) ConfigureRateLimit(service string, rl RateLimit) error {
 	if servicePrefix(service) == "" {
-		return fmt.Errorf("unknown service %q (want %q, %q, %q or %q)", service, ServiceNetlify, ServiceGitHub, ServiceGitLab, ServiceDokploy)
+		return fmt.Errorf("unknown service %q (want %q, %q, %q, %q, %q or %q)", service, ServiceNetlify, ServiceDokploy,
+			ServiceGitHub, ServiceGitLab, ServiceBitbucket, ServiceGitea)
 	}
 	switch {
 	case rl.Limit < 0:
@@ -264,6 +273,10 @@ func servicePrefix(service string) string {
 		return GitLabPrefix
 	case ServiceDokploy:
 		return DokployPrefix
+	case ServiceBitbucket:
+		return BitbucketPrefix
+	case ServiceGitea:
+		return GiteaPrefix
 	}
 	return ""
 }
@@ -318,6 +331,17 @@ func (p *pacer) decide(svc, method string, inFlight int, now time.Time) rateDeci
 			d.status = http.StatusTooManyRequests
 		case ServiceDokploy:
 			d.status = http.StatusTooManyRequests // see dokployRateLimited
+		case ServiceBitbucket:
+			// Bitbucket's scaled rate limits ("API request limits"): X-RateLimit-Limit per hour, the resource
+			// group, and NearLimit when little is left (the 20% threshold is not documented).
+			d.header.Set("X-RateLimit-Limit", strconv.Itoa(l.Limit))
+			d.header.Set("X-RateLimit-Resource", "api")
+			d.header.Set("X-RateLimit-NearLimit", strconv.FormatBool(remaining*5 < l.Limit))
+			d.status = http.StatusTooManyRequests
+		case ServiceGitea:
+			// Gitea has no API rate limit of its own: this stands for a proxy in front of it, which
+			// answers 429 with Retry-After.
+			d.status = http.StatusTooManyRequests
 		}
 	}
 	if d.exceeded || svc != ServiceGitHub || p.secondary == nil {
@@ -364,6 +388,12 @@ func (e *Emulator) applyRateLimit(w http.ResponseWriter, r *http.Request, svc st
 		writeNetlifyError(w, d.status, "Rate limit exceeded")
 	case ServiceDokploy:
 		dokployRateLimited(w, d.reset)
+	case ServiceBitbucket:
+		// The message Atlassian's troubleshooting article quotes.
+		writeBitbucketError(w, d.status, "Rate limit for this resource has been exceeded")
+	case ServiceGitea:
+		w.Header().Set("Retry-After", strconv.FormatInt(max(int64(time.Until(d.reset).Seconds()+0.999), 1), 10))
+		writeGiteaError(w, r, d.status, "rate limit exceeded")
 	default:
 		w.Header().Set("Retry-After", strconv.FormatInt(max(int64(time.Until(d.reset).Seconds()+0.999), 1), 10))
 		w.Header().Set("Content-Type", "text/plain")

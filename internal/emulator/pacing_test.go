@@ -176,7 +176,7 @@ func TestGitHubPrimaryRateLimit(t *testing.T) {
 	for _, bad := range []map[string]any{{"limit": 1}, {"limit": -1, "window": "1m"}, {"limit": 1, "window": "1m", "status": 500}} {
 		ts.do("PUT", "/_emulator/rate_limits/github", "", bad).want(t, http.StatusBadRequest, nil)
 	}
-	ts.do("PUT", "/_emulator/rate_limits/bitbucket", "", map[string]any{"limit": 1, "window": "1m"}).want(t, http.StatusBadRequest, nil)
+	ts.do("PUT", "/_emulator/rate_limits/sourcehut", "", map[string]any{"limit": 1, "window": "1m"}).want(t, http.StatusBadRequest, nil)
 }
 
 func TestNetlifyAndGitLabRateLimits(t *testing.T) {

@@ -40,8 +40,8 @@ type PushResult struct {
 type Delivery struct {
 	HookID     string `json:"hook_id"`
 	URL        string `json:"url"`
-	Event      string `json:"event"` // X-GitHub-Event or X-Gitlab-Event
-	GUID       string `json:"guid"`  // X-GitHub-Delivery or X-Gitlab-Event-UUID
+	Event      string `json:"event"` // X-GitHub-Event, X-Gitlab-Event, X-Event-Key or X-Gitea-Event
+	GUID       string `json:"guid"`  // X-GitHub-Delivery, X-Gitlab-Event-UUID, X-Request-UUID or X-Gitea-Delivery
 	StatusCode int    `json:"status_code"`
 	Error      string `json:"error,omitempty"`
 }
@@ -60,9 +60,9 @@ type pendingDelivery struct {
 	insecure bool
 }
 
-// Push pushes a new commit to branch of repo on host ("github" or "gitlab"): the branch is created when
-// missing, its head moves to a new SHA, and every active webhook subscribed to pushes (GitLab: push
-// events and a matching branch filter) gets a POST. It returns when every delivery is done; builds the
+// Push pushes a new commit to branch of repo on host ("github", "gitlab", "bitbucket" or "gitea"): the
+// branch is created when missing, its head moves to a new SHA, and every active webhook subscribed to
+// pushes (GitLab and Gitea: with a matching branch filter; Bitbucket: repo:push) gets a POST. It returns when every delivery is done; builds the
 // emulated Netlify records on receiving them are visible at once through Builds.
 func (e *Emulator) Push(host, repo, branch string) (PushResult, error) {
 	if branch == "" {
@@ -140,8 +140,26 @@ func (st *state) preparePush(host, repo, branch, base string, now time.Time) (Pu
 		p.touch(now)
 		st.gitlab.lists = nil // lists ordered by last_activity_at change
 		return res, st.gitlabPushDeliveries(p, res, base, now), nil
+	case HostBitbucket:
+		r := st.bitbucket.byFullName(repo)
+		if r == nil {
+			return res, nil, fmt.Errorf("bitbucket repository %q: %w", repo, ErrNotFound)
+		}
+		res.Repository = r.fullName()
+		res.Before, res.After, res.Created = moveHead(&r.branches, &r.heads, HostBitbucket, r.fullName(), branch)
+		r.updatedAt = now
+		return res, st.bitbucketPushDeliveries(r, res, base, now), nil
+	case HostGitea:
+		r := st.gitea.repos[strings.ToLower(repo)]
+		if r == nil {
+			return res, nil, fmt.Errorf("gitea repository %q: %w", repo, ErrNotFound)
+		}
+		res.Repository = r.fullName()
+		res.Before, res.After, res.Created = moveHead(&r.branches, &r.heads, HostGitea, r.fullName(), branch)
+		r.updatedAt = now
+		return res, st.giteaPushDeliveries(r, res, base, now), nil
 	}
-	return res, nil, fmt.Errorf("unknown git host %q (want %q or %q)", host, HostGitHub, HostGitLab)
+	return res, nil, errUnknownHost(host)
 }
 
 // hubSignature is "sha256=" + hex HMAC of the body, as GitHub signs deliveries.

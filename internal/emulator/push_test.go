@@ -182,7 +182,7 @@ func TestGitLabPushDelivers(t *testing.T) {
 	if _, err := ts.emu.Push(HostGitLab, "nope/nope", "main"); err == nil {
 		t.Error("push to an unknown project: no error")
 	}
-	if _, err := ts.emu.Push("bitbucket", "a/b", "main"); err == nil {
+	if _, err := ts.emu.Push("sourcehut", "a/b", "main"); err == nil {
 		t.Error("push to an unknown host: no error")
 	}
 }

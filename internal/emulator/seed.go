@@ -41,10 +41,12 @@ import (
 // default_branch defaults to "main" and is always one of the branches; branches get deterministic fake
 // commit SHAs. GitHub visibility defaults from "private"; GitLab visibility defaults to "private".
 type Seed struct {
-	Netlify NetlifySeed `json:"netlify"`
-	GitHub  GitHubSeed  `json:"github"`
-	GitLab  GitLabSeed  `json:"gitlab"`
-	Dokploy DokploySeed `json:"dokploy"`
+	Netlify   NetlifySeed   `json:"netlify"`
+	Dokploy   DokploySeed   `json:"dokploy"`
+	GitHub    GitHubSeed    `json:"github"`
+	GitLab    GitLabSeed    `json:"gitlab"`
+	Bitbucket BitbucketSeed `json:"bitbucket"` // see BitbucketSeed
+	Gitea     GiteaSeed     `json:"gitea"`     // see GiteaSeed
 }
 
 // NetlifySeed lists the accepted Netlify access tokens and the account slugs (the first one is where
@@ -120,11 +122,17 @@ const (
 	DefaultNetlifyToken = "emulator-netlify-token"
 	DefaultGitHubToken  = "emulator-github-token"
 	DefaultGitLabToken  = "emulator-gitlab-token"
+	// DefaultBitbucketEmail and DefaultBitbucketAPIToken are the demo account's Basic credentials;
+	// DefaultBitbucketAccessToken is a workspace access token of gitdeploy-demo (Bearer).
+	DefaultBitbucketEmail       = "demo@example.com"
+	DefaultBitbucketAPIToken    = "emulator-bitbucket-api-token"
+	DefaultBitbucketAccessToken = "emulator-bitbucket-access-token"
+	DefaultGiteaToken           = "emulator-gitea-token"
 )
 
-// DefaultSeed is the demo world: one token per system, the gitdeploy-demo organisation and group, a public
-// and a private repository on each git host (GitLab's private one in a nested subgroup), and a Dokploy
-// API key with the gitdeploy-demo project and its production environment.
+// DefaultSeed is the demo world: one token per system, the gitdeploy-demo organisation, group and
+// workspace, a public and a private repository on each git host (GitLab's private one in a nested
+// subgroup), and a Dokploy API key with the gitdeploy-demo project and its production environment.
 func DefaultSeed() *Seed {
 	return &Seed{
 		Netlify: NetlifySeed{Tokens: []string{DefaultNetlifyToken}, Accounts: []string{"gitdeploy-demo"}},
@@ -149,6 +157,27 @@ func DefaultSeed() *Seed {
 			},
 		},
 		Dokploy: defaultDokploySeed(),
+		Bitbucket: BitbucketSeed{
+			Users: []BitbucketUserSeed{{Nickname: "demo", Email: DefaultBitbucketEmail, APIToken: DefaultBitbucketAPIToken}},
+			AccessTokens: []BitbucketAccessTokenSeed{{Token: DefaultBitbucketAccessToken, Name: "gitdeploy-demo workspace token",
+				Workspace: "gitdeploy-demo"}},
+			Workspaces: []string{"gitdeploy-demo"},
+			Repos: []BitbucketRepoSeed{
+				{FullName: "gitdeploy-demo/website", MainBranch: "main", Branches: []string{"main", "develop"}, Description: "Demo website"},
+				{FullName: "gitdeploy-demo/private-app", Private: true, MainBranch: "main", Branches: []string{"main"},
+					Description: "Private demo application"},
+			},
+		},
+		Gitea: GiteaSeed{
+			Users: []GiteaUserSeed{{Login: "demo", Token: DefaultGiteaToken, ID: 1}},
+			Orgs:  []string{"gitdeploy-demo"},
+			Repos: []GiteaRepoSeed{
+				{FullName: "gitdeploy-demo/website", ID: 3001, DefaultBranch: "main", Branches: []string{"main", "develop"},
+					Description: "Demo website", Topics: []string{"demo"}},
+				{FullName: "gitdeploy-demo/private-app", ID: 3002, Private: true, DefaultBranch: "main", Branches: []string{"main"},
+					Description: "Private demo application", Topics: []string{}},
+			},
+		},
 	}
 }
 

@@ -17,6 +17,8 @@ type state struct {
 	github      githubState
 	gitlab      gitlabState
 	dokploy     dokployState
+	bitbucket   bitbucketState
+	gitea       giteaState
 	deliverySeq int // feeds the webhook delivery GUIDs
 }
 
@@ -211,6 +213,8 @@ func newState() *state {
 		gitlab: gitlabState{groups: map[string]*glGroup{}, projects: map[string]*glProject{},
 			projectByID: map[int64]*glProject{}, keys: map[int64]*glKey{}, nextID: 1, nextKeyID: 1,
 			nextHookID: firstHookID},
+		bitbucket: newBitbucketState(),
+		gitea:     newGiteaState(),
 	}
 }
 
@@ -256,6 +260,8 @@ func (st *state) copyForTrial() *state {
 	}
 	t.gitlab.nextID = st.gitlab.nextID
 	st.copyDokployForTrial(t)
+	t.bitbucket = st.bitbucket.trialCopy()
+	t.gitea = st.gitea.trialCopy()
 	return t
 }
 
@@ -282,6 +288,12 @@ func (st *state) applyUnchecked(s *Seed) error {
 	}
 	if err := st.applyDokploy(&s.Dokploy); err != nil {
 		return fmt.Errorf("dokploy: %w", err)
+	}
+	if err := st.applyBitbucket(&s.Bitbucket); err != nil {
+		return fmt.Errorf("bitbucket: %w", err)
+	}
+	if err := st.applyGitea(&s.Gitea); err != nil {
+		return fmt.Errorf("gitea: %w", err)
 	}
 	return nil
 }
