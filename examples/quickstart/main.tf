@@ -63,11 +63,12 @@ resource "gitdeploy_webhook" "app" {
 output "sites" {
   value = {
     for host, site in gitdeploy_site.app : host => {
-      site_id     = site.id
-      url         = site.ssl_url
-      repo_id     = gitdeploy_repo_link.app[host].repo_id
-      deploy_key  = gitdeploy_deploy_key.app[host].fingerprint
-      webhook_url = gitdeploy_webhook.app[host].url
+      site_id    = site.id
+      url        = site.ssl_url
+      repo_id    = gitdeploy_repo_link.app[host].repo_id
+      deploy_key = gitdeploy_deploy_key.app[host].fingerprint
+      # url is sensitive (a build hook's URL starts builds); Netlify's incoming endpoint is public.
+      webhook_url = nonsensitive(gitdeploy_webhook.app[host].url)
     }
   }
 }
