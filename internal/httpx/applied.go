@@ -24,6 +24,11 @@ func isRepeatable(ctx context.Context) bool {
 	return ok && v
 }
 
+// ErrMayHaveBeenApplied marks an error after which the object may exist although the call could not say
+// so: e.g. a key stored by a create that answers nothing, not yet in the listing that would give its id.
+// MayHaveBeenApplied is true for errors wrapping it.
+var ErrMayHaveBeenApplied = errors.New("the request may have been applied")
+
 // MayHaveBeenApplied reports whether a failed write may nevertheless have been applied by the
 // service: its answer was lost (the connection dropped after the request was sent, the context ended
 // while it was in flight) or was a 5xx, which a gateway sends even when the service behind it did the
@@ -32,6 +37,9 @@ func isRepeatable(ctx context.Context) bool {
 func MayHaveBeenApplied(err error) bool {
 	if err == nil {
 		return false
+	}
+	if errors.Is(err, ErrMayHaveBeenApplied) {
+		return true
 	}
 	var rateLimited *RateLimitError
 	if errors.As(err, &rateLimited) {

@@ -15,6 +15,7 @@ import (
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost/gitlab"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/httpx"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform/dokploy"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform/netlify"
 )
 
@@ -38,11 +39,11 @@ type systemSettings struct {
 }
 
 type settings struct {
-	netlify, github, gitlab systemSettings
-	maxRetries              int
-	githubWriteInterval     time.Duration
-	retryWaitMin            time.Duration
-	retryWaitMax            time.Duration
+	netlify, dokploy, github, gitlab systemSettings
+	maxRetries                       int
+	githubWriteInterval              time.Duration
+	retryWaitMin                     time.Duration
+	retryWaitMax                     time.Duration
 }
 
 // resolveSettings merges the provider configuration with the environment: configuration wins.
@@ -66,6 +67,14 @@ func resolveSettings(config providerModel, getenv func(string) string) settings 
 	}
 	s.netlify = resolveSystem(nl.Token, nl.APIURL, getenv, []string{envNetlifyToken, envNetlifyAPIToken}, envNetlifyAPIURL, defaultNetlifyAPIURL)
 	s.netlify.tokenHint = fmt.Sprintf("set token in the provider's netlify block, or the %s environment variable", envNetlifyToken)
+
+	var dk dokployBlockModel
+	if config.Dokploy != nil {
+		dk = *config.Dokploy
+	}
+	s.dokploy = resolveSystem(dk.APIKey, dk.URL, getenv, []string{envDokployAPIKey}, envDokployURL, "")
+	s.dokploy.tokenHint = fmt.Sprintf("set api_key and url in the provider's dokploy block, or the %s and %s environment variables",
+		envDokployAPIKey, envDokployURL)
 
 	var gh gitHubBlockModel
 	s.githubWriteInterval = defaultGitHubWriteInterval
@@ -117,10 +126,9 @@ func resolveSystem(token, url types.String, getenv func(string) string, tokenEnv
 // clients is what the provider hands to every resource and data source. A system without credentials
 // has no client; using it yields a diagnostic that says how to configure it.
 type clients struct {
-	platform      platform.Platform
-	gitHosts      map[string]githost.GitHost
-	missing       map[string]string // system → how to supply its credentials
-	netlifyAPIURL string
+	platforms map[string]platform.Platform // by kind: "netlify", "dokploy"
+	gitHosts  map[string]githost.GitHost
+	missing   map[string]string // system → how to supply its credentials
 	// readAfterWrite paces the re-reads of an object not found just after its create.
 	readAfterWrite backoffPolicy
 	// clocks follow each service's clock (by its name in messages: "Netlify", "GitHub", ...).
@@ -131,11 +139,9 @@ type clients struct {
 	siteReads *siteReads
 }
 
-const systemNetlify = "netlify"
-
 func newClients(_ context.Context, s settings, version string) (*clients, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	c := &clients{gitHosts: map[string]githost.GitHost{}, missing: map[string]string{}, netlifyAPIURL: s.netlify.url,
+	c := &clients{platforms: map[string]platform.Platform{}, gitHosts: map[string]githost.GitHost{}, missing: map[string]string{},
 		readAfterWrite: backoffPolicy{firstWait: s.retryWaitMin, maxWait: s.retryWaitMax, rereads: readAfterWriteRereads, budget: readAfterWriteBudget},
 		clocks:         map[string]*httpx.Clock{},
 		ledger:         newCreateLedger(s.retryWaitMin, s.retryWaitMax), siteReads: newSiteReads()}
@@ -153,13 +159,28 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 	}
 
 	if hint, ok := missingHint(s.netlify); ok {
-		c.missing[systemNetlify] = hint
+		c.missing[platform.Netlify] = hint
 	} else {
 		p, err := netlify.New(netlify.Config{APIURL: s.netlify.url, Token: s.netlify.token, HTTPClient: httpClient("Netlify", s.netlify.token, 0)})
 		if err != nil {
 			diags.AddAttributeError(path.Root("netlify").AtName("api_url"), "Invalid Netlify configuration", err.Error())
+		} else {
+			c.platforms[platform.Netlify] = p
 		}
-		c.platform = p
+	}
+
+	switch hint, ok := missingHint(s.dokploy); {
+	case ok:
+		c.missing[platform.Dokploy] = hint
+	case s.dokploy.url == "":
+		c.missing[platform.Dokploy] = "set url in the provider's dokploy block, or the " + envDokployURL + " environment variable"
+	default:
+		p, err := dokploy.New(dokploy.Config{URL: s.dokploy.url, APIKey: s.dokploy.token, HTTPClient: httpClient("Dokploy", s.dokploy.token, 0)})
+		if err != nil {
+			diags.AddAttributeError(path.Root("dokploy").AtName("url"), "Invalid Dokploy configuration", err.Error())
+		} else {
+			c.platforms[platform.Dokploy] = p
+		}
 	}
 
 	if hint, ok := missingHint(s.github); ok {
@@ -213,9 +234,10 @@ func notConfigured() diag.Diagnostic {
 		"The provider was not configured before the resource was used. This is a bug in the provider; please report it.")
 }
 
-// requirePlatform returns the deploy platform's client, or adds a diagnostic that says how to configure it.
-func (c *clients) requirePlatform(diags *diag.Diagnostics) platform.Platform {
-	p, d := c.Platform()
+// requirePlatform returns the client of a platform ("netlify" or "dokploy"), or adds a diagnostic that says
+// how to configure it.
+func (c *clients) requirePlatform(kind string, diags *diag.Diagnostics) platform.Platform {
+	p, d := c.Platform(kind)
 	if d != nil {
 		diags.Append(d)
 		return nil
@@ -233,16 +255,55 @@ func (c *clients) requireGitHost(kind string, diags *diag.Diagnostics) githost.G
 	return h
 }
 
-// Platform returns the deploy platform's client, or an error diagnostic that says how to configure it.
-func (c *clients) Platform() (platform.Platform, diag.Diagnostic) {
+// Platform returns the client of a platform ("netlify" or "dokploy"; "" for the one configured), or an error
+// diagnostic that says how to configure it.
+func (c *clients) Platform(kind string) (platform.Platform, diag.Diagnostic) {
 	if c == nil {
 		return nil, notConfigured()
 	}
-	if c.platform != nil {
-		return c.platform, nil
+	if kind == "" {
+		var d diag.Diagnostic
+		if kind, d = c.defaultPlatform(); d != nil {
+			return nil, d
+		}
 	}
-	return nil, diag.NewErrorDiagnostic("Netlify is not configured",
-		"This resource needs Netlify credentials: "+c.missing[systemNetlify]+".")
+	if p, ok := c.platforms[kind]; ok {
+		return p, nil
+	}
+	if hint, ok := c.missing[kind]; ok {
+		return nil, diag.NewErrorDiagnostic(platformTitle(kind)+" is not configured",
+			fmt.Sprintf("This resource uses platform = %q and needs its settings: %s.", kind, hint))
+	}
+	return nil, diag.NewErrorDiagnostic("Unknown platform",
+		fmt.Sprintf("platform %q is not supported; use one of %v.", kind, platform.Kinds))
+}
+
+// defaultPlatform is the platform of a resource that does not name one: the one configured. With none
+// configured it is Netlify (whose diagnostic then says how to configure it); with both, the resource
+// must say which.
+func (c *clients) defaultPlatform() (string, diag.Diagnostic) {
+	switch len(c.platforms) {
+	case 0:
+		return platform.Netlify, nil
+	case 1:
+		for kind := range c.platforms {
+			return kind, nil
+		}
+	}
+	return "", diag.NewAttributeErrorDiagnostic(path.Root("platform"), "Which platform?",
+		fmt.Sprintf("The provider configures both %s and %s: set platform = %q or %q on this resource.",
+			platformTitle(platform.Netlify), platformTitle(platform.Dokploy), platform.Netlify, platform.Dokploy))
+}
+
+func platformTitle(kind string) string {
+	switch kind {
+	case platform.Netlify:
+		return "Netlify"
+	case platform.Dokploy:
+		return "Dokploy"
+	default:
+		return kind
+	}
 }
 
 // GitHost returns the client of a git host ("github" or "gitlab"), or an error diagnostic that says how to

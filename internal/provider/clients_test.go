@@ -62,7 +62,7 @@ func TestClientsMissingCredentials(t *testing.T) {
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	if _, d := c.Platform(); d == nil || !strings.Contains(d.Detail(), envNetlifyToken) {
+	if _, d := c.Platform(""); d == nil || !strings.Contains(d.Detail(), envNetlifyToken) {
 		t.Errorf("Platform() diagnostic %v does not name %s", d, envNetlifyToken)
 	}
 	if _, d := c.GitHost("github"); d == nil || !strings.Contains(d.Detail(), envGitHubToken) {

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -54,6 +56,7 @@ type deployKeyResource struct {
 
 type deployKeyModel struct {
 	ID          types.String   `tfsdk:"id"`
+	Platform    types.String   `tfsdk:"platform"`
 	GitProvider types.String   `tfsdk:"git_provider"`
 	Repository  types.String   `tfsdk:"repository"`
 	Title       types.String   `tfsdk:"title"`
@@ -104,6 +107,7 @@ func (r *deployKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "The platform's id of the deploy key (Netlify `deploy_key_id`).",
 				PlanModifiers:       keep,
 			},
+			"platform": platformAttribute(),
 			"git_provider": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "The git host to install the public key on: `github` or `gitlab`. Requires `repository`.",
@@ -126,8 +130,9 @@ func (r *deployKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				Optional: true,
 				Computed: true,
 				Default:  stringdefault.StaticString(defaultDeployKeyTitle),
-				MarkdownDescription: "The key's title on the git host. Default `" + defaultDeployKeyTitle + "`. GitLab renames " +
-					"the key in place; on GitHub, whose deploy keys are immutable, a new title replaces the key.",
+				MarkdownDescription: "The key's title on the git host (and its name on Dokploy). Default `" + defaultDeployKeyTitle +
+					"`. GitLab renames the key in place; on GitHub, whose deploy keys are immutable, and on Dokploy, a new " +
+					"title replaces the key.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"read_only": schema.BoolAttribute{
@@ -190,8 +195,15 @@ func (r *deployKeyResource) ValidateConfig(ctx context.Context, req resource.Val
 }
 
 func (r *deployKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
-		return // create or destroy: nothing to decide
+	if req.Plan.Raw.IsNull() {
+		return // destroy: nothing to decide
+	}
+	if req.State.Raw.IsNull() {
+		var plan deployKeyModel
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		kind := planPlatform(ctx, r.clients, plan.Platform, resp.Plan.SetAttribute, &resp.Diagnostics)
+		checkPlatformBuildsFrom(r.clients, kind, plan.GitProvider, &resp.Diagnostics)
+		return
 	}
 	var plan, state deployKeyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -199,8 +211,9 @@ func (r *deployKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// A new title is written in place where the host can rename deploy keys; elsewhere it needs a new key.
-	if !plan.Title.Equal(state.Title) && !r.canRename(&plan) {
+	// A new title is written in place where the host can rename deploy keys and the platform's key has no
+	// name of its own; elsewhere it needs a new key.
+	if !plan.Title.Equal(state.Title) && (!r.canRename(&plan) || plan.Platform.ValueString() == platform.Dokploy) {
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("title"))
 	}
 	raw, diags := req.Private.GetKey(ctx, privateKeyHalfGone)
@@ -239,7 +252,7 @@ func (r *deployKeyResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 
-	key, _, err := createOrAdopt(ctx, r.clients.ledger, platformKeySpec(plat, r.clients.clock(plat.Name()), &plan))
+	key, _, err := createOrAdopt(ctx, r.clients.ledger, platformKeySpec(plat, r.clients.clock(plat.Name()), &plan, newMarker()))
 	if err != nil {
 		resp.Diagnostics.AddError("Could not create the deploy key", errorDetail(err))
 		return
@@ -268,29 +281,61 @@ func (r *deployKeyResource) Create(ctx context.Context, req resource.CreateReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// platformKeySpec creates a platform deploy key. A key is a fresh key pair: nothing but its creation time
-// tells a key whose answer was lost from another new one, so one is never adopted; the error gives the
-// import ID of each candidate for the key m describes.
-func platformKeySpec(plat platform.Platform, clock *httpx.Clock, m *deployKeyModel) createSpec[*platform.DeployKey] {
+// platformKeySpec creates a platform deploy key for the key m describes. A key is a fresh key pair: where
+// the platform keeps marker with it (Dokploy), a key whose answer was lost is the one with that marker;
+// elsewhere (Netlify) nothing but its creation time tells it from another new one, so one is never
+// adopted and the error gives the import ID of each candidate.
+func platformKeySpec(plat platform.Platform, clock *httpx.Clock, m *deployKeyModel, marker string) createSpec[*platform.DeployKey] {
+	in := platform.DeployKeyInput{Name: m.Title.ValueString(), Marker: marker}
+	marks := plat.MarksDeployKeys()
 	return createSpec[*platform.DeployKey]{
-		kind:   "platform deploy key",
+		kind:   "platform deploy key " + plat.Kind(),
 		what:   plat.Name() + " deploy key",
-		create: plat.CreateDeployKey,
+		create: func(ctx context.Context) (*platform.DeployKey, error) { return plat.CreateDeployKey(ctx, in) },
 		list: func(ctx context.Context) ([]*platform.DeployKey, error) {
 			keys, err := plat.ListDeployKeys(ctx)
-			return pointers(keys), err
+			var same []*platform.DeployKey
+			for _, k := range pointers(keys) {
+				if !marks || k.Marker == marker {
+					same = append(same, k)
+				}
+			}
+			return same, err
 		},
 		id:        func(k *platform.DeployKey) string { return k.ID },
 		createdAt: func(k *platform.DeployKey) time.Time { return k.CreatedAt },
 		clock:     clock,
-		timeOnly:  true,
+		timeOnly:  !marks,
 		importID: func(id string) string {
+			id = plat.Kind() + ":" + id
 			if !m.hasGitSide() {
 				return id
 			}
 			// Not installed yet: the import looks for the key on the repository (see Read).
 			return fmt.Sprintf("%s:%s:%s", id, m.GitProvider.ValueString(), m.Repository.ValueString())
 		},
+	}
+}
+
+// newMarker is a random token that tells one create from every other.
+func newMarker() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return hex.EncodeToString(b[:])
+}
+
+// checkPlatformBuildsFrom adds a plan-time error on git_provider when the platform cannot build from that
+// git host (Netlify and Gitea).
+func checkPlatformBuildsFrom(c *clients, kind string, gitProvider types.String, diags *diag.Diagnostics) {
+	if c == nil || kind == "" || !isKnownString(gitProvider) {
+		return
+	}
+	plat, ok := c.platforms[kind]
+	if !ok {
+		return
+	}
+	if err := plat.SupportsGitHost(gitProvider.ValueString()); err != nil {
+		diags.AddAttributeError(path.Root("git_provider"), "Platform cannot build from this git host", err.Error())
 	}
 }
 
@@ -648,12 +693,20 @@ func (r *deployKeyResource) Delete(ctx context.Context, req resource.DeleteReque
 }
 
 // ImportState takes "<platform_key_id>", "<platform_key_id>:<git_provider>:<repository>" (the installed
-// key is then found by its public key) or "<platform_key_id>:<git_provider>:<repository>:<git_key_id>".
+// key is then found by its public key) or "<platform_key_id>:<git_provider>:<repository>:<git_key_id>",
+// after "<platform>:" when the provider configures both platforms.
 func (r *deployKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	const usage = `Use "<platform_key_id>", "<platform_key_id>:<git_provider>:<repository>" (the key installed on the ` +
 		`repository is found by its public key) or "<platform_key_id>:<git_provider>:<repository>:<git_key_id>", ` +
-		`e.g. "5f1a2b3c4d5e6f7a8b9c0d1e:github:octocat/website:123456".`
-	in, err := parseDeployKeyImportID(req.ID)
+		`e.g. "5f1a2b3c4d5e6f7a8b9c0d1e:github:octocat/website:123456", after "dokploy:" or "netlify:" when both ` +
+		`platforms are configured.`
+	kind, raw, d := splitPlatformPrefix(r.clients, req.ID)
+	if d != nil {
+		resp.Diagnostics.Append(d)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("platform"), kind)...)
+	in, err := parseDeployKeyImportID(raw)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%s\n\n%s", err, usage))
 		return
@@ -666,9 +719,11 @@ func (r *deployKeyResource) ImportState(ctx context.Context, req resource.Import
 	}
 }
 
-// systems returns the clients a key needs: the platform always, the git host when the key is installed on one.
+// systems returns the clients a key needs: the platform always, the git host when the key is installed on
+// one. A state from before the platform attribute is Netlify's.
 func (r *deployKeyResource) systems(m *deployKeyModel, diags *diag.Diagnostics) (platform.Platform, githost.GitHost) {
-	plat := r.clients.requirePlatform(diags)
+	m.Platform = statePlatform(m.Platform)
+	plat := r.clients.requirePlatform(m.Platform.ValueString(), diags)
 	if plat == nil || !m.hasGitSide() {
 		return plat, nil
 	}

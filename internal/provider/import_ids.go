@@ -86,17 +86,22 @@ type webhookImport struct {
 }
 
 // parseWebhookImportID reads "<git_provider>:<repository>:<hook_id>", with ":<site_id>:<build_hook_id>"
-// appended for a webhook that posts to a build hook.
+// appended for a webhook that posts to a build hook, or ":<site_id>" for one that posts to a site's own
+// deploy URL (Dokploy).
 func parseWebhookImportID(raw string) (webhookImport, error) {
 	parts := strings.Split(raw, ":")
-	if len(parts) != 3 && len(parts) != 5 {
+	if len(parts) < 3 || len(parts) > 5 {
 		return webhookImport{}, fmt.Errorf("%q is not a webhook import ID", raw)
 	}
 	in := webhookImport{GitProvider: parts[0], Repository: parts[1], ID: parts[2]}
 	errs := []error{githost.ValidateRepository(in.GitProvider, in.Repository), checkGitID("the webhook id", in.ID)}
+	if len(parts) >= 4 {
+		in.SiteID = parts[3]
+		errs = append(errs, checkIDSegment("the site id", in.SiteID))
+	}
 	if len(parts) == 5 {
-		in.SiteID, in.BuildHookID = parts[3], parts[4]
-		errs = append(errs, checkIDSegment("the site id", in.SiteID), checkIDSegment("the build hook id", in.BuildHookID))
+		in.BuildHookID = parts[4]
+		errs = append(errs, checkIDSegment("the build hook id", in.BuildHookID))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return webhookImport{}, fmt.Errorf("%q: %w", raw, err)

@@ -78,8 +78,11 @@ func FuzzParseWebhookImportID(f *testing.F) {
 		parts := []string{in.GitProvider, in.Repository, in.ID}
 		if in.SiteID != "" || in.BuildHookID != "" {
 			checkStaysInSegment(t, "site id", in.SiteID)
+			parts = append(parts, in.SiteID)
+		}
+		if in.BuildHookID != "" {
 			checkStaysInSegment(t, "build hook id", in.BuildHookID)
-			parts = append(parts, in.SiteID, in.BuildHookID)
+			parts = append(parts, in.BuildHookID)
 		}
 		if joined := strings.Join(parts, ":"); joined != raw {
 			t.Fatalf("%q parsed into %+v, which is %q", raw, in, joined)

@@ -23,6 +23,8 @@ const (
 	envGitHubBaseURL   = "GITHUB_BASE_URL"
 	envGitLabToken     = "GITLAB_TOKEN"
 	envGitLabBaseURL   = "GITLAB_BASE_URL"
+	envDokployURL      = "DOKPLOY_URL"
+	envDokployAPIKey   = "DOKPLOY_API_KEY"
 )
 
 var _ provider.Provider = (*gitDeployProvider)(nil)
@@ -38,6 +40,7 @@ type gitDeployProvider struct {
 
 type providerModel struct {
 	Netlify    *netlifyBlockModel `tfsdk:"netlify"`
+	Dokploy    *dokployBlockModel `tfsdk:"dokploy"`
 	GitHub     *gitHubBlockModel  `tfsdk:"github"`
 	GitLab     *gitHostBlockModel `tfsdk:"gitlab"`
 	MaxRetries types.Int64        `tfsdk:"max_retries"`
@@ -49,6 +52,11 @@ type providerModel struct {
 type netlifyBlockModel struct {
 	Token  types.String `tfsdk:"token"`
 	APIURL types.String `tfsdk:"api_url"`
+}
+
+type dokployBlockModel struct {
+	URL    types.String `tfsdk:"url"`
+	APIKey types.String `tfsdk:"api_key"`
 }
 
 type gitHostBlockModel struct {
@@ -70,8 +78,9 @@ func (p *gitDeployProvider) Metadata(_ context.Context, _ provider.MetadataReque
 func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Links git repositories (GitHub, GitHub Enterprise Server, GitLab) to deploy platforms " +
-			"(Netlify) in one plan: platform deploy keys installed on the repository, sites, repository links and " +
-			"webhooks. Every block is optional: configure the systems your resources use.",
+			"(Netlify, Dokploy) in one plan: platform deploy keys installed on the repository, sites, repository links " +
+			"and webhooks. Every block is optional: configure the systems your resources use. With both platforms " +
+			"configured, each resource names the one it uses in `platform`.",
 		Attributes: map[string]schema.Attribute{
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
@@ -107,6 +116,22 @@ func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 						Optional: true,
 						MarkdownDescription: "Base URL of the API. Defaults to `" + envNetlifyAPIURL + "`, then `" +
 							defaultNetlifyAPIURL + "`.",
+					},
+				},
+			},
+			"dokploy": schema.SingleNestedBlock{
+				MarkdownDescription: "A self-hosted Dokploy instance's API.",
+				Attributes: map[string]schema.Attribute{
+					"url": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "The instance's address, e.g. `https://dokploy.example.com` (the API is under " +
+							"`/api`). Defaults to the `" + envDokployURL + "` environment variable.",
+					},
+					"api_key": schema.StringAttribute{
+						Optional:  true,
+						Sensitive: true,
+						MarkdownDescription: "An API key made in Dokploy's dashboard (Settings → Profile → API/CLI), sent as " +
+							"`x-api-key`. Defaults to `" + envDokployAPIKey + "`.",
 					},
 				},
 			},

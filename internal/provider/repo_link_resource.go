@@ -14,14 +14,19 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/httpx"
@@ -49,6 +54,7 @@ type repoLinkResource struct {
 
 type repoLinkModel struct {
 	ID              types.String   `tfsdk:"id"`
+	Platform        types.String   `tfsdk:"platform"`
 	SiteID          types.String   `tfsdk:"site_id"`
 	GitProvider     types.String   `tfsdk:"git_provider"`
 	Repository      types.String   `tfsdk:"repository"`
@@ -62,7 +68,28 @@ type repoLinkModel struct {
 	AllowedBranches types.Set      `tfsdk:"allowed_branches"`
 	RepoID          types.String   `tfsdk:"repo_id"`
 	RepoURL         types.String   `tfsdk:"repo_url"`
+	Dokploy         types.Object   `tfsdk:"dokploy"`
 	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+}
+
+// dokployBuildModel is the dokploy attribute of a link: how Dokploy builds the application.
+type dokployBuildModel struct {
+	BuildType         types.String `tfsdk:"build_type"`
+	Dockerfile        types.String `tfsdk:"dockerfile"`
+	DockerContextPath types.String `tfsdk:"docker_context_path"`
+	DockerBuildStage  types.String `tfsdk:"docker_build_stage"`
+	WatchPaths        types.List   `tfsdk:"watch_paths"`
+	AutoDeploy        types.Bool   `tfsdk:"auto_deploy"`
+	EnableSubmodules  types.Bool   `tfsdk:"enable_submodules"`
+}
+
+// dokployBuildTypes are the build types application.saveBuildType takes.
+var dokployBuildTypes = []string{"dockerfile", "heroku_buildpacks", "paketo_buildpacks", "nixpacks", "static", "railpack"}
+
+var dokployBuildAttrTypes = map[string]attr.Type{
+	"build_type": types.StringType, "dockerfile": types.StringType, "docker_context_path": types.StringType,
+	"docker_build_stage": types.StringType, "watch_paths": types.ListType{ElemType: types.StringType},
+	"auto_deploy": types.BoolType, "enable_submodules": types.BoolType,
 }
 
 // repoDrift is what Read records in private state when the platform's repository id or URL changed.
@@ -89,6 +116,7 @@ func (r *repoLinkResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				MarkdownDescription: "The site id: a site has one repository link.",
 				PlanModifiers:       keep,
 			},
+			"platform": platformAttribute(),
 			"site_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "The site to link, e.g. `gitdeploy_site.example.id`. Changing it replaces the link.",
@@ -153,9 +181,46 @@ func (r *repoLinkResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				PlanModifiers: keep,
 			},
 			"repo_url": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The repository's web URL, as sent to the platform.",
-				PlanModifiers:       keep,
+				Computed: true,
+				MarkdownDescription: "The repository's URL as the platform holds it: its web URL on Netlify, its SSH clone " +
+					"URL on Dokploy.",
+				PlanModifiers: keep,
+			},
+			"dokploy": schema.SingleNestedAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Dokploy: how the application builds (`application.saveBuildType`) and when pushes " +
+					"deploy it. Left out on Dokploy, the defaults below; not available on Netlify.",
+				PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
+				Attributes: map[string]schema.Attribute{
+					"build_type": schema.StringAttribute{
+						Optional: true, Computed: true, Default: stringdefault.StaticString("nixpacks"),
+						MarkdownDescription: "One of `dockerfile`, `heroku_buildpacks`, `paketo_buildpacks`, `nixpacks` " +
+							"(the default), `static`, `railpack`. `static` serves `publish_dir`.",
+						Validators: []validator.String{stringvalidator.OneOf(dokployBuildTypes...)},
+					},
+					"dockerfile": schema.StringAttribute{
+						Optional: true, MarkdownDescription: "With `build_type = \"dockerfile\"`: the Dockerfile's path.",
+					},
+					"docker_context_path": schema.StringAttribute{
+						Optional: true, MarkdownDescription: "With `build_type = \"dockerfile\"`: the build context.",
+					},
+					"docker_build_stage": schema.StringAttribute{
+						Optional: true, MarkdownDescription: "With `build_type = \"dockerfile\"`: the target stage.",
+					},
+					"watch_paths": schema.ListAttribute{
+						Optional: true, ElementType: types.StringType,
+						MarkdownDescription: "Deploy only on pushes that touch these paths (globs, e.g. `apps/web/**`).",
+					},
+					"auto_deploy": schema.BoolAttribute{
+						Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+						MarkdownDescription: "Whether a push delivered to the deploy URL deploys. Default `true`.",
+					},
+					"enable_submodules": schema.BoolAttribute{
+						Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+						MarkdownDescription: "Clone git submodules too. Default `false`.",
+					},
+				},
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -243,11 +308,21 @@ func isKnownString(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 // allowed_branches where they differ from the configuration only by the production branch, which is
 // always allowed.
 func (r *repoLinkResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan, state repoLinkModel
+	var plan repoLinkModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	kind := planPlatform(ctx, r.clients, plan.Platform, resp.Plan.SetAttribute, &resp.Diagnostics)
+	checkPlatformBuildsFrom(r.clients, kind, plan.GitProvider, &resp.Diagnostics)
+	r.checkPlatformSettings(ctx, kind, &plan, resp)
+	if req.State.Raw.IsNull() || resp.Diagnostics.HasError() {
+		return
+	}
+	var state repoLinkModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -300,6 +375,32 @@ func sameAllowedBranches(ctx context.Context, plan, state repoLinkModel) bool {
 	return a != nil && slices.Equal(a, b)
 }
 
+// checkPlatformSettings fails the plan for settings the platform does not have, and plans the dokploy
+// attribute: null on Netlify, its defaults on Dokploy when left out.
+func (r *repoLinkResource) checkPlatformSettings(ctx context.Context, kind string, plan *repoLinkModel, resp *resource.ModifyPlanResponse) {
+	diags := &resp.Diagnostics
+	switch kind {
+	case platform.Netlify:
+		onlyOn(diags, !plan.Dokploy.IsNull() && !plan.Dokploy.IsUnknown(), "dokploy", kind, "Dokploy")
+		if plan.Dokploy.IsUnknown() {
+			diags.Append(resp.Plan.SetAttribute(ctx, path.Root("dokploy"), types.ObjectNull(dokployBuildAttrTypes))...)
+		}
+	case platform.Dokploy:
+		onlyOn(diags, !plan.InstallationID.IsNull(), "installation_id", kind, "Netlify (GitHub App)")
+		onlyOn(diags, !plan.BuildCommand.IsNull(), "build_command", kind, "Netlify")
+		onlyOn(diags, !plan.FunctionsDir.IsNull(), "functions_dir", kind, "Netlify")
+		onlyOn(diags, !plan.AllowedBranches.IsNull(), "allowed_branches", kind, "Netlify")
+		if plan.Dokploy.IsUnknown() {
+			defaults, d := types.ObjectValueFrom(ctx, dokployBuildAttrTypes, dokployBuildModel{
+				BuildType: types.StringValue("nixpacks"), Dockerfile: types.StringNull(), DockerContextPath: types.StringNull(),
+				DockerBuildStage: types.StringNull(), WatchPaths: types.ListNull(types.StringType),
+				AutoDeploy: types.BoolValue(true), EnableSubmodules: types.BoolValue(false)})
+			diags.Append(d...)
+			diags.Append(resp.Plan.SetAttribute(ctx, path.Root("dokploy"), defaults)...)
+		}
+	}
+}
+
 func (r *repoLinkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan repoLinkModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -308,7 +409,7 @@ func (r *repoLinkResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
-	plat, host := r.systems(plan.GitProvider.ValueString(), &resp.Diagnostics)
+	plat, host := r.systems(plan.Platform.ValueString(), plan.GitProvider.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -331,7 +432,7 @@ func (r *repoLinkResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
-	plat, host := r.systems(plan.GitProvider.ValueString(), &resp.Diagnostics)
+	plat, host := r.systems(plan.Platform.ValueString(), plan.GitProvider.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -359,13 +460,17 @@ func (r *repoLinkResource) write(ctx context.Context, plat platform.Platform, ho
 	}
 	siteID := plan.SiteID.ValueString()
 	r.clients.siteReads.forget(siteID)
-	if _, err := plat.SetRepo(ctx, siteID, settings); err != nil {
+	site, err := plat.SetRepo(ctx, siteID, settings)
+	if err != nil {
 		addRepoLinkWriteError(diags, plat, siteID, err)
 		return
 	}
 	plan.ID = types.StringValue(siteID)
-	plan.RepoID = types.StringValue(settings.RepoID)
-	plan.RepoURL = types.StringValue(settings.RepoURL)
+	plan.RepoID = types.StringValue(settings.RepoID) // from the git host: Dokploy does not keep it
+	plan.RepoURL = types.StringValue(settings.WebURL)
+	if site != nil && site.Repo != nil && site.Repo.RepoURL != "" {
+		plan.RepoURL = types.StringValue(site.Repo.RepoURL)
+	}
 }
 
 func addRepoLinkWriteError(diags *diag.Diagnostics, plat platform.Platform, siteID string, err error) {
@@ -394,11 +499,13 @@ func repoSettingsFromPlan(ctx context.Context, plan *repoLinkModel, repo *githos
 			}
 		}
 	}
-	return platform.RepoSettings{
+	settings := platform.RepoSettings{
 		Provider:        plan.GitProvider.ValueString(),
 		RepoPath:        plan.Repository.ValueString(),
 		RepoBranch:      branch,
-		RepoURL:         repo.HTMLURL,
+		WebURL:          repo.HTMLURL,
+		SSHURL:          repo.SSHURL,
+		CloneURL:        repo.CloneURL,
 		RepoID:          repo.ID,
 		DeployKeyID:     plan.DeployKeyID.ValueString(),
 		InstallationID:  plan.InstallationID.ValueInt64(),
@@ -407,7 +514,18 @@ func repoSettingsFromPlan(ctx context.Context, plan *repoLinkModel, repo *githos
 		Base:            plan.BaseDir.ValueString(),
 		FunctionsDir:    plan.FunctionsDir.ValueString(),
 		AllowedBranches: allowed,
-	}, diags
+	}
+	if !plan.Dokploy.IsNull() && !plan.Dokploy.IsUnknown() {
+		var b dokployBuildModel
+		diags.Append(plan.Dokploy.As(ctx, &b, basetypes.ObjectAsOptions{})...)
+		settings.Dokploy = &platform.DokployBuild{BuildType: b.BuildType.ValueString(), Dockerfile: b.Dockerfile.ValueString(),
+			DockerContextPath: b.DockerContextPath.ValueString(), DockerBuildStage: b.DockerBuildStage.ValueString(),
+			AutoDeploy: b.AutoDeploy.ValueBool(), EnableSubmodules: b.EnableSubmodules.ValueBool()}
+		if !b.WatchPaths.IsNull() {
+			diags.Append(b.WatchPaths.ElementsAs(ctx, &settings.Dokploy.WatchPaths, false)...)
+		}
+	}
+	return settings, diags
 }
 
 // preflightRepoLink checks on the git host, before anything is written, that the repository and the
@@ -552,7 +670,8 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
-	plat := r.clients.requirePlatform(&resp.Diagnostics)
+	state.Platform = statePlatform(state.Platform)
+	plat := r.clients.requirePlatform(state.Platform.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -604,7 +723,7 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 // or "". The configuration holds neither, so only this record can show such a change in the plan.
 func repoIdentityDrift(state *repoLinkModel, rs *platform.RepoSettings) string {
 	var changed []string
-	if isKnownString(state.RepoID) && state.RepoID.ValueString() != "" && rs.RepoID != state.RepoID.ValueString() {
+	if isKnownString(state.RepoID) && state.RepoID.ValueString() != "" && rs.RepoID != "" && rs.RepoID != state.RepoID.ValueString() {
 		changed = append(changed, fmt.Sprintf("repository id %q (written: %q)", rs.RepoID, state.RepoID.ValueString()))
 	}
 	if isKnownString(state.RepoURL) && state.RepoURL.ValueString() != "" && rs.RepoURL != state.RepoURL.ValueString() {
@@ -618,11 +737,14 @@ func repoIdentityDrift(state *repoLinkModel, rs *platform.RepoSettings) string {
 
 // setRepoLinkFromPlatform copies the platform's build settings into m. Values the platform reports as
 // empty stay null where m has them null, so that "" and null are not a change; allowed_branches leaves
-// out the production branch unless m listed it.
+// out the production branch unless m listed it. What the platform does not keep (Dokploy: the git host's
+// kind and the repository's id) stays as m has it.
 func setRepoLinkFromPlatform(ctx context.Context, m *repoLinkModel, rs *platform.RepoSettings) diag.Diagnostics {
 	prevBranch := m.Branch.ValueString()
 	m.ID = m.SiteID
-	m.GitProvider = types.StringValue(rs.Provider)
+	if rs.Provider != "" {
+		m.GitProvider = types.StringValue(rs.Provider)
+	}
 	m.Repository = types.StringValue(rs.RepoPath)
 	m.Branch = types.StringValue(rs.RepoBranch)
 	m.DeployKeyID = optionalString(m.DeployKeyID, rs.DeployKeyID)
@@ -633,11 +755,28 @@ func setRepoLinkFromPlatform(ctx context.Context, m *repoLinkModel, rs *platform
 	m.PublishDir = optionalString(m.PublishDir, rs.Dir)
 	m.BaseDir = optionalString(m.BaseDir, rs.Base)
 	m.FunctionsDir = optionalString(m.FunctionsDir, rs.FunctionsDir)
-	m.RepoID = types.StringValue(rs.RepoID)
+	if rs.RepoID != "" || m.RepoID.IsNull() || m.RepoID.IsUnknown() {
+		m.RepoID = types.StringValue(rs.RepoID)
+	}
 	m.RepoURL = types.StringValue(rs.RepoURL)
 
 	var diags diag.Diagnostics
 	m.AllowedBranches, diags = allowedBranchesFromPlatform(ctx, m.AllowedBranches, []string{prevBranch, rs.RepoBranch}, rs.AllowedBranches)
+	m.Dokploy = types.ObjectNull(dokployBuildAttrTypes)
+	if b := rs.Dokploy; b != nil {
+		watch := types.ListNull(types.StringType)
+		if b.WatchPaths != nil {
+			var d diag.Diagnostics
+			watch, d = types.ListValueFrom(ctx, types.StringType, b.WatchPaths)
+			diags.Append(d...)
+		}
+		var d diag.Diagnostics
+		m.Dokploy, d = types.ObjectValueFrom(ctx, dokployBuildAttrTypes, dokployBuildModel{
+			BuildType: types.StringValue(b.BuildType), Dockerfile: stringOrNull(b.Dockerfile),
+			DockerContextPath: stringOrNull(b.DockerContextPath), DockerBuildStage: stringOrNull(b.DockerBuildStage),
+			WatchPaths: watch, AutoDeploy: types.BoolValue(b.AutoDeploy), EnableSubmodules: types.BoolValue(b.EnableSubmodules)})
+		diags.Append(d...)
+	}
 	return diags
 }
 
@@ -684,7 +823,7 @@ func (r *repoLinkResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
-	plat := r.clients.requirePlatform(&resp.Diagnostics)
+	plat := r.clients.requirePlatform(statePlatform(state.Platform).ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -696,21 +835,36 @@ func (r *repoLinkResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 }
 
-// ImportState takes the site id.
+// ImportState takes the site id, after "<platform>:" when the provider configures both platforms. Dokploy
+// does not keep the git host's kind: its links are imported as "dokploy:<application_id>:<git_provider>".
 func (r *repoLinkResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	siteID, err := parseRepoLinkImportID(req.ID)
+	kind, raw, d := splitPlatformPrefix(r.clients, req.ID)
+	if d != nil {
+		resp.Diagnostics.Append(d)
+		return
+	}
+	raw, gitProvider, _ := strings.Cut(raw, ":")
+	siteID, err := parseRepoLinkImportID(raw)
+	if err == nil && gitProvider != "" && !slices.Contains(githost.Kinds, gitProvider) {
+		err = fmt.Errorf("git provider %q is not one of %v", gitProvider, githost.Kinds)
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("%s. Import a repository link by the id of its site, e.g. \"3f8a1c2e-4b5d-4e6f-8a9b-0c1d2e3f4a5b\".", err))
+			fmt.Sprintf("%s. Import a repository link by the id of its site, e.g. \"3f8a1c2e-4b5d-4e6f-8a9b-0c1d2e3f4a5b\"; "+
+				"on Dokploy add the git host: \"dokploy:<application_id>:github\".", err))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), siteID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("site_id"), siteID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("platform"), kind)...)
+	if gitProvider != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("git_provider"), gitProvider)...)
+	}
 }
 
 // systems returns the platform and the git host a write needs.
-func (r *repoLinkResource) systems(kind string, diags *diag.Diagnostics) (platform.Platform, githost.GitHost) {
-	plat := r.clients.requirePlatform(diags)
+func (r *repoLinkResource) systems(platformKind, kind string, diags *diag.Diagnostics) (platform.Platform, githost.GitHost) {
+	plat := r.clients.requirePlatform(platformKind, diags)
 	if plat == nil {
 		return nil, nil
 	}

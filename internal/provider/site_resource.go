@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"regexp"
 	"strings"
 	"time"
@@ -30,12 +29,7 @@ var (
 	_ resource.ResourceWithModifyPlan  = (*siteResource)(nil)
 )
 
-// Netlify site names are the first label of <name>.netlify.app, which Netlify stores in lower case:
-// requiring lower case keeps the state equal to what Netlify reports.
-var (
-	siteNamePattern     = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	customDomainPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$`)
-)
+var customDomainPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$`)
 
 // NewSiteResource is the constructor of gitdeploy_site.
 func NewSiteResource() resource.Resource { return &siteResource{} }
@@ -45,14 +39,24 @@ type siteResource struct {
 }
 
 type siteModel struct {
-	ID           types.String   `tfsdk:"id"`
-	Name         types.String   `tfsdk:"name"`
-	CustomDomain types.String   `tfsdk:"custom_domain"`
-	TeamSlug     types.String   `tfsdk:"team_slug"`
-	URL          types.String   `tfsdk:"url"`
-	SSLURL       types.String   `tfsdk:"ssl_url"`
-	AdminURL     types.String   `tfsdk:"admin_url"`
-	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+	ID           types.String      `tfsdk:"id"`
+	Platform     types.String      `tfsdk:"platform"`
+	Name         types.String      `tfsdk:"name"`
+	CustomDomain types.String      `tfsdk:"custom_domain"`
+	TeamSlug     types.String      `tfsdk:"team_slug"`
+	Dokploy      *dokploySiteModel `tfsdk:"dokploy"`
+	URL          types.String      `tfsdk:"url"`
+	SSLURL       types.String      `tfsdk:"ssl_url"`
+	AdminURL     types.String      `tfsdk:"admin_url"`
+	Timeouts     timeouts.Value    `tfsdk:"timeouts"`
+}
+
+// dokploySiteModel is the dokploy attribute: what only a Dokploy application has.
+type dokploySiteModel struct {
+	EnvironmentID types.String `tfsdk:"environment_id"`
+	Description   types.String `tfsdk:"description"`
+	AppName       types.String `tfsdk:"app_name"`
+	ProjectID     types.String `tfsdk:"project_id"`
 }
 
 func (r *siteResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -62,9 +66,10 @@ func (r *siteResource) Metadata(_ context.Context, req resource.MetadataRequest,
 func (r *siteResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "A site on the deploy platform (Netlify). Link it to a repository with " +
-			"`gitdeploy_repo_link`. A site deleted by hand is created again on the next apply; a name or " +
-			"custom domain changed by hand shows in the plan.\n\nWhen the answer to a create is lost (a dropped " +
+		MarkdownDescription: "A site on the deploy platform: a Netlify site, or a Dokploy application in an " +
+			"environment. Link it to a repository with `gitdeploy_repo_link`. A site deleted by hand is created again on " +
+			"the next apply; a name, custom domain or description changed by hand shows in the plan.\n\nWhen the answer " +
+			"to a create is lost (a dropped " +
 			"connection, a 5xx from a gateway), the provider looks for the site before creating it again, and keeps " +
 			"the one it finds: a site with this `name`, no repository and the same custom domain made since the " +
 			"create started. Without a `name` only the creation time tells such a site apart, so the provider never " +
@@ -76,30 +81,55 @@ func (r *siteResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				MarkdownDescription: "The platform's site id (Netlify `site_id`).",
 				PlanModifiers:       keep,
 			},
+			"platform": platformAttribute(),
 			"name": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: "The site's name, the first label of `<name>.netlify.app`: lower-case letters, " +
-					"digits and hyphens. Site names are unique across Netlify. Left out, Netlify picks one. " +
-					"Changing it renames the site in place.",
+				MarkdownDescription: "The site's name. Netlify: the first label of `<name>.netlify.app`, lower-case letters, " +
+					"digits and hyphens, unique across Netlify; left out, Netlify picks one. Dokploy: the application's " +
+					"name, required. Changing it renames the site in place.",
 				PlanModifiers: keep,
-				Validators: []validator.String{
-					stringvalidator.RegexMatches(siteNamePattern,
-						"must be 1 to 63 lower-case letters, digits and hyphens, not starting or ending with a hyphen"),
-				},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"custom_domain": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "The site's custom domain, a host name like `www.example.com` (no scheme, no path). " +
-					"Changes in place; removing it removes the domain from the site.",
+				MarkdownDescription: "Netlify: the site's custom domain, a host name like `www.example.com` (no scheme, no " +
+					"path). Changes in place; removing it removes the domain from the site.",
 				Validators: []validator.String{
 					stringvalidator.RegexMatches(customDomainPattern, `must be a host name like "www.example.com", without scheme or path`),
+				},
+			},
+			"dokploy": schema.SingleNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "Dokploy: where the application lives and what only Dokploy has. Required on Dokploy.",
+				Attributes: map[string]schema.Attribute{
+					"environment_id": schema.StringAttribute{
+						Required: true,
+						MarkdownDescription: "The environment to create the application in (a project's `production` " +
+							"environment, or another). Changing it replaces the application.",
+						PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+						Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"description": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "The application's description. Changes in place.",
+					},
+					"app_name": schema.StringAttribute{
+						Computed:            true,
+						MarkdownDescription: "Dokploy's name of the application's service (the name with a random suffix).",
+						PlanModifiers:       keep,
+					},
+					"project_id": schema.StringAttribute{
+						Computed:            true,
+						MarkdownDescription: "The project of the environment.",
+						PlanModifiers:       keep,
+					},
 				},
 			},
 			"team_slug": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: "The team (account) slug to create the site in; left out, the token owner's " +
+				MarkdownDescription: "Netlify: the team (account) slug to create the site in; left out, the token owner's " +
 					"default team, whose slug is then read back. Changing it replaces the site; removing it from the " +
 					"configuration changes nothing.",
 				// The state keeps the team the platform reports, so an import plans no replacement.
@@ -108,12 +138,12 @@ func (r *siteResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			},
 			"url": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The site's main URL (`http://…`).",
+				MarkdownDescription: "The site's main URL (`http://…`); empty on Dokploy, where domains are set apart.",
 				PlanModifiers:       keep,
 			},
 			"ssl_url": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The site's HTTPS URL.",
+				MarkdownDescription: "The site's HTTPS URL; empty on Dokploy.",
 				PlanModifiers:       keep,
 			},
 			"admin_url": schema.StringAttribute{
@@ -132,14 +162,24 @@ func (r *siteResource) Configure(_ context.Context, req resource.ConfigureReques
 	r.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan marks the URLs unknown when the name or the custom domain changes: they are derived from
-// both, and UseStateForUnknown would otherwise plan the old ones.
+// ModifyPlan settles the platform and checks the settings against it, and marks the URLs unknown when the
+// name or the custom domain changes: they are derived from both, and UseStateForUnknown would otherwise
+// plan the old ones.
 func (r *siteResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan, state siteModel
+	var plan siteModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	kind := planPlatform(ctx, r.clients, plan.Platform, resp.Plan.SetAttribute, &resp.Diagnostics)
+	r.checkPlatformSettings(kind, &plan, &resp.Diagnostics)
+	if req.State.Raw.IsNull() || resp.Diagnostics.HasError() {
+		return
+	}
+	var state siteModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -152,6 +192,39 @@ func (r *siteResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	}
 }
 
+// checkPlatformSettings fails the plan for settings the platform does not have, or lacks, and for a name
+// the platform would refuse.
+func (r *siteResource) checkPlatformSettings(kind string, plan *siteModel, diags *diag.Diagnostics) {
+	if kind == "" || r.clients == nil {
+		return // not known yet, or not configured (terraform validate)
+	}
+	switch kind {
+	case platform.Netlify:
+		onlyOn(diags, plan.Dokploy != nil, "dokploy", kind, "Dokploy")
+	case platform.Dokploy:
+		onlyOn(diags, !plan.CustomDomain.IsNull(), "custom_domain", kind, "Netlify")
+		onlyOn(diags, !plan.TeamSlug.IsNull() && !plan.TeamSlug.IsUnknown(), "team_slug", kind, "Netlify")
+		if plan.Dokploy == nil {
+			diags.AddAttributeError(path.Root("dokploy"), "Missing Dokploy settings",
+				"A Dokploy application lives in an environment: set dokploy = { environment_id = \"...\" } (the id of a "+
+					"project's environment; the emulator prints its seeded one).")
+		}
+	}
+	plat, ok := r.clients.platforms[kind]
+	if !ok {
+		return // Create says how to configure it
+	}
+	switch {
+	case plan.Name.IsUnknown() && plat.SiteNameRequired() && !plan.Platform.IsUnknown():
+		// Unknown because the configuration leaves it out (a name from another resource is unknown too, but
+		// then not required to be set here): only a create can tell, and Create reports it.
+	case isKnownString(plan.Name):
+		if err := plat.ValidateSiteName(plan.Name.ValueString()); err != nil {
+			diags.AddAttributeError(path.Root("name"), "Invalid site name", err.Error())
+		}
+	}
+}
+
 func (r *siteResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan siteModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -160,42 +233,56 @@ func (r *siteResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
-	plat := r.clients.requirePlatform(&resp.Diagnostics)
+	plat := r.clients.requirePlatform(plan.Platform.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	in := platform.SiteInput{
-		Name:         plan.Name.ValueString(), // unknown when left out: "" lets the platform pick
-		CustomDomain: plan.CustomDomain.ValueString(),
-		TeamSlug:     plan.TeamSlug.ValueString(),
+	in := siteInput(&plan)
+	if in.Name == "" && plat.SiteNameRequired() {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "Missing site name",
+			fmt.Sprintf("A %s application needs a name: set name.", plat.Name()))
+		return
 	}
 	site, _, err := createOrAdopt(ctx, r.clients.ledger, siteSpec(plat, r.clients.clock(plat.Name()), in))
 	if err != nil {
 		addSiteWriteError(&resp.Diagnostics, "Could not create the site", plat, &plan, err)
 		return
 	}
+	plan.Platform = types.StringValue(plat.Kind())
 	setSite(&plan, site)
 	resp.Diagnostics.Append(recordCreated(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
+// siteInput is what the plan sets on a site. An unknown name (left out) is "": the platform picks one.
+func siteInput(plan *siteModel) platform.SiteInput {
+	in := platform.SiteInput{Name: plan.Name.ValueString(), CustomDomain: plan.CustomDomain.ValueString(),
+		TeamSlug: plan.TeamSlug.ValueString()}
+	if plan.Dokploy != nil {
+		in.EnvironmentID = plan.Dokploy.EnvironmentID.ValueString()
+		in.Description = plan.Dokploy.Description.ValueString()
+	}
+	return in
+}
+
 // siteSpec creates a site. After a lost answer, the site is looked for among the sites without a
-// repository, with the same custom domain and team, made since the create started: by its name when it
-// has one (names are unique). Without a name only the creation time tells it apart, so it is never
-// adopted: the error names the candidates. A 422 for a taken name right after a lost answer may be our
-// own site, so the name is looked up then too.
+// repository, with the same custom domain, team or environment, made since the create started: by its
+// name when it has one. Without a name only the creation time tells it apart, so it is never adopted: the
+// error names the candidates. A refusal of a taken name right after a lost answer may be our own site,
+// so the name is looked up then too.
 func siteSpec(plat platform.Platform, clock *httpx.Clock, in platform.SiteInput) createSpec[*platform.Site] {
 	return createSpec[*platform.Site]{
 		kind:   "platform site",
 		what:   plat.Name() + " site",
 		create: func(ctx context.Context) (*platform.Site, error) { return plat.CreateSite(ctx, in) },
 		list: func(ctx context.Context) ([]*platform.Site, error) {
-			sites, err := plat.ListSites(ctx, in.Name)
+			sites, err := plat.ListSites(ctx, in)
 			var matching []*platform.Site
 			for _, site := range pointers(sites) {
 				if (in.Name == "" || strings.EqualFold(site.Name, in.Name)) && site.Repo == nil &&
-					site.CustomDomain == in.CustomDomain && (in.TeamSlug == "" || site.AccountSlug == in.TeamSlug) {
+					site.CustomDomain == in.CustomDomain && (in.TeamSlug == "" || site.AccountSlug == in.TeamSlug) &&
+					site.EnvironmentID == in.EnvironmentID {
 					matching = append(matching, site)
 				}
 			}
@@ -206,7 +293,7 @@ func siteSpec(plat platform.Platform, clock *httpx.Clock, in platform.SiteInput)
 		clock:     clock,
 		timeOnly:  in.Name == "",
 		conflict: func(err error, afterLostAnswer bool) bool {
-			return afterLostAnswer && in.Name != "" && httpx.IsStatus(err, http.StatusUnprocessableEntity)
+			return afterLostAnswer && in.Name != "" && plat.SiteNameTaken(err)
 		},
 	}
 }
@@ -219,7 +306,8 @@ func (r *siteResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
-	plat := r.clients.requirePlatform(&resp.Diagnostics)
+	state.Platform = statePlatform(state.Platform)
+	plat := r.clients.requirePlatform(state.Platform.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -250,21 +338,19 @@ func (r *siteResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	}
 	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
-	plat := r.clients.requirePlatform(&resp.Diagnostics)
+	plat := r.clients.requirePlatform(plan.Platform.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	if plan.Name.Equal(state.Name) && plan.CustomDomain.Equal(state.CustomDomain) {
+	in := siteInput(&plan) // a custom domain or description left out is "": removed
+	if in == siteInput(&state) {
 		// Only the timeouts block changed: nothing to send.
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
 	r.clients.siteReads.forget(state.ID.ValueString())
-	site, err := plat.UpdateSite(ctx, state.ID.ValueString(), platform.SiteInput{
-		Name:         plan.Name.ValueString(),
-		CustomDomain: plan.CustomDomain.ValueString(), // "" removes the domain
-	})
+	site, err := plat.UpdateSite(ctx, state.ID.ValueString(), in)
 	if err != nil {
 		addSiteWriteError(&resp.Diagnostics, "Could not update the site", plat, &plan, err)
 		return
@@ -281,7 +367,7 @@ func (r *siteResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
-	plat := r.clients.requirePlatform(&resp.Diagnostics)
+	plat := r.clients.requirePlatform(statePlatform(state.Platform).ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -292,14 +378,20 @@ func (r *siteResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 }
 
-// ImportState takes the site id.
+// ImportState takes the site id, after "<platform>:" when the provider configures both platforms.
 func (r *siteResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := parseSiteImportID(req.ID)
+	kind, raw, d := splitPlatformPrefix(r.clients, req.ID)
+	if d != nil {
+		resp.Diagnostics.Append(d)
+		return
+	}
+	id, err := parseSiteImportID(raw)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("platform"), kind)...)
 }
 
 // parseSiteImportID checks a site id given to terraform import: one URL path segment's worth of text.
@@ -325,6 +417,14 @@ func setSite(m *siteModel, site *platform.Site) {
 	} else if m.TeamSlug.IsUnknown() {
 		m.TeamSlug = types.StringNull()
 	}
+	if site.EnvironmentID != "" {
+		d := &dokploySiteModel{EnvironmentID: types.StringValue(site.EnvironmentID), AppName: types.StringValue(site.AppName),
+			ProjectID: types.StringValue(site.ProjectID), Description: types.StringNull()}
+		if site.Description != "" || (m.Dokploy != nil && !m.Dokploy.Description.IsNull()) {
+			d.Description = types.StringValue(site.Description)
+		}
+		m.Dokploy = d
+	}
 	m.URL = types.StringValue(site.URL)
 	m.SSLURL = types.StringValue(site.SSLURL)
 	m.AdminURL = types.StringValue(site.AdminURL)
@@ -333,12 +433,16 @@ func setSite(m *siteModel, site *platform.Site) {
 // addSiteWriteError explains the platform's refusals a user can fix.
 func addSiteWriteError(diags *diag.Diagnostics, summary string, plat platform.Platform, m *siteModel, err error) {
 	switch {
-	case httpx.IsStatus(err, http.StatusUnprocessableEntity) && !m.Name.IsNull() && !m.Name.IsUnknown():
+	case plat.SiteNameTaken(err) && !m.Name.IsNull() && !m.Name.IsUnknown():
 		diags.AddAttributeError(path.Root("name"), summary,
 			fmt.Sprintf("%s refused the site, most likely because the name %q is taken: site names are unique across "+
 				"all of %s. Pick another name, or leave name out to let %s choose one.\n\n%s",
 				plat.Name(), m.Name.ValueString(), plat.Name(), plat.Name(), err))
-	case httpx.IsNotFound(err) && !m.TeamSlug.IsNull():
+	case httpx.IsNotFound(err) && m.Dokploy != nil:
+		diags.AddAttributeError(path.Root("dokploy").AtName("environment_id"), summary,
+			fmt.Sprintf("%s has no environment %q that this API key can use: check the id (a project's environment; "+
+				"the emulator prints its seeded one).\n\n%s", plat.Name(), m.Dokploy.EnvironmentID.ValueString(), err))
+	case httpx.IsNotFound(err) && isKnownString(m.TeamSlug):
 		diags.AddAttributeError(path.Root("team_slug"), summary,
 			fmt.Sprintf("%s has no team %q that this token can use: check the slug in the team's settings.\n\n%s",
 				plat.Name(), m.TeamSlug.ValueString(), err))

@@ -37,8 +37,10 @@ import (
 const (
 	defaultBuildHookTitle = "gitdeploy webhook"
 	// Private-state keys of gitdeploy_webhook.
-	privateWebhookReplace = "replace"        // one half (git hook or build hook) is gone: replace both
-	privateBuildHookURL   = "build_hook_url" // the build hook's URL, to plan url against it
+	privateWebhookReplace = "replace" // one half (git hook or build hook) is gone: replace both
+	// privateTargetURL is the URL the hook should post to as last read from the platform (a build hook's,
+	// Dokploy's deploy URL), to plan url against it; named for the build hooks it first held.
+	privateTargetURL = "build_hook_url"
 	// privateSecretUnknown marks a webhook whose secret the provider never sent (imported): an update
 	// would send the hook without one, which removes the host's.
 	privateSecretUnknown   = "secret_unknown"
@@ -62,6 +64,7 @@ type webhookResource struct {
 
 type webhookModel struct {
 	ID               types.String   `tfsdk:"id"`
+	Platform         types.String   `tfsdk:"platform"`
 	GitProvider      types.String   `tfsdk:"git_provider"`
 	Repository       types.String   `tfsdk:"repository"`
 	URL              types.String   `tfsdk:"url"`
@@ -135,11 +138,13 @@ func (r *webhookResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Optional:            true,
 				MarkdownDescription: "Allow an explicit `url` that is not `https://` (for a test endpoint).",
 			},
+			"platform": platformAttribute(),
 			"site_id": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "The site whose build hook the webhook posts to; required with `build_hook`.",
-				PlanModifiers:       replace,
-				Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("build_hook"))},
+				Optional: true,
+				MarkdownDescription: "Netlify: the site whose build hook the webhook posts to, with `build_hook`. Dokploy: " +
+					"the application whose deploy URL the webhook posts to (required unless `url` is set); a rotated " +
+					"deploy token shows in the plan and apply points the hook at the new URL.",
+				PlanModifiers: replace,
 			},
 			"build_hook": schema.SingleNestedAttribute{
 				Optional: true,
@@ -296,6 +301,10 @@ func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	creating := req.State.Raw.IsNull()
+	plat := r.planPlatform(ctx, &plan, &config, resp)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
 	if !creating {
 		r.refuseSecretLoss(ctx, req, &config, &resp.Diagnostics)
@@ -318,20 +327,60 @@ func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	switch {
-	case plan.BuildHook != nil:
+	case plan.BuildHook != nil || (plat != nil && plat.HookTargetNeedsSite()):
 		if creating {
-			return // known after the build hook exists
+			return // known once the build hook exists, or the application is read
 		}
-		raw, diags := req.Private.GetKey(ctx, privateBuildHookURL)
+		raw, diags := req.Private.GetKey(ctx, privateTargetURL)
 		resp.Diagnostics.Append(diags...)
 		var hookURL string
 		if len(raw) > 0 && json.Unmarshal(raw, &hookURL) == nil && hookURL != "" {
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("url"), hookURL)...)
 		}
-	case r.clients != nil && r.clients.platform != nil && !plan.GitProvider.IsUnknown():
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("url"),
-			r.clients.platform.IncomingHookURL(plan.GitProvider.ValueString()))...)
+	case plat != nil && !plan.GitProvider.IsUnknown():
+		// The platform's endpoint for the git host needs no site, and no request.
+		target, err := plat.HookTarget(ctx, plan.GitProvider.ValueString(), "")
+		if err == nil {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("url"), target)...)
+		}
 	}
+}
+
+// planPlatform settles the platform of a webhook that posts to one (no explicit url, or a build hook), and
+// checks that the platform has what the configuration asks for: build hooks (Netlify), a site to post to
+// (Dokploy). A webhook with its own url needs no platform: its platform stays null. It returns the
+// platform's client, nil when there is none or it is not known yet.
+func (r *webhookResource) planPlatform(ctx context.Context, plan, config *webhookModel, resp *resource.ModifyPlanResponse) platform.Platform {
+	if plan.BuildHook == nil && !config.URL.IsNull() {
+		if plan.Platform.IsUnknown() {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("platform"), types.StringNull())...)
+		}
+		return nil
+	}
+	kind := planPlatform(ctx, r.clients, plan.Platform, resp.Plan.SetAttribute, &resp.Diagnostics)
+	checkPlatformBuildsFrom(r.clients, kind, plan.GitProvider, &resp.Diagnostics)
+	if r.clients == nil || kind == "" {
+		return nil
+	}
+	plat, ok := r.clients.platforms[kind]
+	if !ok {
+		return nil // Create says how to configure it
+	}
+	if _, hasBuildHooks := plat.(platform.BuildHookManager); plan.BuildHook != nil && !hasBuildHooks {
+		resp.Diagnostics.AddAttributeError(path.Root("build_hook"), "Setting not available on "+plat.Name(),
+			fmt.Sprintf("%s has no build hooks: remove build_hook; the webhook then posts to the site's own deploy URL (set site_id).", plat.Name()))
+	}
+	switch {
+	case plan.BuildHook != nil:
+	case plat.HookTargetNeedsSite() && plan.SiteID.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("site_id"), "Missing site_id",
+			fmt.Sprintf("On %s every site has its own deploy URL: set site_id (e.g. gitdeploy_site.example.id), or url.", plat.Name()))
+	case !plat.HookTargetNeedsSite() && !plan.SiteID.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("site_id"), "site_id without build_hook",
+			fmt.Sprintf("On %s the webhook posts to the platform's endpoint for the git host, which needs no site: remove site_id, "+
+				"or add build_hook to post to a build hook of that site.", plat.Name()))
+	}
+	return plat
 }
 
 func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -353,7 +402,7 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	var plat platform.Platform
 	if plan.BuildHook != nil || plan.URL.IsUnknown() || plan.URL.IsNull() {
-		if plat = r.clients.requirePlatform(&resp.Diagnostics); plat == nil {
+		if plat = r.clients.requirePlatform(plan.Platform.ValueString(), &resp.Diagnostics); plat == nil {
 			return
 		}
 	}
@@ -361,10 +410,16 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	target := plan.URL.ValueString()
 	plan.BuildHookID = types.StringValue("")
 	var buildHook *platform.BuildHook
+	var buildHooks platform.BuildHookManager
 	switch {
 	case plan.BuildHook != nil:
+		var ok bool
+		if buildHooks, ok = plat.(platform.BuildHookManager); !ok {
+			resp.Diagnostics.AddAttributeError(path.Root("build_hook"), "Setting not available on "+plat.Name(), plat.Name()+" has no build hooks.")
+			return
+		}
 		var err error
-		buildHook, _, err = createOrAdopt(ctx, r.clients.ledger, newBuildHookSpec(plat, r.clients.clock(plat.Name()),
+		buildHook, _, err = createOrAdopt(ctx, r.clients.ledger, newBuildHookSpec(plat.Name(), buildHooks, r.clients.clock(plat.Name()),
 			plan.SiteID.ValueString(), buildHookTitle(plan.BuildHook), plan.BuildHook.Branch.ValueString()))
 		if err != nil {
 			resp.Diagnostics.AddError("Could not create the build hook", errorDetail(err))
@@ -373,7 +428,14 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 		target = buildHook.URL
 		plan.BuildHookID = types.StringValue(buildHook.ID)
 	case target == "":
-		target = plat.IncomingHookURL(plan.GitProvider.ValueString())
+		var err error
+		if target, err = plat.HookTarget(ctx, plan.GitProvider.ValueString(), plan.SiteID.ValueString()); err != nil {
+			addHookTargetError(&resp.Diagnostics, plat, plan.SiteID.ValueString(), err)
+			return
+		}
+		if plat.HookTargetNeedsSite() {
+			resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateTargetURL, target)...)
+		}
 	}
 
 	hook, _, err := createOrAdopt(ctx, r.clients.ledger, webhookSpec(host, r.clients.clock(hostTitle(host.Kind())),
@@ -384,20 +446,20 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 			resp.Diagnostics.AddError("Could not create the webhook", fmt.Sprintf("Creating the webhook on %s failed: %s", where, errorDetail(err)))
 			return
 		}
-		if r.undoBuildHook(ctx, plat, host, &plan, buildHook, err, &resp.Diagnostics) {
+		if r.undoBuildHook(ctx, buildHooks, host, &plan, buildHook, err, &resp.Diagnostics) {
 			return
 		}
 		// The undo left something behind: keep it in state. Terraform marks the webhook tainted, and its
 		// destroy removes the build hook and any hook of the repository posting to it.
 		plan.ID = types.StringValue("")
 		plan.URL = types.StringValue(buildHook.URL)
-		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateBuildHookURL, buildHook.URL)...)
+		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateTargetURL, buildHook.URL)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
 	setWebhookState(&plan, hook)
 	if buildHook != nil {
-		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateBuildHookURL, buildHook.URL)...)
+		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateTargetURL, buildHook.URL)...)
 	}
 	resp.Diagnostics.Append(recordCreated(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -407,7 +469,7 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 // the build hook and, when the webhook's create may have been applied after all (a lost answer), any hook
 // of the repository posting to the build hook. It says what happened in one diagnostic, and returns true
 // when nothing is left; false when something may be, which the caller then keeps in state.
-func (r *webhookResource) undoBuildHook(ctx context.Context, plat platform.Platform, host githost.GitHost, plan *webhookModel,
+func (r *webhookResource) undoBuildHook(ctx context.Context, hooks platform.BuildHookManager, host githost.GitHost, plan *webhookModel,
 	buildHook *platform.BuildHook, createErr error, diags *diag.Diagnostics) bool {
 	where := fmt.Sprintf("%s repository %s", hostTitle(host.Kind()), plan.Repository.ValueString())
 	siteID := plan.SiteID.ValueString()
@@ -417,7 +479,7 @@ func (r *webhookResource) undoBuildHook(ctx context.Context, plat platform.Platf
 	if httpx.MayHaveBeenApplied(createErr) {
 		hookErr = deleteHooksWithURL(cleanupCtx, host, plan.Repository.ValueString(), buildHook.URL, r.clients.readAfterWrite)
 	}
-	buildErr := plat.DeleteBuildHook(cleanupCtx, siteID, buildHook.ID)
+	buildErr := hooks.DeleteBuildHook(cleanupCtx, siteID, buildHook.ID)
 	if httpx.IsNotFound(buildErr) {
 		buildErr = nil
 	}
@@ -469,17 +531,17 @@ func deleteHooksWithURL(ctx context.Context, host githost.GitHost, repo, url str
 	return nil
 }
 
-// newBuildHookSpec creates a build hook. After a lost answer, a build hook of the site with the same title
-// and branch made since the create started is ours.
-func newBuildHookSpec(plat platform.Platform, clock *httpx.Clock, siteID, title, branch string) createSpec[*platform.BuildHook] {
+// newBuildHookSpec creates a build hook on the platform named platformName. After a lost answer, a build
+// hook of the site with the same title and branch made since the create started is ours.
+func newBuildHookSpec(platformName string, buildHooks platform.BuildHookManager, clock *httpx.Clock, siteID, title, branch string) createSpec[*platform.BuildHook] {
 	return createSpec[*platform.BuildHook]{
 		kind: "build hook " + siteID,
-		what: fmt.Sprintf("build hook of site %s", siteID),
+		what: fmt.Sprintf("%s build hook of site %s", platformName, siteID),
 		create: func(ctx context.Context) (*platform.BuildHook, error) {
-			return plat.CreateBuildHook(ctx, siteID, title, branch)
+			return buildHooks.CreateBuildHook(ctx, siteID, title, branch)
 		},
 		list: func(ctx context.Context) ([]*platform.BuildHook, error) {
-			hooks, err := plat.ListBuildHooks(ctx, siteID)
+			hooks, err := buildHooks.ListBuildHooks(ctx, siteID)
 			var same []*platform.BuildHook
 			for _, h := range pointers(hooks) {
 				if h.Title == title && h.Branch == branch {
@@ -540,19 +602,29 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	buildHookID := state.BuildHookID.ValueString()
+	// A webhook that posts to a site (a build hook, Dokploy's deploy URL) reads the platform too.
 	var plat platform.Platform
-	if buildHookID != "" {
-		if plat = r.clients.requirePlatform(&resp.Diagnostics); plat == nil {
+	var buildHooks platform.BuildHookManager
+	if buildHookID != "" || state.SiteID.ValueString() != "" {
+		state.Platform = statePlatform(state.Platform)
+		if plat = r.clients.requirePlatform(state.Platform.ValueString(), &resp.Diagnostics); plat == nil {
+			return
+		}
+		buildHooks, _ = plat.(platform.BuildHookManager)
+		if buildHookID != "" && buildHooks == nil {
+			resp.Diagnostics.AddError("Could not read the build hook", plat.Name()+" has no build hooks.")
 			return
 		}
 	}
+	readTarget := buildHookID == "" && plat != nil && plat.HookTargetNeedsSite()
 
-	// The git hook and the build hook live on two systems: read them at once.
+	// The git hook and the platform's side live on two systems: read them at once.
 	var (
-		wg                sync.WaitGroup
-		hook              *githost.Webhook
-		buildHook         *platform.BuildHook
-		hookErr, buildErr error
+		wg                           sync.WaitGroup
+		hook                         *githost.Webhook
+		buildHook                    *platform.BuildHook
+		target                       string
+		hookErr, buildErr, targetErr error
 	)
 	// Just after the create, a "not found" may only mean that the new hook has not reached every replica.
 	created := createdAt(ctx, req.Private)
@@ -568,16 +640,33 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 			})
 		}()
 	}
-	if plat != nil {
+	if buildHookID != "" {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			buildHook, buildErr = readAfterCreate(ctx, created, r.clients.readAfterWrite, func(ctx context.Context) (*platform.BuildHook, error) {
-				return plat.GetBuildHook(ctx, state.SiteID.ValueString(), buildHookID)
+				return buildHooks.GetBuildHook(ctx, state.SiteID.ValueString(), buildHookID)
 			})
 		}()
 	}
+	if readTarget {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			target, targetErr = plat.HookTarget(ctx, state.GitProvider.ValueString(), state.SiteID.ValueString())
+		}()
+	}
 	wg.Wait()
+	switch {
+	case targetErr == nil && target != "":
+		// A rotated deploy token shows as a new planned url, and Update points the hook there.
+		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateTargetURL, target)...)
+	case httpx.IsNotFound(targetErr):
+		// The site is gone: its replacement gets a new id, and site_id replaces this webhook.
+	case targetErr != nil:
+		addHookTargetError(&resp.Diagnostics, plat, state.SiteID.ValueString(), targetErr)
+		return
+	}
 
 	hookGone, buildGone := httpx.IsNotFound(hookErr), httpx.IsNotFound(buildErr)
 	if hookErr != nil && !hookGone {
@@ -588,7 +677,7 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 		resp.Diagnostics.AddError("Could not read the build hook", errorDetail(buildErr))
 		return
 	}
-	if hookGone && (plat == nil || buildGone) {
+	if hookGone && (buildHookID == "" || buildGone) {
 		resp.State.RemoveResource(ctx) // nothing left to destroy: create it again
 		return
 	}
@@ -610,7 +699,7 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 			title = "" // keep the default unset, as configured
 		}
 		state.BuildHook = &buildHookSpec{Title: stringOrNull(title), Branch: types.StringValue(buildHook.Branch)}
-		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateBuildHookURL, buildHook.URL)...)
+		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateTargetURL, buildHook.URL)...)
 	}
 	if hook != nil && hook.SecretSet != nil && !*hook.SecretSet {
 		// The host says the hook has no secret: an update cannot remove one.
@@ -645,13 +734,17 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	target := plan.URL.ValueString()
 	if plan.URL.IsUnknown() {
-		// The build hook is unchanged (a change replaces the resource); otherwise the default target.
-		if state.BuildHookID.ValueString() != "" {
-			raw, diags := req.Private.GetKey(ctx, privateBuildHookURL)
-			resp.Diagnostics.Append(diags...)
-			_ = json.Unmarshal(raw, &target) // empty target is caught below
-		} else if plat, d := r.clients.Platform(); d == nil {
-			target = plat.IncomingHookURL(plan.GitProvider.ValueString())
+		// The target the platform last reported for this site (the build hook, which a change would replace,
+		// or Dokploy's deploy URL); otherwise the platform's endpoint for the git host.
+		raw, diags := req.Private.GetKey(ctx, privateTargetURL)
+		resp.Diagnostics.Append(diags...)
+		_ = json.Unmarshal(raw, &target) // empty target is looked up or caught below
+		if plat, d := r.clients.Platform(plan.Platform.ValueString()); target == "" && d == nil {
+			var err error
+			if target, err = plat.HookTarget(ctx, plan.GitProvider.ValueString(), plan.SiteID.ValueString()); err != nil {
+				addHookTargetError(&resp.Diagnostics, plat, plan.SiteID.ValueString(), err)
+				return
+			}
 		}
 		if target == "" {
 			resp.Diagnostics.AddError("Could not update the webhook", "The webhook's target URL is not known; run terraform apply -refresh-only, then apply again.")
@@ -701,15 +794,16 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 		hookErr = host.DeleteWebhook(ctx, state.Repository.ValueString(), state.ID.ValueString())
 	}()
 	if id := state.BuildHookID.ValueString(); id != "" {
-		plat := r.clients.requirePlatform(&resp.Diagnostics)
-		if plat == nil {
+		plat := r.clients.requirePlatform(statePlatform(state.Platform).ValueString(), &resp.Diagnostics)
+		buildHooks, ok := plat.(platform.BuildHookManager)
+		if !ok {
 			wg.Wait()
 			return
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buildErr = plat.DeleteBuildHook(ctx, state.SiteID.ValueString(), id)
+			buildErr = buildHooks.DeleteBuildHook(ctx, state.SiteID.ValueString(), id)
 		}()
 	}
 	wg.Wait()
@@ -723,18 +817,28 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 }
 
 // ImportState takes "<git_provider>:<repository>:<hook_id>", with ":<site_id>:<build_hook_id>" appended for a
-// webhook that posts to a build hook.
+// webhook that posts to a Netlify build hook, or ":<site_id>" for one that posts to a Dokploy application's
+// deploy URL; after "<platform>:" when the provider configures both platforms.
 func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	const usage = `Use "<git_provider>:<repository>:<hook_id>", or "<git_provider>:<repository>:<hook_id>:<site_id>:<build_hook_id>" ` +
-		`for a webhook that posts to a build hook, e.g. "github:acme/website:12345678".`
-	in, err := parseWebhookImportID(req.ID)
+	const usage = `Use "<git_provider>:<repository>:<hook_id>", "<git_provider>:<repository>:<hook_id>:<site_id>:<build_hook_id>" ` +
+		`for a webhook that posts to a Netlify build hook, or "dokploy:<git_provider>:<repository>:<hook_id>:<application_id>" ` +
+		`for one that posts to a Dokploy application, e.g. "github:acme/website:12345678".`
+	kind, raw, d := splitPlatformPrefix(r.clients, req.ID)
+	if d != nil {
+		resp.Diagnostics.Append(d)
+		return
+	}
+	in, err := parseWebhookImportID(raw)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%s\n\n%s", err, usage))
 		return
 	}
-	values := map[string]string{"git_provider": in.GitProvider, "repository": in.Repository, "id": in.ID, "build_hook_id": in.BuildHookID}
-	if in.BuildHookID != "" {
+	values := map[string]string{"git_provider": in.GitProvider, "repository": in.Repository, "id": in.ID, "build_hook_id": in.BuildHookID,
+		"platform": kind}
+	if in.SiteID != "" {
 		values["site_id"] = in.SiteID
+	}
+	if in.BuildHookID != "" {
 		// Read fills in the build hook's title and branch.
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("build_hook"), buildHookSpec{Title: types.StringNull(), Branch: types.StringValue("")})...)
 	}
@@ -742,6 +846,16 @@ func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportSt
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(a), v)...)
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSecretUnknown, []byte("true"))...)
+}
+
+// addHookTargetError explains a failed read of the URL a webhook posts to (Dokploy's deploy URL).
+func addHookTargetError(diags *diag.Diagnostics, plat platform.Platform, siteID string, err error) {
+	if httpx.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("site_id"), "Could not read the deploy URL",
+			fmt.Sprintf("%s has no site %q (or the key cannot see it): check site_id.\n\n%s", plat.Name(), siteID, err))
+		return
+	}
+	diags.AddError("Could not read the deploy URL", errorDetail(err))
 }
 
 // refuseSecretLoss fails the plan of an in-place update of a webhook whose secret the provider does not

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/httpx"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
 const testToken = "nfp_test_token"
@@ -110,7 +111,7 @@ func TestDeployKeys(t *testing.T) {
 	ctx := context.Background()
 
 	f.on("POST /api/v1/deploy_keys", 201, `{"id":"dk1","public_key":"ssh-ed25519 AAAA netlify","created_at":"2024-05-06T07:08:09Z"}`)
-	key, err := c.CreateDeployKey(ctx)
+	key, err := c.CreateDeployKey(ctx, platform.DeployKeyInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +158,7 @@ func TestDeployKeyErrors(t *testing.T) {
 	}
 
 	f.on("POST /api/v1/deploy_keys", 502, "<html><body><h1>502 Bad Gateway</h1></body></html>")
-	_, err = c.CreateDeployKey(ctx)
+	_, err = c.CreateDeployKey(ctx, platform.DeployKeyInput{})
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 502 || apiErr.Message != "502 Bad Gateway" ||
 		apiErr.Operation != "create deploy key" {
 		t.Fatalf("error %v", err)

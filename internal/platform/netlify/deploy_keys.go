@@ -19,8 +19,9 @@ func (k deployKeyJSON) toPlatform() *platform.DeployKey {
 	return &platform.DeployKey{ID: k.ID, PublicKey: k.PublicKey, CreatedAt: k.CreatedAt}
 }
 
-// CreateDeployKey implements platform.Platform: POST /deploy_keys → 201.
-func (c *Client) CreateDeployKey(ctx context.Context) (*platform.DeployKey, error) {
+// CreateDeployKey implements platform.DeployKeyManager: POST /deploy_keys → 201. Netlify keys have no
+// name or marker: in is not sent.
+func (c *Client) CreateDeployKey(ctx context.Context, _ platform.DeployKeyInput) (*platform.DeployKey, error) {
 	var key deployKeyJSON
 	// Netlify generates the key pair; the body is empty (an empty JSON object for strict servers).
 	if err := c.do(ctx, "create deploy key", http.MethodPost, path{"deploy_keys"}, struct{}{}, &key,

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
 // pages answers a list route from items, perPage at a time, with a Link header to the next page.
@@ -44,7 +46,7 @@ func TestListSitesFollowsEveryPageWithTheNameFilter(t *testing.T) {
 		items = append(items, fmt.Sprintf(`{"id":"s%d","name":"web-%d","created_at":"2026-01-02T03:04:0%d.000Z"}`, i, i, i))
 	}
 	f.pages("GET /api/v1/sites", items)
-	sites, err := c.ListSites(context.Background(), "web")
+	sites, err := c.ListSites(context.Background(), platform.SiteInput{Name: "web"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +74,7 @@ func TestListSitesSendsFilters(t *testing.T) {
 		query = r.URL.Query()
 		_, _ = io.WriteString(w, `[]`) // test server
 	}
-	if _, err := c.ListSites(context.Background(), "my site"); err != nil {
+	if _, err := c.ListSites(context.Background(), platform.SiteInput{Name: "my site"}); err != nil {
 		t.Fatal(err)
 	}
 	if query.Get("name") != "my site" || query.Get("filter") != "all" || query.Get("page") != "1" {

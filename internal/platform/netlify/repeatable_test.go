@@ -29,7 +29,7 @@ func TestWholeObjectPatchesAreRetriedCreatesAreNot(t *testing.T) {
 		}, 2},
 		{"unlink repository", func(c *Client) error { return c.ClearRepo(ctx, "s1") }, 2},
 		{"create site", func(c *Client) error { _, err := c.CreateSite(ctx, platform.SiteInput{}); return err }, 1},
-		{"create deploy key", func(c *Client) error { _, err := c.CreateDeployKey(ctx); return err }, 1},
+		{"create deploy key", func(c *Client) error { _, err := c.CreateDeployKey(ctx, platform.DeployKeyInput{}); return err }, 1},
 		{"create build hook", func(c *Client) error { _, err := c.CreateBuildHook(ctx, "s1", "t", "main"); return err }, 1},
 	}
 	for _, tc := range cases {

@@ -83,7 +83,7 @@ func newRepoJSON(r platform.RepoSettings) repoJSON {
 		RepoPath:        r.RepoPath,
 		RepoBranch:      r.RepoBranch,
 		RepoID:          r.RepoID,
-		RepoURL:         r.RepoURL,
+		RepoURL:         r.WebURL,
 		RepoType:        "git",
 		DeployKeyID:     r.DeployKeyID,
 		Cmd:             r.Cmd,

@@ -13,7 +13,7 @@ func TestSetRepo(t *testing.T) {
 		f, c := newFake(t)
 		f.on("PATCH /api/v1/sites/site-1", 200, siteAnswer)
 		site, err := c.SetRepo(context.Background(), "site-1", platform.RepoSettings{
-			Provider: "github", RepoPath: "octo/web", RepoBranch: "main", RepoURL: "https://github.com/octo/web",
+			Provider: "github", RepoPath: "octo/web", RepoBranch: "main", WebURL: "https://github.com/octo/web",
 			RepoID: "123456", DeployKeyID: "dk1", InstallationID: 42, Cmd: "npm run build", Dir: "dist",
 			Base: "web", FunctionsDir: "netlify/functions", AllowedBranches: []string{"main", "prod"},
 		})

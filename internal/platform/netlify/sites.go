@@ -71,12 +71,12 @@ func (c *Client) GetSite(ctx context.Context, id string) (*platform.Site, error)
 	return site.toPlatform(), nil
 }
 
-// ListSites implements platform.Platform: GET /sites?name=…&filter=all, every page. Netlify's name
-// filter matches parts of names: callers compare the names themselves.
-func (c *Client) ListSites(ctx context.Context, name string) ([]platform.Site, error) {
+// ListSites implements platform.SiteManager: GET /sites?name=…&filter=all, every page, with in.Name as
+// the name filter. Netlify's name filter matches parts of names: callers compare the names themselves.
+func (c *Client) ListSites(ctx context.Context, in platform.SiteInput) ([]platform.Site, error) {
 	query := url.Values{"filter": {"all"}}
-	if name != "" {
-		query.Set("name", name)
+	if in.Name != "" {
+		query.Set("name", in.Name)
 	}
 	sites, err := listAll[siteJSON](ctx, c, "list sites", path{"sites"}, query)
 	if err != nil {
