@@ -318,7 +318,9 @@ func (r *repoLinkResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 	kind := planPlatform(ctx, r.clients, plan.Platform, resp.Plan.SetAttribute, &resp.Diagnostics)
 	checkPlatformBuildsFrom(r.clients, kind, plan.GitProvider, &resp.Diagnostics)
-	r.checkPlatformSettings(ctx, kind, &plan, resp)
+	var configured types.Object
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("dokploy"), &configured)...)
+	r.checkPlatformSettings(ctx, kind, &plan, configured.IsNull(), resp)
 	if req.State.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
@@ -376,8 +378,9 @@ func sameAllowedBranches(ctx context.Context, plan, state repoLinkModel) bool {
 }
 
 // checkPlatformSettings fails the plan for settings the platform does not have, and plans the dokploy
-// attribute: null on Netlify, its defaults on Dokploy when left out.
-func (r *repoLinkResource) checkPlatformSettings(ctx context.Context, kind string, plan *repoLinkModel, resp *resource.ModifyPlanResponse) {
+// attribute: null on Netlify, its defaults on Dokploy when the configuration leaves it out (not the state's
+// value, so that a setting changed by hand shows and is put back).
+func (r *repoLinkResource) checkPlatformSettings(ctx context.Context, kind string, plan *repoLinkModel, dokployLeftOut bool, resp *resource.ModifyPlanResponse) {
 	diags := &resp.Diagnostics
 	switch kind {
 	case platform.Netlify:
@@ -390,7 +393,7 @@ func (r *repoLinkResource) checkPlatformSettings(ctx context.Context, kind strin
 		onlyOn(diags, !plan.BuildCommand.IsNull(), "build_command", kind, "Netlify")
 		onlyOn(diags, !plan.FunctionsDir.IsNull(), "functions_dir", kind, "Netlify")
 		onlyOn(diags, !plan.AllowedBranches.IsNull(), "allowed_branches", kind, "Netlify")
-		if plan.Dokploy.IsUnknown() {
+		if dokployLeftOut {
 			defaults, d := types.ObjectValueFrom(ctx, dokployBuildAttrTypes, dokployBuildModel{
 				BuildType: types.StringValue("nixpacks"), Dockerfile: types.StringNull(), DockerContextPath: types.StringNull(),
 				DockerBuildStage: types.StringNull(), WatchPaths: types.ListNull(types.StringType),
