@@ -260,7 +260,7 @@ func TestAccDokploy_drift(t *testing.T) {
 								t.Fatal(err)
 							}
 						},
-						Config:    cfg,
+						Config: cfg,
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(dokployKeyAddr, plancheck.ResourceActionReplace),
 							plancheck.ExpectResourceAction(dokployLinkAddr, plancheck.ResourceActionUpdate)}},
