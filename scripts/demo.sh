@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # make demo: build the provider and the emulator, start the emulator on a free loopback port, and run a
-# real terraform apply / plan / destroy of examples/quickstart against it. Offline, without credentials.
+# real terraform apply / plan / destroy of examples/quickstart (Netlify) and examples/dokploy against it.
+# Offline, without credentials.
 # Terraform finds the provider through a CLI config in a temporary directory, never ~/.terraformrc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 export CHECKPOINT_DISABLE=1
 
 work=$(mktemp -d)
@@ -90,4 +92,50 @@ echo "OK: no changes after apply."
 step "terraform destroy"
 terraform destroy -auto-approve -input=false
 
-step "demo finished: apply, empty plan and destroy all worked"
+# The same chain on Dokploy: only Dokploy is configured for it, so no resource needs platform = ...
+cp -R "$root/examples/dokploy" "$work/dokploy"
+cd "$work/dokploy"
+unset NETLIFY_API_URL NETLIFY_AUTH_TOKEN
+export DOKPLOY_URL DOKPLOY_API_KEY=emulator-dokploy-api-key TF_VAR_environment_id
+DOKPLOY_URL=$(url_of dokploy)
+TF_VAR_environment_id=$(sed -n 's/^dokploy environment ([^)]*): *//p' "$work/emulator.out" | head -n1)
+[ -n "$DOKPLOY_URL" ] && [ -n "$TF_VAR_environment_id" ] || { echo "could not read the emulator's Dokploy URL and environment" >&2; exit 1; }
+
+step "terraform apply (examples/dokploy)"
+terraform apply -auto-approve -input=false
+
+step "terraform output"
+terraform output
+
+step "push to main on each repository: the webhooks deliver to the deploy URLs, Dokploy deploys"
+for target in github:gitdeploy-demo/private-app gitlab:gitdeploy-demo/frontend/app; do
+  host=${target%%:*} repo=${target#*:}
+  echo "push to main of $repo on $host:"
+  curl -fsS -X POST "${admin}push" -H 'Content-Type: application/json' \
+    -d "{\"host\":\"$host\",\"repository\":\"$repo\",\"branch\":\"main\"}" >"$work/push.json"
+  sed -e 's/,"/,\n  "/g' -e 's/"url":"[^"]*deploy\/[^"]*"/"url":"(deploy URL)"/' "$work/push.json"; echo
+done
+echo "deployments Dokploy recorded:"
+curl -fsS "${admin}dokploy/deployments" >"$work/deployments.json"
+sed -e 's/},{/},\n{/g' "$work/deployments.json"; echo
+if grep -q '"status":"error"' "$work/deployments.json" || ! grep -q '"status":"done"' "$work/deployments.json"; then
+  echo "error: the push did not produce successful deployments" >&2
+  exit 1
+fi
+echo "OK: every push deployed its linked application."
+
+step "terraform plan (must show no changes)"
+set +e
+terraform plan -detailed-exitcode -input=false
+plan_status=$?
+set -e
+if [ "$plan_status" -ne 0 ]; then
+  echo "error: the plan after apply is not empty (exit $plan_status)" >&2
+  exit 1
+fi
+echo "OK: no changes after apply."
+
+step "terraform destroy"
+terraform destroy -auto-approve -input=false
+
+step "demo finished: apply, empty plan and destroy all worked, on Netlify and on Dokploy"

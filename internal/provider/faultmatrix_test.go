@@ -12,6 +12,7 @@ import (
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/emulator"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
 // The fault matrix: for every API call that the full chain's create, update and destroy make (site, deploy
@@ -68,28 +69,42 @@ var matrixPhases = []struct {
 	{"destroy", matrixB, matrixEmpty},
 }
 
-// matrixHosts are the repositories the chain links, one per git host.
-var matrixHosts = []struct{ kind, repo string }{
-	{githost.GitHub, "gitdeploy-demo/private-app"},
-	{githost.GitLab, "gitdeploy-demo/frontend/app"},
+// matrixChain is one platform and one git host's repository the chain links.
+type matrixChain struct{ platform, kind, repo string }
+
+func (c matrixChain) String() string { return c.platform + "+" + c.kind }
+
+// matrixChains are the pairs the matrix runs: each platform with each git host.
+var matrixChains = []matrixChain{
+	{platform.Netlify, githost.GitHub, "gitdeploy-demo/private-app"},
+	{platform.Netlify, githost.GitLab, "gitdeploy-demo/frontend/app"},
+	{platform.Dokploy, githost.GitHub, "gitdeploy-demo/private-app"},
+	{platform.Dokploy, githost.GitLab, "gitdeploy-demo/frontend/app"},
 }
 
 // matrixConcurrency is how many sequences run at once: each is mostly terraform processes waiting on
 // the provider and the emulator, so a few per core keep the machine busy.
 const matrixConcurrency = 6
 
-// matrixConfig is configuration which of the sequence on one git host. Retries are fast (the provider's
+// matrixConfig is configuration which of the sequence on one chain. Retries are fast (the provider's
 // documented retry_wait_* settings) and GitHub writes unpaced, so that hundreds of applies fit the budget.
-func matrixConfig(env *testEnv, kind, repo string, which int) string {
+func matrixConfig(env *testEnv, c matrixChain, which int) string {
+	platformBlock := fmt.Sprintf(`netlify {
+    token   = %q
+    api_url = "%s/netlify/api/v1"
+  }`, testNetlifyToken, env.url)
+	if c.platform == platform.Dokploy {
+		platformBlock = fmt.Sprintf(`dokploy {
+    url     = "%s/dokploy"
+    api_key = %q
+  }`, env.url, testDokployAPIKey)
+	}
 	cfg := fmt.Sprintf(`
 provider "gitdeploy" {
   max_retries    = 4
   retry_wait_min = "5ms"
   retry_wait_max = "50ms"
-  netlify {
-    token   = %q
-    api_url = "%s/netlify/api/v1"
-  }
+  %s
   github {
     token          = %q
     base_url       = "%s/github/"
@@ -100,9 +115,12 @@ provider "gitdeploy" {
     base_url = "%s/gitlab/api/v4"
   }
 }
-`, testNetlifyToken, env.url, testGitHubToken, env.url, testGitLabToken, env.url)
+`, platformBlock, testGitHubToken, env.url, testGitLabToken, env.url)
 	if which == matrixEmpty {
 		return cfg
+	}
+	if c.platform == platform.Dokploy {
+		return cfg + dokployMatrixChain(c, which)
 	}
 	siteName, buildCommand, events, buildEvents := "", "npm run build", `["push", "pull_request"]`, `["push"]`
 	if which == matrixB {
@@ -143,7 +161,45 @@ resource "gitdeploy_webhook" "build_hook" {
     branch = "main"
   }
 }
-`, kind, repo, siteName, buildCommand, events, buildEvents)
+`, c.kind, c.repo, siteName, buildCommand, events, buildEvents)
+}
+
+// dokployMatrixChain is the chain on Dokploy: an application, its key, its link and its webhook; B renames
+// the application and changes the build and the webhook's events.
+func dokployMatrixChain(c matrixChain, which int) string {
+	siteName, buildType, events := "fault-matrix", "nixpacks", `["push", "pull_request"]`
+	if which == matrixB {
+		siteName, buildType, events = "fault-matrix-renamed", "static", `["push"]`
+	}
+	return fmt.Sprintf(`
+resource "gitdeploy_site" "chain" {
+  name    = %[3]q
+  dokploy = { environment_id = %[6]q }
+}
+
+resource "gitdeploy_deploy_key" "chain" {
+  git_provider = %[1]q
+  repository   = %[2]q
+}
+
+resource "gitdeploy_repo_link" "chain" {
+  site_id       = gitdeploy_site.chain.id
+  git_provider  = %[1]q
+  repository    = %[2]q
+  branch        = "main"
+  deploy_key_id = gitdeploy_deploy_key.chain.id
+  publish_dir   = "dist"
+  dokploy       = { build_type = %[4]q }
+}
+
+resource "gitdeploy_webhook" "platform" {
+  git_provider = %[1]q
+  repository   = %[2]q
+  site_id      = gitdeploy_site.chain.id
+  secret       = "fault-matrix-secret"
+  events       = %[5]s
+}
+`, c.kind, c.repo, siteName, buildType, events, emulator.DefaultDokployEnvironmentID)
 }
 
 // matrixTally adds up the outcomes of the cases.
@@ -173,9 +229,9 @@ func TestAccFaultMatrix(t *testing.T) {
 	tally := &matrixTally{}
 
 	// A clean run of each phase on each host names the calls to fault.
-	routes := map[string][][]string{}
-	for _, h := range matrixHosts {
-		routes[h.kind] = cleanRunRoutes(t, h.kind, h.repo)
+	routes := map[matrixChain][][]string{}
+	for _, c := range matrixChains {
+		routes[c] = cleanRunRoutes(t, c)
 	}
 	if t.Failed() {
 		return
@@ -183,7 +239,7 @@ func TestAccFaultMatrix(t *testing.T) {
 
 	sem := make(chan struct{}, matrixConcurrency)
 	var wg sync.WaitGroup
-	for _, h := range matrixHosts {
+	for _, c := range matrixChains {
 		for _, f := range matrixFaults {
 			wg.Add(1)
 			go func() {
@@ -191,8 +247,8 @@ func TestAccFaultMatrix(t *testing.T) {
 				sem <- struct{}{}
 				defer func() { <-sem }()
 				// Run may be called from several goroutines at once; each sequence is a subtest.
-				t.Run(h.kind+"/"+f.name, func(t *testing.T) {
-					runFaultSequence(t, h.kind, h.repo, f, routes[h.kind], tally)
+				t.Run(c.String()+"/"+f.name, func(t *testing.T) {
+					runFaultSequence(t, c, f, routes[c], tally)
 				})
 			}()
 		}
@@ -210,15 +266,15 @@ func TestAccFaultMatrix(t *testing.T) {
 
 // cleanRunRoutes applies the three phases without faults and returns, per phase, the routes
 // ("METHOD /pattern") it called. It checks the remote objects against the state after each phase too.
-func cleanRunRoutes(t *testing.T, kind, repo string) [][]string {
+func cleanRunRoutes(t *testing.T, c matrixChain) [][]string {
 	t.Helper()
 	var out [][]string
-	t.Run(kind+"/clean run", func(t *testing.T) {
+	t.Run(c.String()+"/clean run", func(t *testing.T) {
 		env := newTestEnv(t)
 		d := newTFDriver(t)
 		for _, p := range matrixPhases {
 			env.emu.ResetRequestCounts()
-			if err := d.apply(matrixConfig(env, kind, repo, p.to)); err != nil {
+			if err := d.apply(matrixConfig(env, c, p.to)); err != nil {
 				t.Fatalf("%s: %v", p.name, err)
 			}
 			var keys []string
@@ -231,7 +287,7 @@ func cleanRunRoutes(t *testing.T, kind, repo string) [][]string {
 			if len(keys) == 0 {
 				t.Fatalf("%s made no API calls", p.name)
 			}
-			if orphans, problems := env.compareRemoteToState(kind, repo, d.state()); len(orphans)+len(problems) > 0 {
+			if orphans, problems := env.compareRemoteToState(c, d.state()); len(orphans)+len(problems) > 0 {
 				t.Fatalf("%s: orphans %v, problems %v", p.name, orphans, problems)
 			}
 			out = append(out, keys)
@@ -243,7 +299,7 @@ func cleanRunRoutes(t *testing.T, kind, repo string) [][]string {
 
 // runFaultSequence moves one emulator through create, update and destroy again and again, each phase with
 // its next call faulted, until every call of every phase had the fault once.
-func runFaultSequence(t *testing.T, kind, repo string, f matrixFault, routes [][]string, tally *matrixTally) {
+func runFaultSequence(t *testing.T, c matrixChain, f matrixFault, routes [][]string, tally *matrixTally) {
 	env := newTestEnv(t)
 	env.emu.SetListingLag(f.listingLag)
 	d := newTFDriver(t)
@@ -264,7 +320,7 @@ func runFaultSequence(t *testing.T, kind, repo string, f matrixFault, routes [][
 			if len(queues[i]) > 0 {
 				route, queues[i] = queues[i][0], queues[i][1:]
 			}
-			if !runFaultCase(t, env, d, kind, repo, f, p.name, p.to, route, tally) {
+			if !runFaultCase(t, env, d, c, f, p.name, p.to, route, tally) {
 				return // the state is unknown now: the rest of this sequence cannot say anything
 			}
 		}
@@ -273,9 +329,9 @@ func runFaultSequence(t *testing.T, kind, repo string, f matrixFault, routes [][
 
 // runFaultCase applies configuration to with the fault on route ("" no fault), runs it again if it failed,
 // and compares the remote objects with the state. It returns false when the sequence cannot go on.
-func runFaultCase(t *testing.T, env *testEnv, d *tfDriver, kind, repo string, f matrixFault, phase string, to int, route string, tally *matrixTally) bool {
-	cfg := matrixConfig(env, kind, repo, to)
-	name := fmt.Sprintf("%s %s: %s on %s", kind, phase, f.name, route)
+func runFaultCase(t *testing.T, env *testEnv, d *tfDriver, c matrixChain, f matrixFault, phase string, to int, route string, tally *matrixTally) bool {
+	cfg := matrixConfig(env, c, to)
+	name := fmt.Sprintf("%s %s: %s on %s", c, phase, f.name, route)
 	env.emu.ResetRequestCounts()
 	if route != "" {
 		fault := f.fault
@@ -299,7 +355,7 @@ func runFaultCase(t *testing.T, env *testEnv, d *tfDriver, kind, repo string, f 
 		}
 		rerunErr = d.apply(cfg)
 	}
-	orphans, problems := env.compareRemoteToState(kind, repo, d.state())
+	orphans, problems := env.compareRemoteToState(c, d.state())
 	duplicates := 0
 	for _, o := range orphans {
 		if strings.HasPrefix(o, "duplicate ") {
@@ -379,14 +435,15 @@ func firstError(err error) string {
 
 // compareRemoteToState returns the remote objects that no state instance holds (orphans), and the state
 // instances whose objects are missing or not as the state says (problems).
-func (e *testEnv) compareRemoteToState(kind, repo string, st map[string][]tfInstance) (orphans, problems []string) {
+func (e *testEnv) compareRemoteToState(c matrixChain, st map[string][]tfInstance) (orphans, problems []string) {
+	kind, repo := c.kind, c.repo
 	type objects map[string]bool
-	want := map[string]objects{"site": {}, "netlify key": {}, "git key": {}, "hook": {}, "build hook": {}, "link": {}}
+	want := map[string]objects{"site": {}, "platform key": {}, "git key": {}, "hook": {}, "build hook": {}, "link": {}}
 	for _, i := range st["gitdeploy_site"] {
 		want["site"][i.str("id")] = true
 	}
 	for _, i := range st["gitdeploy_deploy_key"] {
-		want["netlify key"][i.str("id")] = true
+		want["platform key"][i.str("id")] = true
 		if id := i.str("git_key_id"); id != "" {
 			want["git key"][id] = true
 		}
@@ -401,7 +458,7 @@ func (e *testEnv) compareRemoteToState(kind, repo string, st map[string][]tfInst
 		want["link"][i.str("site_id")] = true
 	}
 
-	have := map[string]objects{"site": {}, "netlify key": {}, "git key": {}, "hook": {}, "build hook": {}, "link": {}}
+	have := map[string]objects{"site": {}, "platform key": {}, "git key": {}, "hook": {}, "build hook": {}, "link": {}}
 	for _, s := range e.emu.NetlifySites() {
 		have["site"][s.ID] = true
 		if s.BuildSettings.RepoPath != "" {
@@ -412,7 +469,16 @@ func (e *testEnv) compareRemoteToState(kind, repo string, st map[string][]tfInst
 		}
 	}
 	for _, k := range e.emu.NetlifyDeployKeys() {
-		have["netlify key"][k.ID] = true
+		have["platform key"][k.ID] = true
+	}
+	for _, a := range e.emu.DokployApplications() {
+		have["site"][a.ID] = true
+		if a.SourceType == "git" && a.CustomGitURL != "" {
+			have["link"][a.ID] = true
+		}
+	}
+	for _, k := range e.emu.DokploySSHKeys() {
+		have["platform key"][k.ID] = true
 	}
 	for _, k := range e.gitKeys(kind, repo) {
 		have["git key"][k.ID] = true

@@ -12,3 +12,14 @@ resource "gitdeploy_site" "preview" {
 output "website_url" {
   value = gitdeploy_site.website.ssl_url
 }
+
+# On Dokploy, a site is an application in an environment of a project (with both platforms configured in
+# the provider, each resource names its platform).
+resource "gitdeploy_site" "api" {
+  platform = "dokploy"
+  name     = "acme-api"
+  dokploy = {
+    environment_id = "Ev4kMz8QwT2nXr6LpB9cH" # the production environment of a project
+    description    = "The public API"
+  }
+}

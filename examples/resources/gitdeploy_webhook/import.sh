@@ -4,6 +4,9 @@ terraform import gitdeploy_webhook.website github:acme/website:12345678
 # A webhook that posts to a Netlify build hook: ...:<site_id>:<build_hook_id>
 terraform import gitdeploy_webhook.docs gitlab:acme/frontend/docs:42:3f2a0c9e-site-id:5f1a2b3c4d5e6f7a8b9c0d1e
 
+# A webhook that posts to a Dokploy application's deploy URL: dokploy:...:<hook_id>:<application_id>
+terraform import gitdeploy_webhook.api dokploy:github:acme/platform:12345679:C6ynGAfd8FNE85O8cL_uO
+
 # The secret cannot be imported (neither host returns it). Set secret or secret_wo in the configuration
 # after the import and apply once: the update sends it. Until then an update of the imported webhook fails
 # at plan time instead of removing the host's secret (unless the host reports the hook has none); set

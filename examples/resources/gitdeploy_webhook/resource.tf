@@ -32,3 +32,19 @@ resource "gitdeploy_webhook" "docs" {
     branch = "release"
   }
 }
+
+# On Dokploy, every application has its own deploy URL (its refresh token is the secret): the webhook
+# posts there. A token rotated in Dokploy shows in the next plan, and apply points the hook at the new URL.
+resource "gitdeploy_site" "api" {
+  platform = "dokploy"
+  name     = "acme-api"
+  dokploy  = { environment_id = "Ev4kMz8QwT2nXr6LpB9cH" }
+}
+
+resource "gitdeploy_webhook" "api" {
+  platform     = "dokploy"
+  git_provider = "github"
+  repository   = "acme/platform"
+  site_id      = gitdeploy_site.api.id
+  events       = ["push"]
+}
