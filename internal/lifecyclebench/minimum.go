@@ -7,6 +7,7 @@ import (
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/emulator"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
 // The minimum requests of each step, derived from what each resource must learn or change, per chain:
@@ -27,6 +28,25 @@ import (
 //     also delete the deploy key, which other sites may share), the site, the two halves of the deploy
 //     key and the webhook are deleted.
 //
+// On Dokploy (its procedures as apps/dokploy/server/api/routers/application.ts and ssh-key.ts in
+// Dokploy/dokploy define them) the same rules give more requests, because of what Dokploy answers:
+//
+//   - application.create answers the new row without its environment's project, which the site's
+//     project_id and admin_url need: one application.one after it.
+//   - A Dokploy SSH key is made in three calls: sshKey.generate (Dokploy makes the pair), sshKey.create
+//     (stores it and answers nothing, no id) and sshKey.all (the only way to learn the new key's id).
+//   - The repo link writes three things that no one procedure sets together: the build type
+//     (application.saveBuildType), whether pushes deploy (autoDeploy, only settable by
+//     application.update) and the git source over SSH with the key (application.saveGitProvider). Each
+//     answers true; what was sent is what is stored, so no read follows.
+//   - The webhook posts to the application's deploy URL, whose secret (the refresh token) only
+//     application.one tells: one read before the hook is created, and one in every refresh (a rotated
+//     token is drift the plan must show).
+//   - The repo link's refresh uses the application that gitdeploy_site's refresh has just read, as on
+//     Netlify. Unlinking is application.disconnectGitProvider, which sets every git-source field to null
+//     and answers true: nothing is left to check.
+//   - Dokploy has no documented rate limit and no pacing of writes.
+//
 // Requests that the provider makes to the same route beyond these counts are listed as above the
 // minimum; fewer means the provider skipped a check and is reported as below it.
 
@@ -37,12 +57,33 @@ type Need struct {
 	Why      string
 }
 
-// Emulator routes the chain uses.
+// Emulator routes the chain uses on Netlify.
 var (
 	nlCreateSite = "POST " + emulator.NetlifyPrefix + "/sites"
 	nlSite       = emulator.NetlifyPrefix + "/sites/{site_id}"
 	nlCreateKey  = "POST " + emulator.NetlifyPrefix + "/deploy_keys"
 	nlKey        = emulator.NetlifyPrefix + "/deploy_keys/{key_id}"
+)
+
+// dokployQuery and dokployMutation are the route keys of a Dokploy procedure: queries are GET,
+// mutations POST (Dokploy's OpenAPI adapter).
+func dokployQuery(procedure string) string    { return "GET " + emulator.DokployPrefix + "/" + procedure }
+func dokployMutation(procedure string) string { return "POST " + emulator.DokployPrefix + "/" + procedure }
+
+// Emulator routes the chain uses on Dokploy.
+var (
+	dkAppCreate     = dokployMutation("application.create")
+	dkAppOne        = dokployQuery("application.one")
+	dkAppUpdate     = dokployMutation("application.update")
+	dkAppDelete     = dokployMutation("application.delete")
+	dkSaveBuildType = dokployMutation("application.saveBuildType")
+	dkSaveGit       = dokployMutation("application.saveGitProvider")
+	dkDisconnectGit = dokployMutation("application.disconnectGitProvider")
+	dkKeyGenerate   = dokployMutation("sshKey.generate")
+	dkKeyCreate     = dokployMutation("sshKey.create")
+	dkKeyAll        = dokployQuery("sshKey.all")
+	dkKeyOne        = dokployQuery("sshKey.one")
+	dkKeyRemove     = dokployMutation("sshKey.remove")
 )
 
 // hostRoutes are a git host's routes for the chain.
@@ -62,7 +103,16 @@ func routesOf(host string) hostRoutes {
 }
 
 // refreshNeeds are the reads of a refresh: one per remote object each resource manages.
-func refreshNeeds(h hostRoutes) []Need {
+func refreshNeeds(kind string, h hostRoutes) []Need {
+	if kind == platform.Dokploy {
+		return []Need{
+			{dkAppOne, 2, "gitdeploy_site reads the application (gitdeploy_repo_link uses that read: the link is its git source); " +
+				"gitdeploy_webhook reads it for the deploy URL (a rotated refresh token is drift)"},
+			{dkKeyOne, 1, "gitdeploy_deploy_key: the platform half"},
+			{"GET " + h.key, 1, "gitdeploy_deploy_key: the git host half, read at the same time"},
+			{"GET " + h.hook, 1, "gitdeploy_webhook: the hook"},
+		}
+	}
 	return []Need{
 		{"GET " + nlSite, 1, "gitdeploy_site reads the site; gitdeploy_repo_link uses that read (the link lives in its build settings)"},
 		{"GET " + nlKey, 1, "gitdeploy_deploy_key: the platform half"},
@@ -71,26 +121,39 @@ func refreshNeeds(h hostRoutes) []Need {
 	}
 }
 
-// Needs lists the minimum requests per chain of a step on a git host.
-func Needs(host string, step Step) []Need {
+// preflightNeeds are the repo link's reads before it writes: the same on every platform but the
+// platform key's read.
+func preflightNeeds(platformKey string, h hostRoutes) []Need {
+	return []Need{
+		{"GET " + h.repo, 1, "gitdeploy_repo_link pre-flight: repository id, URL, visibility"},
+		{"GET " + h.branch, 1, "gitdeploy_repo_link pre-flight: the branch exists"},
+		{platformKey, 1, "gitdeploy_repo_link pre-flight: the public key of deploy_key_id"},
+		{"GET " + h.keys, 1, "gitdeploy_repo_link pre-flight: that key is installed on the repository"},
+	}
+}
+
+// Needs lists the minimum requests per chain of a step of platform kind on a git host.
+func Needs(kind, host string, step Step) []Need {
+	if kind == platform.Dokploy {
+		return dokployNeeds(host, step)
+	}
 	h := routesOf(host)
 	switch step {
 	case StepApply:
-		return []Need{
+		needs := []Need{
 			{nlCreateSite, 1, "gitdeploy_site: create; the answer is the state"},
 			{nlCreateKey, 1, "gitdeploy_deploy_key: the platform generates the key pair"},
 			{"POST " + h.keys, 1, "gitdeploy_deploy_key: install the public key on the repository"},
-			{"GET " + h.repo, 1, "gitdeploy_repo_link pre-flight: repository id, URL, visibility"},
-			{"GET " + h.branch, 1, "gitdeploy_repo_link pre-flight: the branch exists"},
-			{"GET " + nlKey, 1, "gitdeploy_repo_link pre-flight: the public key of deploy_key_id"},
-			{"GET " + h.keys, 1, "gitdeploy_repo_link pre-flight: that key is installed on the repository"},
-			{"PATCH " + nlSite, 1, "gitdeploy_repo_link: write the site's repo object"},
-			{"POST " + h.hooks, 1, "gitdeploy_webhook: create the hook"},
 		}
+		needs = append(needs, preflightNeeds("GET "+nlKey, h)...)
+		return append(needs,
+			Need{"PATCH " + nlSite, 1, "gitdeploy_repo_link: write the site's repo object"},
+			Need{"POST " + h.hooks, 1, "gitdeploy_webhook: create the hook"},
+		)
 	case StepPlan:
-		return refreshNeeds(h)
+		return refreshNeeds(kind, h)
 	case StepDestroy:
-		return append(refreshNeeds(h),
+		return append(refreshNeeds(kind, h),
 			Need{"PATCH " + nlSite, 1, "gitdeploy_repo_link: clear the site's repo settings"},
 			Need{"DELETE " + nlSite, 1, "gitdeploy_site: delete"},
 			Need{"DELETE " + nlKey, 1, "gitdeploy_deploy_key: delete the platform half"},
@@ -101,10 +164,45 @@ func Needs(host string, step Step) []Need {
 	return nil
 }
 
-// Minimum is the minimum count per route of a step with n chains.
-func Minimum(host string, step Step, n int) map[string]int {
+// dokployNeeds are Needs on Dokploy.
+func dokployNeeds(host string, step Step) []Need {
+	h := routesOf(host)
+	switch step {
+	case StepApply:
+		needs := []Need{
+			{dkAppCreate, 1, "gitdeploy_site: create the application"},
+			{dkAppOne, 2, "gitdeploy_site: its project (create answers the row without it) for project_id and admin_url; " +
+				"gitdeploy_webhook: the deploy URL's refresh token"},
+			{dkKeyGenerate, 1, "gitdeploy_deploy_key: Dokploy generates the key pair"},
+			{dkKeyCreate, 1, "gitdeploy_deploy_key: store the pair (the answer is empty)"},
+			{dkKeyAll, 1, "gitdeploy_deploy_key: find the new key's id (sshKey.create answers none)"},
+			{"POST " + h.keys, 1, "gitdeploy_deploy_key: install the public key on the repository"},
+		}
+		needs = append(needs, preflightNeeds(dkKeyOne, h)...)
+		return append(needs,
+			Need{dkSaveBuildType, 1, "gitdeploy_repo_link: the build type and publish directory"},
+			Need{dkAppUpdate, 1, "gitdeploy_repo_link: autoDeploy (no save procedure sets it)"},
+			Need{dkSaveGit, 1, "gitdeploy_repo_link: the git source over SSH with the key"},
+			Need{"POST " + h.hooks, 1, "gitdeploy_webhook: create the hook"},
+		)
+	case StepPlan:
+		return refreshNeeds(platform.Dokploy, h)
+	case StepDestroy:
+		return append(refreshNeeds(platform.Dokploy, h),
+			Need{dkDisconnectGit, 1, "gitdeploy_repo_link: clear the application's git source"},
+			Need{dkAppDelete, 1, "gitdeploy_site: delete the application"},
+			Need{dkKeyRemove, 1, "gitdeploy_deploy_key: delete the platform half"},
+			Need{"DELETE " + h.key, 1, "gitdeploy_deploy_key: delete the git host half"},
+			Need{"DELETE " + h.hook, 1, "gitdeploy_webhook: delete"},
+		)
+	}
+	return nil
+}
+
+// Minimum is the minimum count per route of a step with n chains of platform kind on host.
+func Minimum(kind, host string, step Step, n int) map[string]int {
 	out := map[string]int{}
-	for _, need := range Needs(host, step) {
+	for _, need := range Needs(kind, host, step) {
 		if n > 0 {
 			out[need.Route] += need.PerChain * n
 		}
@@ -122,12 +220,14 @@ func isMutative(route string) bool {
 	return false
 }
 
-// serviceOfRoute names the API a route key belongs to: "netlify", "github", "gitlab" or "".
+// serviceOfRoute names the API a route key belongs to: "netlify", "dokploy", "github", "gitlab" or "".
 func serviceOfRoute(route string) string {
 	_, path, _ := strings.Cut(route, " ")
 	switch {
 	case strings.HasPrefix(path, emulator.NetlifyPrefix+"/"):
 		return emulator.ServiceNetlify
+	case strings.HasPrefix(path, emulator.DokployPrefix+"/"):
+		return emulator.ServiceDokploy
 	case strings.HasPrefix(path, emulator.GitHubPrefix+"/"):
 		return emulator.ServiceGitHub
 	case strings.HasPrefix(path, emulator.GitLabPrefix+"/"):
@@ -167,10 +267,10 @@ type Deviation struct {
 }
 
 // Deviations compares counts with the minimum of a step, sorted by route.
-func Deviations(host string, step Step, n int, counts map[string]int) []Deviation {
-	minimum := Minimum(host, step, n)
+func Deviations(kind, host string, step Step, n int, counts map[string]int) []Deviation {
+	minimum := Minimum(kind, host, step, n)
 	why := map[string]string{}
-	for _, need := range Needs(host, step) {
+	for _, need := range Needs(kind, host, step) {
 		why[need.Route] = need.Why
 	}
 	routes := slices.Sorted(maps.Keys(counts))
@@ -194,11 +294,11 @@ func Deviations(host string, step Step, n int, counts map[string]int) []Deviatio
 }
 
 // shortRoute is a route key without the emulator's API prefixes, with the service first:
-// "netlify GET /sites/{site_id}".
+// "netlify GET /sites/{site_id}", "dokploy GET /application.one".
 func shortRoute(route string) string {
 	method, path, _ := strings.Cut(route, " ")
 	for _, p := range []struct{ prefix, name string }{
-		{emulator.NetlifyPrefix, "netlify"}, {emulator.GitHubPrefix, "github"}, {emulator.GitLabPrefix, "gitlab"},
+		{emulator.NetlifyPrefix, "netlify"}, {emulator.DokployPrefix, "dokploy"}, {emulator.GitHubPrefix, "github"}, {emulator.GitLabPrefix, "gitlab"},
 	} {
 		if rest, ok := strings.CutPrefix(path, p.prefix); ok {
 			return p.name + " " + method + " " + rest

@@ -8,35 +8,53 @@ import (
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/emulator"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
 // The per-chain totals follow from the derivation in minimum.go; a change to Needs must change them
 // on purpose.
 func TestNeedsPerChain(t *testing.T) {
-	want := map[Step]struct{ requests, githubWrites int }{
-		StepApply:   {9, 2}, // site, key ×2, four pre-flight reads, link, hook; GitHub: key and hook
-		StepPlan:    {4, 0}, // site (the link uses its read), key ×2, hook
-		StepDestroy: {9, 2}, // the plan's four reads, link, site, key ×2, hook
+	type totals struct{ requests, githubWrites int }
+	want := map[string]map[Step]totals{
+		platform.Netlify: {
+			StepApply:   {9, 2}, // site, key ×2, four pre-flight reads, link, hook; GitHub: key and hook
+			StepPlan:    {4, 0}, // site (the link uses its read), key ×2, hook
+			StepDestroy: {9, 2}, // the plan's four reads, link, site, key ×2, hook
+		},
+		platform.Dokploy: {
+			// application create + one, key generate + create + all + install, four pre-flight reads,
+			// saveBuildType + update + saveGitProvider, the deploy URL's application.one, hook
+			StepApply:   {15, 2},
+			StepPlan:    {5, 0},  // application (the link uses it), key ×2, deploy URL, hook
+			StepDestroy: {10, 2}, // the plan's five reads, disconnect, application, key ×2, hook
+		},
 	}
-	for _, host := range githost.Kinds {
-		for step, w := range want {
-			minimum := Minimum(host, step, 1)
-			if got := total(minimum); got != w.requests {
-				t.Errorf("%s %s: %d requests per chain, want %d", host, step, got, w.requests)
+	for _, kind := range platform.Kinds {
+		for _, host := range githost.Kinds {
+			for step, w := range want[kind] {
+				minimum := Minimum(kind, host, step, 1)
+				if got := total(minimum); got != w.requests {
+					t.Errorf("%s/%s %s: %d requests per chain, want %d", kind, host, step, got, w.requests)
+				}
+				wantWrites := w.githubWrites
+				if host != githost.GitHub {
+					wantWrites = 0
+				}
+				if got := githubWrites(minimum); got != wantWrites {
+					t.Errorf("%s/%s %s: %d GitHub writes per chain, want %d", kind, host, step, got, wantWrites)
+				}
+				if got := total(Minimum(kind, host, step, 7)); got != 7*w.requests {
+					t.Errorf("%s/%s %s: %d requests for 7 chains, want %d", kind, host, step, got, 7*w.requests)
+				}
+				for route := range minimum {
+					if svc := serviceOfRoute(route); svc != kind && svc != host {
+						t.Errorf("%s/%s %s: route %s belongs to %q", kind, host, step, route, svc)
+					}
+				}
 			}
-			wantWrites := w.githubWrites
-			if host != githost.GitHub {
-				wantWrites = 0
+			if got := Minimum(kind, host, StepPlan, 0); len(got) != 0 {
+				t.Errorf("%s/%s: zero chains need %v, want nothing", kind, host, got)
 			}
-			if got := githubWrites(minimum); got != wantWrites {
-				t.Errorf("%s %s: %d GitHub writes per chain, want %d", host, step, got, wantWrites)
-			}
-			if got := total(Minimum(host, step, 7)); got != 7*w.requests {
-				t.Errorf("%s %s: %d requests for 7 chains, want %d", host, step, got, 7*w.requests)
-			}
-		}
-		if got := Minimum(host, StepPlan, 0); len(got) != 0 {
-			t.Errorf("%s: zero chains need %v, want nothing", host, got)
 		}
 	}
 }
@@ -49,22 +67,24 @@ func TestNeedsRoutesAreEmulatorRoutes(t *testing.T) {
 	defer srv.Close()
 	fill := strings.NewReplacer("{owner}", "o", "{repo}", "r", "{branch...}", "main", "{id}", "1",
 		"{key_id}", "2", "{hook_id}", "3", "{site_id}", "s")
-	for _, host := range githost.Kinds {
-		for _, step := range Steps {
-			for _, need := range Needs(host, step) {
-				method, pattern, _ := strings.Cut(need.Route, " ")
-				req, err := http.NewRequest(method, srv.URL+fill.Replace(pattern), nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				emu.ResetRequestCounts()
-				resp, err := srv.Client().Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				_ = resp.Body.Close() // only the count matters
-				if got := emu.RequestCounts(); got[need.Route] != 1 {
-					t.Errorf("%s %s: the emulator counted %v for %s, want it under %q", host, step, got, req.URL.Path, need.Route)
+	for _, kind := range platform.Kinds {
+		for _, host := range githost.Kinds {
+			for _, step := range Steps {
+				for _, need := range Needs(kind, host, step) {
+					method, pattern, _ := strings.Cut(need.Route, " ")
+					req, err := http.NewRequest(method, srv.URL+fill.Replace(pattern), nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					emu.ResetRequestCounts()
+					resp, err := srv.Client().Do(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					_ = resp.Body.Close() // only the count matters
+					if got := emu.RequestCounts(); got[need.Route] != 1 {
+						t.Errorf("%s/%s %s: the emulator counted %v for %s, want it under %q", kind, host, step, got, req.URL.Path, need.Route)
+					}
 				}
 			}
 		}
@@ -72,7 +92,7 @@ func TestNeedsRoutesAreEmulatorRoutes(t *testing.T) {
 }
 
 func TestDeviations(t *testing.T) {
-	counts := Minimum(githost.GitLab, StepPlan, 3)
+	counts := Minimum(platform.Netlify, githost.GitLab, StepPlan, 3)
 	hook := "GET " + emulator.GitLabPrefix + "/projects/{id}/hooks/{hook_id}"
 	site := "GET " + emulator.NetlifyPrefix + "/sites/{site_id}"
 	extra := "GET " + emulator.GitLabPrefix + "/projects/{id}"
@@ -80,7 +100,7 @@ func TestDeviations(t *testing.T) {
 	counts[site] = 1 // 2 below
 	counts[extra] = 3
 
-	got := Deviations(githost.GitLab, StepPlan, 3, counts)
+	got := Deviations(platform.Netlify, githost.GitLab, StepPlan, 3, counts)
 	want := map[string]Deviation{
 		hook:  {Route: hook, Count: 5, Minimum: 3, Excess: 2, Expected: true},
 		site:  {Route: site, Count: 1, Minimum: 3, Excess: -2, Expected: true},
@@ -102,12 +122,18 @@ func TestDeviations(t *testing.T) {
 			t.Errorf("deviation of %s has no reason", d.Route)
 		}
 	}
-	if d := Deviations(githost.GitLab, StepPlan, 3, Minimum(githost.GitLab, StepPlan, 3)); len(d) != 0 {
-		t.Errorf("the minimum itself deviates: %+v", d)
+	for _, kind := range platform.Kinds {
+		if d := Deviations(kind, githost.GitLab, StepPlan, 3, Minimum(kind, githost.GitLab, StepPlan, 3)); len(d) != 0 {
+			t.Errorf("%s: the minimum itself deviates: %+v", kind, d)
+		}
 	}
 	// A route that is needed but never requested is below the minimum.
-	if d := Deviations(githost.GitHub, StepApply, 1, map[string]int{}); len(d) != 9 || d[0].Excess != -1 {
+	if d := Deviations(platform.Netlify, githost.GitHub, StepApply, 1, map[string]int{}); len(d) != 9 || d[0].Excess != -1 {
 		t.Errorf("no requests at all: %+v, want 9 routes each one below", d)
+	}
+	// The minimum of one platform is off the minimum of the other.
+	if d := Deviations(platform.Dokploy, githost.GitHub, StepPlan, 1, Minimum(platform.Netlify, githost.GitHub, StepPlan, 1)); len(d) != 4 {
+		t.Errorf("Netlify's plan measured against Dokploy's: %+v, want 4 deviations (two Netlify routes above, two Dokploy routes below)", d)
 	}
 }
 
@@ -116,6 +142,7 @@ func TestShortRoute(t *testing.T) {
 		"GET " + emulator.NetlifyPrefix + "/sites/{site_id}":                 "netlify GET /sites/{site_id}",
 		"POST " + emulator.GitHubPrefix + "/repos/{owner}/{repo}/keys":       "github POST /repos/{owner}/{repo}/keys",
 		"DELETE " + emulator.GitLabPrefix + "/projects/{id}/hooks/{hook_id}": "gitlab DELETE /projects/{id}/hooks/{hook_id}",
+		"GET " + emulator.DokployPrefix + "/application.one":                 "dokploy GET /application.one",
 		"GET (unknown route)": "GET (unknown route)",
 	} {
 		if got := shortRoute(in); got != want {
