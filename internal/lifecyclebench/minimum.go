@@ -67,7 +67,10 @@ var (
 
 // dokployQuery and dokployMutation are the route keys of a Dokploy procedure: queries are GET,
 // mutations POST (Dokploy's OpenAPI adapter).
-func dokployQuery(procedure string) string { return "GET " + emulator.DokployPrefix + "/" + procedure }
+func dokployQuery(procedure string) string {
+	return "GET " + emulator.DokployPrefix + "/" + procedure
+}
+
 func dokployMutation(procedure string) string {
 	return "POST " + emulator.DokployPrefix + "/" + procedure
 }

@@ -103,8 +103,7 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Results, error) 
 	}
 	results := &Results{Started: time.Now().UTC(), Latency: cfg.Latency, WriteInterval: cfg.GitHubWriteInterval,
 		Parallelism: Parallelism, ChainCounts: slices.Clone(cfg.ChainCounts), Platforms: slices.Clone(cfg.Platforms),
-		Hosts: slices.Clone(cfg.Hosts),
-		CPUs:  runtime.NumCPU(), LoadBefore: loadAverage()}
+		Hosts: slices.Clone(cfg.Hosts), CPUs: runtime.NumCPU(), LoadBefore: loadAverage()}
 	defer func() { results.LoadAfter = loadAverage() }()
 	r := &runner{cfg: cfg, progress: progress, logDir: filepath.Join(cfg.OutDir, "logs")}
 	if err := os.MkdirAll(r.logDir, 0o755); err != nil {
