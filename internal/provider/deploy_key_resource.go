@@ -187,7 +187,11 @@ func (r *deployKeyResource) ValidateConfig(ctx context.Context, req resource.Val
 					hostTitle(config.GitProvider.ValueString()), err))
 		}
 	}
-	if !config.ReadOnly.IsNull() && !config.ReadOnly.IsUnknown() && !config.ReadOnly.ValueBool() {
+	host, known := githost.Describe(config.GitProvider.ValueString())
+	if !config.ReadOnly.IsNull() && !config.ReadOnly.IsUnknown() && !config.ReadOnly.ValueBool() && known && !host.ReadWriteKeys {
+		resp.Diagnostics.AddAttributeError(path.Root("read_only"), "Setting not available on "+host.Title,
+			host.Title+" deploy keys are always read-only: remove read_only = false.")
+	} else if !config.ReadOnly.IsNull() && !config.ReadOnly.IsUnknown() && !config.ReadOnly.ValueBool() {
 		resp.Diagnostics.AddAttributeWarning(path.Root("read_only"), "Write-enabled deploy key",
 			"read_only = false lets the platform push to the repository. A deploy platform only needs to clone; "+
 				"remove read_only (default true) unless your builds really push.")

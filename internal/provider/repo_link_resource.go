@@ -469,10 +469,16 @@ func (r *repoLinkResource) write(ctx context.Context, plat platform.Platform, ho
 		return
 	}
 	plan.ID = types.StringValue(siteID)
-	plan.RepoID = types.StringValue(settings.RepoID) // from the git host: Dokploy does not keep it
+	// What the platform stored, where it says; else what was sent (Dokploy keeps no repository id).
+	plan.RepoID = types.StringValue(settings.RepoID)
 	plan.RepoURL = types.StringValue(settings.WebURL)
-	if site != nil && site.Repo != nil && site.Repo.RepoURL != "" {
-		plan.RepoURL = types.StringValue(site.Repo.RepoURL)
+	if site != nil && site.Repo != nil {
+		if site.Repo.RepoID != "" {
+			plan.RepoID = types.StringValue(site.Repo.RepoID)
+		}
+		if site.Repo.RepoURL != "" {
+			plan.RepoURL = types.StringValue(site.Repo.RepoURL)
+		}
 	}
 }
 
@@ -659,8 +665,8 @@ func keyListed(keys []githost.DeployKey, publicKey string) bool {
 }
 
 func repositoryForm(kind string) string {
-	if kind == githost.GitLab {
-		return "the project's full path, group/subgroup/name"
+	if h, ok := githost.Describe(kind); ok {
+		return h.RepositoryForm
 	}
 	return "owner/name"
 }

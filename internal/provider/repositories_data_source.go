@@ -164,9 +164,9 @@ func (d *repositoriesDataSource) ValidateConfig(ctx context.Context, req datasou
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if c.GitProvider.ValueString() == githost.GitHub && c.IncludeSubgroups.ValueBool() {
-		resp.Diagnostics.AddAttributeError(path.Root("include_subgroups"), "Setting not available on GitHub",
-			"GitHub organisations have no subgroups: remove include_subgroups.")
+	if host, ok := githost.Describe(c.GitProvider.ValueString()); ok && !host.Subgroups && c.IncludeSubgroups.ValueBool() {
+		resp.Diagnostics.AddAttributeError(path.Root("include_subgroups"), "Setting not available on "+host.Title,
+			host.Title+" owners have no subgroups: remove include_subgroups.")
 	}
 }
 
