@@ -15,7 +15,6 @@ const (
 	Gitea     = "gitea"
 )
 
-
 // Repository is a repository as the host reports it. ID is the host's numeric id in decimal.
 type Repository struct {
 	ID            string

@@ -43,10 +43,10 @@ type systemSettings struct {
 type settings struct {
 	netlify, dokploy, github, gitlab, gitea systemSettings
 	bitbucket                               bitbucketSettings
-	maxRetries                       int
-	githubWriteInterval              time.Duration
-	retryWaitMin                     time.Duration
-	retryWaitMax                     time.Duration
+	maxRetries                              int
+	githubWriteInterval                     time.Duration
+	retryWaitMin                            time.Duration
+	retryWaitMax                            time.Duration
 }
 
 // bitbucketSettings are Bitbucket's credentials: an API token with its account's e-mail, or an access token.

@@ -49,13 +49,13 @@ type gitDeployProvider struct {
 }
 
 type providerModel struct {
-	Netlify    *netlifyBlockModel `tfsdk:"netlify"`
-	Dokploy    *dokployBlockModel `tfsdk:"dokploy"`
-	GitHub     *gitHubBlockModel  `tfsdk:"github"`
-	GitLab     *gitHostBlockModel `tfsdk:"gitlab"`
+	Netlify    *netlifyBlockModel   `tfsdk:"netlify"`
+	Dokploy    *dokployBlockModel   `tfsdk:"dokploy"`
+	GitHub     *gitHubBlockModel    `tfsdk:"github"`
+	GitLab     *gitHostBlockModel   `tfsdk:"gitlab"`
 	Bitbucket  *bitbucketBlockModel `tfsdk:"bitbucket"`
 	Gitea      *gitHostBlockModel   `tfsdk:"gitea"`
-	MaxRetries types.Int64        `tfsdk:"max_retries"`
+	MaxRetries types.Int64          `tfsdk:"max_retries"`
 	// RetryWaitMin and RetryWaitMax bound the backoff between retries (durations as text).
 	RetryWaitMin types.String `tfsdk:"retry_wait_min"`
 	RetryWaitMax types.String `tfsdk:"retry_wait_max"`
@@ -199,7 +199,7 @@ func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 						MarkdownDescription: "A workspace, project or repository access token (Bearer). Defaults to `" + envBitbucketAccess + "`.",
 					},
 					"base_url": schema.StringAttribute{
-						Optional: true,
+						Optional:            true,
 						MarkdownDescription: "API base URL. Defaults to `" + envBitbucketURL + "`, then `" + bitbucket.DefaultBaseURL + "`.",
 					},
 				},
