@@ -23,6 +23,7 @@ import (
 //	GET    /github/installation_token_lifetime     GitHubInstallationTokenLifetime
 //	PUT    /github/installation_token_lifetime     SetGitHubInstallationTokenLifetime ({"lifetime": "5s"})
 //	POST   /github/installation_tokens/expire      ExpireGitHubInstallationTokens (→ {"expired": n})
+//	PUT    /clock                                  SetClockOffset ({"offset": "-20m"}): the services' clock is off
 //	POST   /push                                   Push ({"host": "github", "repository": "o/r", "branch": "main"})
 //	GET    /netlify/builds[?site_id=ID]            Builds
 //	DELETE /netlify/deploy_keys/{id}               DeleteNetlifyDeployKey

@@ -614,6 +614,21 @@ func (e *Emulator) adminGitHubAppRoutes() {
 		e.SetGitHubInstallationTokenLifetime(d)
 		writeNoContent(w)
 	})
+	e.admin.HandleFunc("PUT "+a+"/clock", func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Offset string `json:"offset"`
+		}
+		d, err := time.Duration(0), decodeBody(r, &body)
+		if err == nil {
+			d, err = time.ParseDuration(body.Offset)
+		}
+		if err != nil {
+			writeAdminError(w, http.StatusBadRequest, `body must be {"offset": "-20m"}`)
+			return
+		}
+		e.SetClockOffset(d)
+		writeNoContent(w)
+	})
 	e.admin.HandleFunc("POST "+a+"/github/installation_tokens/expire", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]int{"expired": e.ExpireGitHubInstallationTokens()})
 	})

@@ -288,3 +288,24 @@ func TestGitHubAppSeedValidation(t *testing.T) {
 		t.Errorf("app seed: %v", err)
 	}
 }
+
+// A service clock 20 minutes behind: the Date header shows it, and a JWT dated by the machine's clock is
+// refused as GitHub refuses one from a client whose clock runs ahead.
+func TestGitHubAppClockOffset(t *testing.T) {
+	ts := newTestServer(t, appSeed(t, ""))
+	ts.do("PUT", "/_emulator/clock", "", map[string]string{"offset": "-20m"}).want(t, http.StatusNoContent, nil)
+	key, _ := appKeys(t)
+	resp := ts.do("POST", accessTokensPath, "Authorization: Bearer "+appJWT(t, key, time.Now()), nil)
+	var body map[string]string
+	resp.want(t, http.StatusUnauthorized, &body)
+	if body["message"] != msgJWTTooFar {
+		t.Errorf("body %v", body)
+	}
+	date, err := http.ParseTime(resp.header.Get("Date"))
+	if err != nil || time.Since(date) < 19*time.Minute || time.Since(date) > 21*time.Minute {
+		t.Errorf("Date %q (%v)", resp.header.Get("Date"), err)
+	}
+	// Dated by the service's clock, the JWT is accepted.
+	ts.do("POST", accessTokensPath, "Authorization: Bearer "+appJWT(t, key, date), nil).want(t, http.StatusCreated, nil)
+	ts.do("PUT", "/_emulator/clock", "", map[string]string{"offset": "soon"}).want(t, http.StatusBadRequest, nil)
+}
