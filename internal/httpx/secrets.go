@@ -39,3 +39,13 @@ func (s *SecretSet) with(fixed []string) []string {
 	}
 	return append(append(make([]string, 0, len(fixed)+len(s.values)), fixed...), s.values...)
 }
+
+// Len returns how many secrets the set holds.
+func (s *SecretSet) Len() int {
+	if s == nil {
+		return 0
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.values)
+}

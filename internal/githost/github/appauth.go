@@ -137,7 +137,7 @@ type installationTokens struct {
 	basePath       string           // the API's URL path prefix, for errors
 	clock          *httpx.Clock     // GitHub's clock, from the Date of its answers
 	secrets        *httpx.SecretSet
-	now            func() time.Time
+	now            func() time.Time // the local clock of token lifetimes (tests move it)
 
 	mu        sync.Mutex
 	token     string
@@ -272,7 +272,8 @@ type jwtTransport struct {
 }
 
 func (t *jwtTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	now, _ := t.tokens.clock.ServiceTime(t.tokens.now())
+	// Dated by GitHub's clock as far as its answers tell it (the machine's otherwise).
+	now, _ := t.tokens.clock.ServiceTime(time.Now())
 	jwt, err := signAppJWT(t.tokens.key, t.tokens.issuer, now)
 	if err != nil {
 		return nil, err

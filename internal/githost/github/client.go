@@ -43,6 +43,8 @@ type Client struct {
 	api *gogithub.Client
 	// basePath is the API's URL path prefix, used to name the path in errors that had no answer.
 	basePath string
+	// tokens is the installation-token source with app auth; nil with a token.
+	tokens *installationTokens
 }
 
 var _ githost.GitHost = (*Client)(nil)
@@ -74,7 +76,7 @@ func New(cfg Config) (*Client, error) {
 	if tokens != nil {
 		tokens.basePath = basePath
 	}
-	return &Client{api: api, basePath: basePath}, nil
+	return &Client{api: api, basePath: basePath, tokens: tokens}, nil
 }
 
 // newAPI makes a go-github client on httpClient for cfg's host, with token when not "".
