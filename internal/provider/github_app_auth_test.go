@@ -168,19 +168,23 @@ data "gitdeploy_repositories" "test" {
   owner        = "gitdeploy-demo"
 }
 `
-	badKey := strings.Replace(env.appProviderConfig(""), "-----BEGIN RSA PRIVATE KEY-----", "-----BEGIN RSA PRIVAT KEY-----", 1)
+	// Terraform quotes the configuration line a diagnostic points at, and the log scan must not find a key
+	// or a token there: the broken key is a certificate, the conflicting token no real one.
+	private, _ := githosttest.GitHubAppKey(0)
+	badKey := strings.Replace(env.appProviderConfig(""), fmt.Sprintf("%q", private),
+		`"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"`, 1)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
-				Config:      env.appProviderConfig(fmt.Sprintf("token = %q", testGitHubToken)) + repos,
+				Config:      env.appProviderConfig(`token = "conflicting-token"`) + repos,
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)github\.token and github\.app_auth are exclusive`),
 			},
 			{
 				Config:      badKey + repos,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Invalid GitHub App private key`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid GitHub App private key.*CERTIFICATE.*not a private key`),
 			},
 			{
 				// With the right credentials the data source reads through the installation.

@@ -62,7 +62,7 @@ func ParseAppPrivateKey(text string) (*rsa.PrivateKey, error) {
 			return nil, errors.New("the private key is not PEM text; it must hold the key file's content " +
 				`(pem_file = file("app.private-key.pem")), not its path`)
 		}
-		return nil, errors.New("the private key is not PEM text (-----BEGIN RSA PRIVATE KEY----- ...)")
+		return nil, errors.New("the private key is not PEM text: it must hold the content of the app's .pem key file as GitHub gave it")
 	}
 	switch block.Type {
 	case "RSA PRIVATE KEY":

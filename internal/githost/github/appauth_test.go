@@ -338,7 +338,7 @@ func TestParseAppPrivateKey(t *testing.T) {
 	bad := map[string]string{
 		"/home/me/app.private-key.pem": "not its path",
 		"garbage\nlines":               "not PEM",
-		string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: edPKCS8})):        "not an RSA key",
+		string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: edPKCS8})):         "not an RSA key",
 		string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: []byte("x")})): "PKCS#1",
 		string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte("x")})):     "not a private key",
 	}
