@@ -40,7 +40,6 @@ import (
 // administration; webhooks: repository_hooks), as GitHub's "Permissions required for GitHub Apps" lists.
 
 const (
-	ghAppsDocs = ghDocs + "/apps/apps"
 	// defaultInstallationTokenLifetime is GitHub's: "Installation access tokens expire after one hour".
 	defaultInstallationTokenLifetime = time.Hour
 	// maxJWTLifetime is GitHub's bound on exp: "no more than 10 minutes into the future". GitHub's own
