@@ -52,7 +52,8 @@ func appAuthBlock() schema.SingleNestedBlock {
 			"Neither token nor key is ever logged. Exclusive with `token` (`" + envGitHubToken + "` is ignored when " +
 			"this block is present). An empty `app_auth {}` block takes every value from the environment. The app " +
 			"needs the repository permissions *Administration* (write, for deploy keys), *Webhooks* (write) and " +
-			"*Metadata* (read), and must be installed on the repositories' owner.",
+			"*Metadata* (read), and must be installed on the repositories' owner. An installation is no user: " +
+			"`gitdeploy_repositories` needs an `owner` with it (GitHub answers 403 to the authenticated user's listing).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Optional:            true,
