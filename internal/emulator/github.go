@@ -37,8 +37,9 @@ func writeGitHubValidation(w http.ResponseWriter, docURL string, errs ...ghValid
 // githubHandler runs with the state locked and the caller authenticated as u.
 type githubHandler func(w http.ResponseWriter, r *http.Request, u *ghUser)
 
-// github wraps a handler with GitHub's auth: "Authorization: Bearer <t>" or "Authorization: token <t>".
-// Every request needs a token, as on a GitHub Enterprise Server in private mode.
+// github wraps a handler with GitHub's auth: "Authorization: Bearer <t>" or "Authorization: token <t>", a
+// user's token or an unexpired installation token (github_apps.go). Every request needs a token, as on a
+// GitHub Enterprise Server in private mode.
 func (e *Emulator) github(h githubHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		e.locked(w, func(w http.ResponseWriter) {
@@ -49,7 +50,13 @@ func (e *Emulator) github(h githubHandler) http.HandlerFunc {
 			}
 			u := e.st.github.userByToken(tok)
 			if u == nil {
+				u = e.installationUser(tok) // an expired installation token is unknown too
+			}
+			if u == nil {
 				writeGitHubError(w, http.StatusUnauthorized, "Bad credentials", ghDocs)
+				return
+			}
+			if !e.checkInstallation(w, r, u) {
 				return
 			}
 			h(w, r, u)
@@ -74,6 +81,9 @@ func (e *Emulator) githubRoutes() {
 
 // isMember reports whether u may administer the repository: its owner, or a member of its organisation.
 func (u *ghUser) isMember(r *ghRepo) bool {
+	if u.installation != nil {
+		return u.installation.covers(r)
+	}
 	if r.ownerType == "User" {
 		return strings.EqualFold(r.ownerLogin, u.login)
 	}

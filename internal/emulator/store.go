@@ -90,6 +90,7 @@ type githubState struct {
 	nextID     int64                // users, orgs and repos without a seeded id
 	nextKeyID  int64                // deploy key ids are unique across the emulated GitHub
 	nextHookID int64                // so are webhook ids
+	apps       ghAppsState          // GitHub Apps, installations and installation tokens (github_apps.go)
 }
 
 type ghUser struct {
@@ -97,6 +98,9 @@ type ghUser struct {
 	login string
 	token string
 	orgs  []string // nil: member of every organisation
+	// installation is set for the bot user of an app installation: the caller authenticated with an
+	// installation token, whose installation decides what it may see and do.
+	installation *ghInstallationToken
 }
 
 type ghOrg struct {
@@ -209,7 +213,7 @@ func newState() *state {
 		netlify: netlifyState{tokens: map[string]bool{}},
 		github: githubState{orgs: map[string]*ghOrg{}, repos: map[string]*ghRepo{}, repoByID: map[int64]*ghRepo{},
 			nextID: 1, nextKeyID: 1,
-			nextHookID: firstHookID},
+			nextHookID: firstHookID, apps: newGhAppsState()},
 		gitlab: gitlabState{groups: map[string]*glGroup{}, projects: map[string]*glProject{},
 			projectByID: map[int64]*glProject{}, keys: map[int64]*glKey{}, nextID: 1, nextKeyID: 1,
 			nextHookID: firstHookID},
@@ -249,6 +253,7 @@ func (st *state) copyForTrial() *state {
 		t.github.repoByID[v.id] = cp
 	}
 	t.github.nextID = st.github.nextID
+	t.github.apps = st.github.apps.trialCopy()
 	t.gitlab.users = slices.Clone(st.gitlab.users)
 	for k, v := range st.gitlab.groups {
 		t.gitlab.groups[k] = v
@@ -334,7 +339,7 @@ func (st *state) applyGitHub(s *GitHubSeed) error {
 			}
 		}
 	}
-	return nil
+	return gh.applyApps(s)
 }
 
 func (gh *githubState) allocID() int64 { id := gh.nextID; gh.nextID++; return id }

@@ -43,6 +43,7 @@ type systemSettings struct {
 type settings struct {
 	netlify, dokploy, github, gitlab, gitea systemSettings
 	bitbucket                               bitbucketSettings
+	githubApp                               appAuthSettings // github_app_auth.go
 	maxRetries                              int
 	githubWriteInterval                     time.Duration
 	retryWaitMin                            time.Duration
@@ -97,6 +98,7 @@ func resolveSettings(config providerModel, getenv func(string) string) settings 
 	// An empty base URL means github.com: the client knows that address.
 	s.github = resolveSystem(gh.Token, gh.BaseURL, getenv, []string{envGitHubToken}, envGitHubBaseURL, "")
 	s.github.tokenHint = fmt.Sprintf("set token in the provider's github block, or the %s environment variable", envGitHubToken)
+	s.githubApp = resolveAppAuth(gh.AppAuth, getenv)
 
 	var gl gitHostBlockModel
 	if config.GitLab != nil {
@@ -171,6 +173,8 @@ type clients struct {
 	ledger *createLedger
 	// siteReads passes a site read by gitdeploy_site's refresh on to its gitdeploy_repo_link's.
 	siteReads *siteReads
+	// runtimeSecrets are masked in every service's logs: GitHub App installation tokens and JWTs.
+	runtimeSecrets *httpx.SecretSet
 }
 
 func newClients(_ context.Context, s settings, version string) (*clients, diag.Diagnostics) {
@@ -178,7 +182,8 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 	c := &clients{platforms: map[string]platform.Platform{}, gitHosts: map[string]githost.GitHost{}, missing: map[string]string{},
 		readAfterWrite: backoffPolicy{firstWait: s.retryWaitMin, maxWait: s.retryWaitMax, rereads: readAfterWriteRereads, budget: readAfterWriteBudget},
 		clocks:         map[string]*httpx.Clock{},
-		ledger:         newCreateLedger(s.retryWaitMin, s.retryWaitMax), siteReads: newSiteReads()}
+		ledger:         newCreateLedger(s.retryWaitMin, s.retryWaitMax), siteReads: newSiteReads(),
+		runtimeSecrets: &httpx.SecretSet{}}
 	userAgent := "terraform-provider-gitdeploy/" + version
 	maxRetries := s.maxRetries
 	if maxRetries == 0 {
@@ -189,7 +194,7 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 		c.clocks[service] = clock
 		return httpx.NewClient(httpx.Options{Service: service, UserAgent: userAgent, Secrets: secrets,
 			MaxRetries: maxRetries, MutationInterval: writeInterval, RetryWaitMin: s.retryWaitMin, RetryWaitMax: s.retryWaitMax,
-			Clock: clock})
+			Clock: clock, RuntimeSecrets: c.runtimeSecrets})
 	}
 
 	if hint, ok := missingHint(s.netlify); ok {
@@ -217,10 +222,12 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 		}
 	}
 
-	if hint, ok := missingHint(s.github); ok {
+	if hint, ok := gitHubAuthMissing(s); ok {
 		c.missing[githost.GitHub] = hint
-	} else {
-		h, err := github.New(github.Config{BaseURL: s.github.url, Token: s.github.token, HTTPClient: httpClient("GitHub", []string{s.github.token}, s.githubWriteInterval), UserAgent: userAgent})
+	} else if cfg := (github.Config{BaseURL: s.github.url, UserAgent: userAgent, Secrets: c.runtimeSecrets}); gitHubConfigAuth(s, &cfg, &diags) {
+		cfg.HTTPClient = httpClient("GitHub", []string{cfg.Token}, s.githubWriteInterval)
+		cfg.Clock = c.clock("GitHub")
+		h, err := github.New(cfg)
 		if err != nil {
 			diags.AddAttributeError(path.Root("github").AtName("base_url"), "Invalid GitHub configuration", err.Error())
 		} else {

@@ -84,9 +84,10 @@ type gitHostBlockModel struct {
 }
 
 type gitHubBlockModel struct {
-	Token         types.String `tfsdk:"token"`
-	BaseURL       types.String `tfsdk:"base_url"`
-	WriteInterval types.String `tfsdk:"write_interval"`
+	Token         types.String  `tfsdk:"token"`
+	BaseURL       types.String  `tfsdk:"base_url"`
+	WriteInterval types.String  `tfsdk:"write_interval"`
+	AppAuth       *appAuthModel `tfsdk:"app_auth"` // github_app_auth.go
 }
 
 func (p *gitDeployProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -159,9 +160,10 @@ func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				MarkdownDescription: "GitHub or GitHub Enterprise Server.",
 				Attributes: map[string]schema.Attribute{
 					"token": schema.StringAttribute{
-						Optional:            true,
-						Sensitive:           true,
-						MarkdownDescription: "Token with access to the repositories. Defaults to `" + envGitHubToken + "`.",
+						Optional:  true,
+						Sensitive: true,
+						MarkdownDescription: "Token with access to the repositories. Defaults to `" + envGitHubToken + "`. " +
+							"Exclusive with `app_auth`.",
 					},
 					"base_url": schema.StringAttribute{
 						Optional: true,
@@ -177,6 +179,7 @@ func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 						Validators: []validator.String{durationValidator{}},
 					},
 				},
+				Blocks: map[string]schema.Block{"app_auth": appAuthBlock()},
 			},
 			"bitbucket": schema.SingleNestedBlock{
 				MarkdownDescription: "Bitbucket Cloud. Either an Atlassian account's API token with the account's e-mail " +
