@@ -40,32 +40,58 @@ type nlDeployKey struct {
 }
 
 type nlSite struct {
-	id           string
-	name         string
-	customDomain string
-	accountSlug  string
-	createdAt    time.Time
-	updatedAt    time.Time
-	repo         nlRepo
+	id                        string
+	name                      string
+	customDomain              string
+	accountSlug               string
+	createdAt                 time.Time
+	updatedAt                 time.Time
+	domainAliases             []string
+	branchDeployCustomDomain  string
+	deployPreviewCustomDomain string
+	notificationEmail         string
+	forceSSL                  *bool // null until written, as on Netlify
+	buildImage                string
+	functionsRegion           string
+	preventNonGitProdDeploys  bool
+	prettyURLs                bool
+	ignoreHTMLForms           bool
+	cdpEnabledContexts        []string
+	hudEnabled                *bool
+	rumEnabled                *bool
+	repo                      nlRepo
 }
 
 // nlRepo is a site's repository link and build settings: written as "repo", read as "build_settings".
 // Ids are kept as the raw JSON the client sent, because Netlify documents an integer but Bitbucket repo
 // ids are "workspace/repo" strings and the GitHub App installation id is sometimes sent as a string.
+// Booleans are nil until written: Netlify answers null for them then.
 type nlRepo struct {
-	provider        string
-	repoPath        string
-	repoBranch      string
-	repoURL         string
-	repoType        string
-	deployKeyID     string
-	cmd             string
-	dir             string
-	base            string
-	functionsDir    string
-	repoID          json.RawMessage
-	installationID  json.RawMessage
-	allowedBranches []string
+	provider              string
+	repoPath              string
+	repoBranch            string
+	repoURL               string
+	repoType              string
+	repoOwnerType         string
+	deployKeyID           string
+	cmd                   string
+	dir                   string
+	base                  string
+	packagePath           string
+	functionsDir          string
+	configurationFilePath string
+	untrustedFlow         string
+	repoID                json.RawMessage
+	installationID        json.RawMessage
+	allowedBranches       []string
+	baseRelDir            *bool
+	publicRepo            *bool
+	privateLogs           *bool
+	skipPRs               *bool
+	stopBuilds            *bool
+	skipAutomaticBuilds   *bool
+	linkedAt              time.Time
+	updatedAt             time.Time
 }
 
 func (r nlRepo) linked() bool { return r.provider != "" || r.repoPath != "" }
