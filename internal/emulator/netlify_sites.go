@@ -207,19 +207,19 @@ func nonNilStrings(s []string) []string {
 // "repo"). The repo link is written as "repo" (seed 001 and siteSetup); "build_settings" is accepted too
 // and means the same (the official Terraform provider writes build settings that way).
 type nlSiteWrite struct {
-	Name                      *string      `json:"name"`
-	CustomDomain              *string      `json:"custom_domain"`
-	DomainAliases             *[]string    `json:"domain_aliases"`
-	BranchDeployCustomDomain  *string      `json:"branch_deploy_custom_domain"`
-	DeployPreviewCustomDomain *string      `json:"deploy_preview_custom_domain"`
-	NotificationEmail         *string      `json:"notification_email"`
-	ForceSSL                  *bool        `json:"force_ssl"`
-	BuildImage                *string      `json:"build_image"`
-	FunctionsRegion           *string      `json:"functions_region"`
-	PreventNonGitProdDeploys  *bool        `json:"prevent_non_git_prod_deploys"`
-	CDPEnabledContexts        *[]string    `json:"cdp_enabled_contexts"`
-	HUDEnabled                *bool        `json:"hud_enabled"`
-	RUMEnabled                *bool        `json:"rum_enabled"`
+	Name                      *string   `json:"name"`
+	CustomDomain              *string   `json:"custom_domain"`
+	DomainAliases             *[]string `json:"domain_aliases"`
+	BranchDeployCustomDomain  *string   `json:"branch_deploy_custom_domain"`
+	DeployPreviewCustomDomain *string   `json:"deploy_preview_custom_domain"`
+	NotificationEmail         *string   `json:"notification_email"`
+	ForceSSL                  *bool     `json:"force_ssl"`
+	BuildImage                *string   `json:"build_image"`
+	FunctionsRegion           *string   `json:"functions_region"`
+	PreventNonGitProdDeploys  *bool     `json:"prevent_non_git_prod_deploys"`
+	CDPEnabledContexts        *[]string `json:"cdp_enabled_contexts"`
+	HUDEnabled                *bool     `json:"hud_enabled"`
+	RUMEnabled                *bool     `json:"rum_enabled"`
 	ProcessingSettings        *struct {
 		HTML *struct {
 			PrettyURLs *bool `json:"pretty_urls"`
