@@ -80,6 +80,8 @@ func New(seed *Seed) *Emulator {
 	e.githubRoutes()
 	e.githubListRoutes()
 	e.githubHookRoutes()
+	e.githubRefRoutes()
+	e.githubSearchRoutes()
 	e.gitlabRoutes()
 	e.gitlabListRoutes()
 	e.gitlabHookRoutes()

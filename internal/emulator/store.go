@@ -148,6 +148,8 @@ type ghRepo struct {
 	branches      []string          // kept sorted, as GitHub lists them
 	heads         map[string]string // branch -> commit SHA once a push moved it (else commitSHA)
 	renamed       map[string]string // old branch name -> new one, for GitHub's 301 on the old name
+	tags          map[string]string // lightweight tags made through the git refs API: name -> SHA
+	commits       map[string]string // commit -> parent ("" for a root): every head seen, for the refs API
 	keys          []*ghKey
 	hooks         []*ghHook
 }
