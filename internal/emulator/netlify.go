@@ -199,7 +199,7 @@ func (e *Emulator) nlCreateSite(w http.ResponseWriter, r *http.Request) {
 	nl.seq++
 	n := nl.seq
 	s := &nlSite{id: netlifySiteID(n), accountSlug: account, createdAt: e.now(), buildImage: nlDefaultBuildImage,
-		prettyURLs: true}
+		functionsRegion: nlDefaultFunctionsRegion, prettyURLs: true}
 	s.updatedAt = s.createdAt
 	if body.Name != nil && *body.Name != "" {
 		if nl.siteByName(*body.Name) != nil {

@@ -126,6 +126,12 @@ func nullable(s string) *string {
 // 24.04 (its docs, "Build image selection"); older sites show "focal".
 const nlDefaultBuildImage = "noble"
 
+// nlDefaultFunctionsRegion is where a new site's functions run: Netlify documents US East (Ohio) as the
+// default for sites created since October 2023 ("Configuration for functions"); the API's spelling of it
+// as the AWS region name is not confirmed. The official provider plans a change on every run while the
+// value is null, so a null here would be unlike Netlify.
+const nlDefaultFunctionsRegion = "us-east-2"
+
 // nlDeployRetentionDays is not documented per plan; 90 is the value chosen here.
 const nlDeployRetentionDays = 90
 
@@ -181,9 +187,9 @@ func nlSiteOut(r *http.Request, nl *netlifyState, s *nlSite) nlSiteJSON {
 			ID: rp.repoID, Provider: nullable(rp.provider), RepoPath: nullable(rp.repoPath),
 			RepoBranch: nullable(rp.repoBranch), Branch: nullable(rp.repoBranch), RepoURL: nullable(rp.repoURL),
 			RepoType: nullable(rp.repoType), RepoOwnerType: nullable(rp.repoOwnerType),
-			DeployKeyID: nullable(rp.deployKeyID), InstallationID: rp.installationID, Cmd: nullable(rp.cmd),
-			Dir: nullable(rp.dir), Base: nullable(rp.base), BaseRelDir: rp.baseRelDir, PackagePath: nullable(rp.packagePath),
-			FunctionsDir: nullable(rp.functionsDir), ConfigurationFilePath: nullable(rp.configurationFilePath),
+			DeployKeyID: nullable(rp.deployKeyID), InstallationID: rp.installationID, Cmd: rp.cmd,
+			Dir: rp.dir, Base: rp.base, BaseRelDir: rp.baseRelDir, PackagePath: rp.packagePath,
+			FunctionsDir: rp.functionsDir, ConfigurationFilePath: rp.configurationFilePath,
 			AllowedBranches: slices.Clone(rp.allowedBranches), PublicRepo: rp.publicRepo, PrivateLogs: rp.privateLogs,
 			SkipPRs: rp.skipPRs, StopBuilds: rp.stopBuilds, SkipAutomaticBuilds: rp.skipAutomaticBuilds,
 			UntrustedFlow: nullable(rp.untrustedFlow), Env: map[string]string{},
@@ -286,12 +292,18 @@ func (rp *nlRepo) merge(wr *nlRepoWrite) error {
 	setString(&rp.repoType, wr.RepoType)
 	setString(&rp.repoOwnerType, wr.RepoOwnerType)
 	setString(&rp.deployKeyID, wr.DeployKeyID)
-	setString(&rp.cmd, wr.Cmd)
-	setString(&rp.dir, wr.Dir)
-	setString(&rp.base, wr.Base)
-	setString(&rp.packagePath, wr.PackagePath)
-	setString(&rp.functionsDir, wr.FunctionsDir)
-	setString(&rp.configurationFilePath, wr.ConfigurationFilePath)
+	setPath := func(dst **string, src *string) {
+		if src != nil {
+			v := *src
+			*dst = &v
+		}
+	}
+	setPath(&rp.cmd, wr.Cmd)
+	setPath(&rp.dir, wr.Dir)
+	setPath(&rp.base, wr.Base)
+	setPath(&rp.packagePath, wr.PackagePath)
+	setPath(&rp.functionsDir, wr.FunctionsDir)
+	setPath(&rp.configurationFilePath, wr.ConfigurationFilePath)
 	setString(&rp.untrustedFlow, wr.UntrustedFlow)
 	setBool(&rp.baseRelDir, wr.BaseRelDir)
 	setBool(&rp.publicRepo, wr.PublicRepo)

@@ -57,7 +57,7 @@ func TestNetlifySiteHasEveryDocumentedField(t *testing.T) {
 	if labels, ok := raw["labels"].([]any); !ok || len(labels) != 0 {
 		t.Errorf("labels = %v, want []", raw["labels"])
 	}
-	if bs["provider"] != nil || bs["skip_prs"] != nil || bs["stop_builds"] != nil || raw["deploy_hook"] != nil {
+	if raw["functions_region"] != "us-east-2" || bs["provider"] != nil || bs["skip_prs"] != nil || bs["stop_builds"] != nil || raw["deploy_hook"] != nil {
 		t.Errorf("an unlinked site has null repo values: %v, deploy_hook %v", bs, raw["deploy_hook"])
 	}
 	// Realistic values.
@@ -116,6 +116,12 @@ func TestNetlifyBuildSettingsAsTheOfficialProviderWritesThem(t *testing.T) {
 		want(t, http.StatusOK, &got)
 	if got.BuildSettings.SkipPRs == nil || *got.BuildSettings.SkipPRs {
 		t.Errorf("skip_prs = %v, want false", got.BuildSettings.SkipPRs)
+	}
+	// "" written is "" read, not null (the official provider writes "" for an unset functions directory).
+	ts.do("PATCH", "/netlify/api/v1/sites/"+siteID, netlifyAuth, map[string]any{"build_settings": map[string]any{"functions_dir": ""}}).
+		want(t, http.StatusOK, &got)
+	if got.BuildSettings.FunctionsDir == nil || *got.BuildSettings.FunctionsDir != "" || got.BuildSettings.ConfigurationFilePath != nil {
+		t.Errorf("functions_dir = %v, configuration_file_path = %v", got.BuildSettings.FunctionsDir, got.BuildSettings.ConfigurationFilePath)
 	}
 	// repo_branch wins over branch when a client sends both.
 	ts.do("PATCH", "/netlify/api/v1/sites/"+siteID, netlifyAuth, map[string]any{"repo": map[string]any{"branch": "a", "repo_branch": "b"}}).

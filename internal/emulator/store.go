@@ -65,7 +65,9 @@ type nlSite struct {
 // nlRepo is a site's repository link and build settings: written as "repo", read as "build_settings".
 // Ids are kept as the raw JSON the client sent, because Netlify documents an integer but Bitbucket repo
 // ids are "workspace/repo" strings and the GitHub App installation id is sometimes sent as a string.
-// Booleans are nil until written: Netlify answers null for them then.
+// Booleans and build setting paths are nil until written: Netlify answers null for them then, and what a
+// client wrote, "" included, afterwards (the official provider writes "" for an unset functions_dir and
+// would plan a change on every run if it read null back).
 type nlRepo struct {
 	provider              string
 	repoPath              string
@@ -74,12 +76,12 @@ type nlRepo struct {
 	repoType              string
 	repoOwnerType         string
 	deployKeyID           string
-	cmd                   string
-	dir                   string
-	base                  string
-	packagePath           string
-	functionsDir          string
-	configurationFilePath string
+	cmd                   *string // the build settings keep "" apart from unset: written "", read ""
+	dir                   *string
+	base                  *string
+	packagePath           *string
+	functionsDir          *string
+	configurationFilePath *string
 	untrustedFlow         string
 	repoID                json.RawMessage
 	installationID        json.RawMessage
