@@ -77,6 +77,7 @@ func New(seed *Seed) *Emulator {
 	e.hookClient, e.insecureHookClient = newHookClients()
 	e.netlifyRoutes()
 	e.netlifyBuildRoutes()
+	e.netlifyEnvRoutes()
 	e.githubRoutes()
 	e.githubListRoutes()
 	e.githubHookRoutes()

@@ -87,7 +87,7 @@ func TestGitHubSearchQualifiers(t *testing.T) {
 func TestGitHubSearchErrors(t *testing.T) {
 	ts := newTestServer(t, nil)
 	var invalid struct {
-		Message string               `json:"message"`
+		Message string              `json:"message"`
 		Errors  []ghValidationError `json:"errors"`
 	}
 	ts.do("GET", searchPath("org:no-such-org"), githubAuth, nil).want(t, http.StatusUnprocessableEntity, &invalid)

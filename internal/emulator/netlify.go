@@ -304,6 +304,7 @@ func (nl *netlifyState) removeSite(idOrDomain string) bool {
 	}
 	nl.sites = slices.Delete(nl.sites, i, i+1)
 	nl.buildHooks = slices.DeleteFunc(nl.buildHooks, func(h *nlBuildHook) bool { return h.siteID == s.id })
+	nl.envVars = slices.DeleteFunc(nl.envVars, func(v *nlEnvVar) bool { return v.siteID == s.id })
 	return true
 }
 

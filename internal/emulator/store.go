@@ -29,7 +29,8 @@ type netlifyState struct {
 	sites      []*nlSite
 	buildHooks []*nlBuildHook
 	builds     []*nlBuild // oldest first
-	seq        int        // feeds the deterministic ids and names
+	envVars    []*nlEnvVar
+	seq        int // feeds the deterministic ids and names
 }
 
 type nlDeployKey struct {
