@@ -74,9 +74,7 @@ func parseRepoQuery(q string) ghRepoQuery {
 		case "repo":
 			out.repos = append(out.repos, value)
 		case "in":
-			for _, field := range strings.Split(strings.ToLower(value), ",") {
-				out.in = append(out.in, field)
-			}
+			out.in = append(out.in, strings.Split(strings.ToLower(value), ",")...)
 		case "fork":
 			out.fork = strings.ToLower(value)
 		case "archived":
