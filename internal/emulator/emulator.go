@@ -1,5 +1,8 @@
 // Package emulator is an in-memory fake of the parts of Netlify's, Dokploy's, GitHub's (Enterprise style),
-// GitLab's, Bitbucket Cloud's and Gitea's APIs that the provider uses. It answers as the real services do
+// GitLab's, Bitbucket Cloud's and Gitea's APIs that the provider uses, and of the Netlify and GitHub calls
+// that the official Netlify provider and integrations/github make for their common resources (site
+// objects, account site lists, environment variables, repository search, git references). It answers as
+// the real services do
 // (paths, JSON fields, status codes,
 // error bodies, auth, pagination) and has an admin API under /_emulator/ for tests.
 //
@@ -82,10 +85,13 @@ func New(seed *Seed) *Emulator {
 	e.hookClient, e.insecureHookClient = newHookClients()
 	e.netlifyRoutes()
 	e.netlifyBuildRoutes()
+	e.netlifyEnvRoutes()
 	e.githubRoutes()
 	e.githubListRoutes()
 	e.githubHookRoutes()
 	e.githubAppRoutes()
+	e.githubRefRoutes()
+	e.githubSearchRoutes()
 	e.gitlabRoutes()
 	e.gitlabListRoutes()
 	e.gitlabHookRoutes()
