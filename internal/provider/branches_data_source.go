@@ -59,12 +59,12 @@ func (d *branchesDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<git_provider>:<repository>`."},
 			"git_provider": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "`github` or `gitlab`.",
+				MarkdownDescription: "`github`, `gitlab`, `bitbucket` or `gitea`.",
 				Validators:          []validator.String{stringvalidator.OneOf(githost.Kinds...)},
 			},
 			"repository": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "`owner/name` on GitHub, `group/subgroup/name` on GitLab.",
+				MarkdownDescription: "`owner/name` on GitHub and Gitea, `group/subgroup/name` on GitLab, `workspace/repo_slug` on Bitbucket.",
 			},
 			"protected": schema.BoolAttribute{
 				Optional:            true,

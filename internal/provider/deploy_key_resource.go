@@ -110,7 +110,7 @@ func (r *deployKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"platform": platformAttribute(),
 			"git_provider": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "The git host to install the public key on: `github` or `gitlab`. Requires `repository`.",
+				MarkdownDescription: "The git host to install the public key on: `github`, `gitlab`, `bitbucket` or `gitea`. Requires `repository`.",
 				PlanModifiers:       replace,
 				Validators: []validator.String{
 					stringvalidator.OneOf(githost.Kinds...),
@@ -119,8 +119,8 @@ func (r *deployKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			},
 			"repository": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "The repository to install the key on: `owner/name` on GitHub, " +
-					"`group/subgroup/name` (any depth) on GitLab. Requires `git_provider`.",
+				MarkdownDescription: "The repository to install the key on: `owner/name` on GitHub and Gitea, " +
+					"`group/subgroup/name` (any depth) on GitLab, `workspace/repo_slug` on Bitbucket. Requires `git_provider`.",
 				PlanModifiers: replace,
 				Validators: []validator.String{
 					stringvalidator.AlsoRequires(path.MatchRoot("git_provider")),

@@ -125,13 +125,13 @@ func (r *repoLinkResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			},
 			"git_provider": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "The git host of the repository: `github` or `gitlab`.",
+				MarkdownDescription: "The git host of the repository: `github`, `gitlab`, `bitbucket` or `gitea`.",
 				Validators:          []validator.String{stringvalidator.OneOf(githost.Kinds...)},
 			},
 			"repository": schema.StringAttribute{
 				Required: true,
-				MarkdownDescription: "The repository: `owner/name` on GitHub, the full path `group/subgroup/name` on " +
-					"GitLab. It must exist. Changes in place.",
+				MarkdownDescription: "The repository: `owner/name` on GitHub and Gitea, the full path `group/subgroup/name` " +
+					"on GitLab, `workspace/repo_slug` on Bitbucket. It must exist. Changes in place.",
 			},
 			"branch": schema.StringAttribute{
 				Required: true,

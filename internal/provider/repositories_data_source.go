@@ -84,7 +84,7 @@ func (d *repositoriesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<git_provider>:<owner>`."},
 			"git_provider": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "`github` or `gitlab`.",
+				MarkdownDescription: "`github`, `gitlab`, `bitbucket` or `gitea`.",
 				Validators:          []validator.String{stringvalidator.OneOf(githost.Kinds...)},
 			},
 			"owner": schema.StringAttribute{

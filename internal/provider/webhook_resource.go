@@ -113,13 +113,13 @@ func (r *webhookResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			},
 			"git_provider": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "The git host: `github` or `gitlab`.",
+				MarkdownDescription: "The git host: `github`, `gitlab`, `bitbucket` or `gitea`.",
 				PlanModifiers:       replace,
 				Validators:          []validator.String{stringvalidator.OneOf(githost.Kinds...)},
 			},
 			"repository": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "The repository: `owner/name` on GitHub, `group/subgroup/name` on GitLab.",
+				MarkdownDescription: "The repository: `owner/name` on GitHub and Gitea, `group/subgroup/name` on GitLab, `workspace/repo_slug` on Bitbucket.",
 				PlanModifiers:       replace,
 			},
 			"url": schema.StringAttribute{
