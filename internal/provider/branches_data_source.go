@@ -107,10 +107,7 @@ func (d *branchesDataSource) ValidateConfig(ctx context.Context, req datasource.
 	if resp.Diagnostics.HasError() || c.GitProvider.IsUnknown() || c.Repository.IsUnknown() || c.GitProvider.IsNull() {
 		return
 	}
-	if err := githost.ValidateRepository(c.GitProvider.ValueString(), c.Repository.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("repository"), "Invalid repository",
-			fmt.Sprintf("repository %q is not a %s repository path: %s.", c.Repository.ValueString(), hostTitle(c.GitProvider.ValueString()), err))
-	}
+	checkRepositoryAttr(c.GitProvider, c.Repository, &resp.Diagnostics)
 }
 
 func (d *branchesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -180,13 +180,7 @@ func (r *deployKeyResource) ValidateConfig(ctx context.Context, req resource.Val
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !config.GitProvider.IsUnknown() && !config.Repository.IsUnknown() && config.hasGitSide() {
-		if err := githost.ValidateRepository(config.GitProvider.ValueString(), config.Repository.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("repository"), "Invalid repository",
-				fmt.Sprintf("repository %q is not a %s repository path: %s.", config.Repository.ValueString(),
-					hostTitle(config.GitProvider.ValueString()), err))
-		}
-	}
+	checkRepositoryAttr(config.GitProvider, config.Repository, &resp.Diagnostics)
 	host, known := githost.Describe(config.GitProvider.ValueString())
 	if !config.ReadOnly.IsNull() && !config.ReadOnly.IsUnknown() && !config.ReadOnly.ValueBool() && known && !host.ReadWriteKeys {
 		resp.Diagnostics.AddAttributeError(path.Root("read_only"), "Setting not available on "+host.Title,

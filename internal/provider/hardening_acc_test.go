@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -473,5 +474,27 @@ func TestAccDeployKey_title(t *testing.T) {
 				Steps:                    steps,
 			})
 		})
+	}
+}
+
+// One mistake, one error: a git_provider no host has is reported on git_provider alone, not again on
+// repository.
+func TestAccOneMistakeOneError(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	t.Parallel()
+	env := newTestEnv(t)
+	d := newTFDriver(t)
+	for _, r := range []string{"gitdeploy_deploy_key", "gitdeploy_webhook"} {
+		d.writeConfig(env.providerConfig() + fmt.Sprintf(`
+resource %q "x" {
+  git_provider = "sourcehut"
+  repository   = "~acme/website"
+}`, r))
+		out, err := d.run("validate", "-no-color")
+		if err == nil || !strings.Contains(out, "git_provider") || strings.Contains(out, "Invalid repository") {
+			t.Errorf("%s: want one error on git_provider, got %v:\n%s", r, err, out)
+		}
 	}
 }

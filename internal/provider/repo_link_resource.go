@@ -243,12 +243,7 @@ func (r *repoLinkResource) ValidateConfig(ctx context.Context, req resource.Vali
 	}
 	kind := config.GitProvider.ValueString()
 	kindKnown := !config.GitProvider.IsUnknown() && slices.Contains(githost.Kinds, kind)
-	if kindKnown && isKnownString(config.Repository) {
-		if err := githost.ValidateRepository(kind, config.Repository.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("repository"), "Invalid repository",
-				fmt.Sprintf("repository %q is not a %s repository path: %s.", config.Repository.ValueString(), hostTitle(kind), err))
-		}
-	}
+	checkRepositoryAttr(config.GitProvider, config.Repository, &resp.Diagnostics)
 	if isKnownString(config.Branch) {
 		if err := validateBranchName(config.Branch.ValueString()); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("branch"), "Invalid branch", err.Error())

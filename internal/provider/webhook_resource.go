@@ -241,12 +241,7 @@ func (r *webhookResource) ValidateConfig(ctx context.Context, req resource.Valid
 		return
 	}
 	kind := c.GitProvider.ValueString()
-	if !c.GitProvider.IsUnknown() && !c.Repository.IsUnknown() && kind != "" {
-		if err := githost.ValidateRepository(kind, c.Repository.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("repository"), "Invalid repository",
-				fmt.Sprintf("repository %q is not a %s repository path: %s.", c.Repository.ValueString(), hostTitle(kind), err))
-		}
-	}
+	checkRepositoryAttr(c.GitProvider, c.Repository, &resp.Diagnostics)
 	if host, ok := githost.Describe(kind); ok && !c.GitProvider.IsUnknown() {
 		checkHostWebhookSettings(ctx, host, &c, &resp.Diagnostics)
 	}
