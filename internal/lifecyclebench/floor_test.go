@@ -18,13 +18,13 @@ func TestFloorOf(t *testing.T) {
 		target float64
 		paced  bool
 	}{
-		// 4 reads per chain ÷ 10 × 50 ms = 20 ms per chain.
-		{githost.GitLab, StepPlan, 100, own + 2*time.Second, 1.3, false},
-		{githost.GitHub, StepPlan, 200, own + 4*time.Second, 1.3, false},
+		// 5 reads per chain ÷ 10 × 50 ms = 25 ms per chain.
+		{githost.GitLab, StepPlan, 100, own + 2500*time.Millisecond, 1.3, false},
+		{githost.GitHub, StepPlan, 200, own + 5*time.Second, 1.3, false},
 		// 9 requests per chain: 45 ms per chain.
 		{githost.GitLab, StepApply, 100, own + 4500*time.Millisecond, 1.3, false},
-		// 9 requests per chain: 45 ms per chain.
-		{githost.GitLab, StepDestroy, 200, own + 9*time.Second, 1.3, false},
+		// 10 requests per chain: 50 ms per chain.
+		{githost.GitLab, StepDestroy, 200, own + 10*time.Second, 1.3, false},
 		// 2 GitHub writes per chain, one second apart: (200 - 1) s + one round trip.
 		{githost.GitHub, StepApply, 100, own + 199*time.Second + latency, 1.2, true},
 		{githost.GitHub, StepDestroy, 200, own + 399*time.Second + latency, 1.2, true},

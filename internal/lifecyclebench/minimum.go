@@ -68,6 +68,7 @@ func refreshNeeds(h hostRoutes) []Need {
 		{"GET " + nlKey, 1, "gitdeploy_deploy_key: the platform half"},
 		{"GET " + h.key, 1, "gitdeploy_deploy_key: the git host half, read at the same time"},
 		{"GET " + h.hook, 1, "gitdeploy_webhook: the hook"},
+		{"GET " + h.branch, 1, "gitdeploy_repo_link: the production branch still exists (a deleted one fails every build)"},
 	}
 }
 

@@ -14,9 +14,9 @@ import (
 // on purpose.
 func TestNeedsPerChain(t *testing.T) {
 	want := map[Step]struct{ requests, githubWrites int }{
-		StepApply:   {9, 2}, // site, key ×2, four pre-flight reads, link, hook; GitHub: key and hook
-		StepPlan:    {4, 0}, // site (the link uses its read), key ×2, hook
-		StepDestroy: {9, 2}, // the plan's four reads, link, site, key ×2, hook
+		StepApply:   {9, 2},  // site, key ×2, four pre-flight reads, link, hook; GitHub: key and hook
+		StepPlan:    {5, 0},  // site (the link uses its read), key ×2, hook, the link's branch
+		StepDestroy: {10, 2}, // the plan's five reads, link, site, key ×2, hook
 	}
 	for _, host := range githost.Kinds {
 		for step, w := range want {

@@ -498,3 +498,48 @@ resource %q "x" {
 		}
 	}
 }
+
+// A production branch deleted on the git host after linking shows in the next plan (a warning on branch and
+// an update), and the apply says what to do; pushing the branch again makes the plan empty.
+func TestAccRepoLink_deletedBranchShows(t *testing.T) {
+	const kind, repo = githost.GitHub, "gitdeploy-demo/website"
+	env := newTestEnv(t)
+	if err := env.emu.AddBranch(kind, repo, "prod"); err != nil {
+		t.Fatal(err)
+	}
+	cfg := env.providerConfig() + fmt.Sprintf(`
+resource "gitdeploy_site" "test" {}
+
+resource "gitdeploy_repo_link" "test" {
+  site_id      = gitdeploy_site.test.id
+  git_provider = %q
+  repository   = %q
+  branch       = "prod"
+}
+`, kind, repo)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoSitesLeft(),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					if err := env.emu.DeleteBranch(kind, repo, "prod"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      cfg,
+				ExpectError: phrases("Branch not found", `branch "prod" does not exist`),
+			},
+			{
+				PreConfig: func() {
+					if err := env.emu.AddBranch(kind, repo, "prod"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}

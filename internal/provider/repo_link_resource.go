@@ -95,6 +95,8 @@ var dokployBuildAttrTypes = map[string]attr.Type{
 // repoDrift is what Read records in private state when the platform's repository id or URL changed.
 type repoDrift struct {
 	Reason string `json:"reason"`
+	// BranchGone says that the production branch no longer exists on the git host.
+	BranchGone bool `json:"branch_gone,omitempty"`
 }
 
 func (r *repoLinkResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -344,7 +346,12 @@ func (r *repoLinkResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	for _, attr := range []string{"repo_id", "repo_url"} {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), types.StringUnknown())...)
 	}
-	if !repoChanged {
+	switch {
+	case repoChanged:
+	case drift.BranchGone:
+		resp.Diagnostics.AddAttributeWarning(path.Root("branch"), "Production branch deleted",
+			drift.Reason+". Applying checks the branch again and fails until it exists.")
+	default:
 		resp.Diagnostics.AddWarning("Repository link changed outside Terraform",
 			drift.Reason+". Applying writes the repository's id and URL from the git host again.")
 	}
@@ -680,6 +687,11 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 
+	// The branch is read on the git host meanwhile: one deleted there after linking fails every build,
+	// and nothing on the platform shows it.
+	branchGone := make(chan bool, 1)
+	go func() { branchGone <- r.branchGone(ctx, &state) }()
+
 	// The site's refresh has usually just read the site (siteReads): the first read uses that.
 	justRead, _ := r.clients.siteReads.take(state.SiteID.ValueString())
 	// Just after the create, a site without a link (or no site) may only mean that the write has not
@@ -707,13 +719,19 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 
 	reason := repoIdentityDrift(&state, site.Repo)
+	gone := <-branchGone
+	if gone {
+		reason = fmt.Sprintf("The production branch %q no longer exists on %s repository %s, so every build fails. Push the "+
+			"branch again, or set branch to one that exists", state.Branch.ValueString(), hostTitle(state.GitProvider.ValueString()),
+			state.Repository.ValueString())
+	}
 	resp.Diagnostics.Append(setRepoLinkFromPlatform(ctx, &state, site.Repo)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	var record []byte
 	if reason != "" {
-		if record, err = json.Marshal(repoDrift{Reason: reason}); err != nil {
+		if record, err = json.Marshal(repoDrift{Reason: reason, BranchGone: gone}); err != nil {
 			resp.Diagnostics.AddError("Could not record the repository link's state", err.Error())
 			return
 		}
@@ -721,6 +739,17 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateRepoLinkDrift, record)...)
 	resp.Diagnostics.Append(forgetCreated(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// branchGone reports whether the git host answers that the link's branch does not exist. Anything else
+// (another error, a host not configured) says nothing about the branch and counts as there.
+func (r *repoLinkResource) branchGone(ctx context.Context, state *repoLinkModel) bool {
+	host, ok := r.clients.gitHosts[state.GitProvider.ValueString()]
+	if !ok || !isKnownString(state.Repository) || !isKnownString(state.Branch) {
+		return false
+	}
+	_, err := host.GetBranch(ctx, state.Repository.ValueString(), state.Branch.ValueString())
+	return httpx.IsNotFound(err)
 }
 
 // repoIdentityDrift says how the platform's repository id or URL differs from the one last written,
