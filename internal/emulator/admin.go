@@ -20,6 +20,10 @@ import (
 //	DELETE /rate_limits/{service}                  (remove it)
 //	PUT    /github/secondary_rate_limit            SetSecondaryRateLimit ({"max_mutations": 80, "window": "1m", "retry_after": 60})
 //	DELETE /github/secondary_rate_limit            (remove it)
+//	GET    /github/installation_token_lifetime     GitHubInstallationTokenLifetime
+//	PUT    /github/installation_token_lifetime     SetGitHubInstallationTokenLifetime ({"lifetime": "5s"})
+//	POST   /github/installation_tokens/expire      ExpireGitHubInstallationTokens (→ {"expired": n})
+//	PUT    /clock                                  SetClockOffset ({"offset": "-20m"}): the services' clock is off
 //	POST   /push                                   Push ({"host": "github", "repository": "o/r", "branch": "main"})
 //	GET    /netlify/builds[?site_id=ID]            Builds
 //	DELETE /netlify/deploy_keys/{id}               DeleteNetlifyDeployKey

@@ -40,7 +40,10 @@ type NetlifyBuildSettings struct {
 	Dir             string   `json:"dir"`
 	Base            string   `json:"base"`
 	FunctionsDir    string   `json:"functions_dir"`
+	PackagePath     string   `json:"package_path"`
 	AllowedBranches []string `json:"allowed_branches"`
+	SkipPRs         bool     `json:"skip_prs"`
+	StopBuilds      bool     `json:"stop_builds"`
 }
 
 // NetlifySite is a Netlify site. Linked tells whether it has a repository.
@@ -219,8 +222,16 @@ func nlSiteSnapshot(s *nlSite) NetlifySite {
 		CreatedAt: s.createdAt, UpdatedAt: s.updatedAt, Linked: rp.linked(),
 		BuildSettings: NetlifyBuildSettings{Provider: rp.provider, RepoPath: rp.repoPath, RepoBranch: rp.repoBranch,
 			RepoURL: rp.repoURL, RepoType: rp.repoType, RepoID: rawText(rp.repoID), DeployKeyID: rp.deployKeyID,
-			InstallationID: rawText(rp.installationID), Cmd: rp.cmd, Dir: rp.dir, Base: rp.base,
-			FunctionsDir: rp.functionsDir, AllowedBranches: slices.Clone(rp.allowedBranches)}}
+			InstallationID: rawText(rp.installationID), Cmd: deref(rp.cmd), Dir: deref(rp.dir), Base: deref(rp.base),
+			FunctionsDir: deref(rp.functionsDir), PackagePath: deref(rp.packagePath), AllowedBranches: slices.Clone(rp.allowedBranches),
+			SkipPRs: rp.skipPRs != nil && *rp.skipPRs, StopBuilds: rp.stopBuilds != nil && *rp.stopBuilds}}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 func nlSiteSnapshots(nl *netlifyState) []NetlifySite {

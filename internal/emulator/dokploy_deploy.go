@@ -418,10 +418,11 @@ type cloneTarget struct {
 
 // parseCloneURL reads git@host:path.git, ssh://git@host[:port]/path.git and http(s)://host/path(.git).
 // The emulated hosts report the same host name in their SSH URLs, so a URL on another host than
-// github.com or gitlab.com may name a repository of either: both are tried, GitHub first. Their HTTP
-// clone URLs carry /github/ or /gitlab/ after the host.
+// github.com, gitlab.com or bitbucket.org may name a repository of any of them: each is tried, GitHub first,
+// and the one the key opens is cloned. Their HTTP clone URLs carry /github/, /gitlab/, /bitbucket/ or
+// /gitea/ after the host.
 func parseCloneURL(raw string) (cloneTarget, bool) {
-	t := cloneTarget{hosts: []string{HostGitHub, HostGitLab}}
+	t := cloneTarget{hosts: []string{HostGitHub, HostGitLab, HostBitbucket, HostGitea}}
 	var p string
 	switch {
 	case strings.HasPrefix(raw, "http://") || strings.HasPrefix(raw, "https://"):
@@ -431,10 +432,11 @@ func parseCloneURL(raw string) (cloneTarget, bool) {
 		}
 		t.http, t.host, t.origin, p = true, u.Hostname(), u.Scheme+"://"+u.Host, u.Path
 		p = strings.Trim(p, "/")
-		if rest, found := strings.CutPrefix(p, "github/"); found {
-			t.hosts, p = []string{HostGitHub}, rest
-		} else if rest, found := strings.CutPrefix(p, "gitlab/"); found {
-			t.hosts, p = []string{HostGitLab}, rest
+		for _, h := range []string{HostGitHub, HostGitLab, HostBitbucket, HostGitea} {
+			if rest, found := strings.CutPrefix(p, h+"/"); found {
+				t.hosts, p = []string{h}, rest
+				break
+			}
 		}
 	case strings.HasPrefix(raw, "ssh://"):
 		u, err := url.Parse(raw)
@@ -458,6 +460,8 @@ func parseCloneURL(raw string) (cloneTarget, bool) {
 		t.hosts = []string{HostGitHub}
 	case "gitlab.com":
 		t.hosts = []string{HostGitLab}
+	case "bitbucket.org":
+		t.hosts = []string{HostBitbucket}
 	}
 	t.path = strings.TrimSuffix(strings.Trim(p, "/"), ".git")
 	return t, t.path != "" && strings.Contains(t.path, "/")
@@ -494,6 +498,32 @@ func (st *state) gitRepository(host, path string) *gitRepo {
 			head: func(b string) string { return headSHA(p.heads, HostGitLab, p.pathWithNamespace(), b) }}
 		for _, link := range p.deployKeys {
 			if parsed, err := parsePublicKey(st.gitlab.keys[link.keyID].key); err == nil {
+				out.keys = append(out.keys, parsed.normalized)
+			}
+		}
+		return out
+	case HostBitbucket:
+		r := st.bitbucket.repos[strings.ToLower(path)]
+		if r == nil {
+			return nil
+		}
+		out := &gitRepo{public: !r.private, branches: r.branches,
+			head: func(b string) string { return headSHA(r.heads, HostBitbucket, r.fullName(), b) }}
+		for _, k := range r.keys {
+			if parsed, err := parsePublicKey(k.key); err == nil {
+				out.keys = append(out.keys, parsed.normalized)
+			}
+		}
+		return out
+	case HostGitea:
+		r := st.gitea.repos[strings.ToLower(path)]
+		if r == nil {
+			return nil
+		}
+		out := &gitRepo{public: !r.private, branches: r.branches,
+			head: func(b string) string { return headSHA(r.heads, HostGitea, r.fullName(), b) }}
+		for _, k := range r.keys {
+			if parsed, err := parsePublicKey(k.key); err == nil {
 				out.keys = append(out.keys, parsed.normalized)
 			}
 		}

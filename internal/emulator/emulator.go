@@ -1,5 +1,8 @@
 // Package emulator is an in-memory fake of the parts of Netlify's, Dokploy's, GitHub's (Enterprise style),
-// GitLab's, Bitbucket Cloud's and Gitea's APIs that the provider uses. It answers as the real services do
+// GitLab's, Bitbucket Cloud's and Gitea's APIs that the provider uses, and of the Netlify and GitHub calls
+// that the official Netlify provider and integrations/github make for their common resources (site
+// objects, account site lists, environment variables, repository search, git references). It answers as
+// the real services do
 // (paths, JSON fields, status codes,
 // error bodies, auth, pagination) and has an admin API under /_emulator/ for tests.
 //
@@ -38,7 +41,10 @@ type Emulator struct {
 	counts map[string]int
 	faults []*faultRule
 	now    func() time.Time
-	pace   *pacer // latency, rate limits, requests in flight: its own lock, never held with mu
+	// clockOffset (a time.Duration) moves the emulated services' clock away from the machine's, as a
+	// server whose clock is off would be (SetClockOffset).
+	clockOffset atomic.Int64
+	pace        *pacer // latency, rate limits, requests in flight: its own lock, never held with mu
 	// listingLag and born model replication lag (listing_lag.go).
 	listingLag time.Duration
 	born       map[any]time.Time
@@ -70,16 +76,22 @@ func New(seed *Seed) *Emulator {
 		st:     st,
 		counts: map[string]int{},
 		pace:   newPacer(),
-		now:    func() time.Time { return time.Now().UTC().Truncate(time.Second) },
 		api:    http.NewServeMux(),
 		admin:  http.NewServeMux(),
+	}
+	e.now = func() time.Time {
+		return time.Now().Add(time.Duration(e.clockOffset.Load())).UTC().Truncate(time.Second)
 	}
 	e.hookClient, e.insecureHookClient = newHookClients()
 	e.netlifyRoutes()
 	e.netlifyBuildRoutes()
+	e.netlifyEnvRoutes()
 	e.githubRoutes()
 	e.githubListRoutes()
 	e.githubHookRoutes()
+	e.githubAppRoutes()
+	e.githubRefRoutes()
+	e.githubSearchRoutes()
 	e.gitlabRoutes()
 	e.gitlabListRoutes()
 	e.gitlabHookRoutes()
@@ -92,6 +104,7 @@ func New(seed *Seed) *Emulator {
 	e.adminBitbucketRoutes()
 	e.adminGiteaRoutes()
 	e.adminHookRoutes()
+	e.adminGitHubAppRoutes()
 	e.adminPacingRoutes()
 	e.adminListingLagRoutes()
 	e.adminDokployRoutes()
@@ -102,6 +115,8 @@ func New(seed *Seed) *Emulator {
 // route pattern; unknown routes get the service's own 404 answer.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.lastBase.Store(externalBase(r))
+	// The services' Date header follows their clock (Go's server would send the machine's).
+	w.Header().Set("Date", e.now().Format(http.TimeFormat))
 	if r.URL.Path == AdminPrefix || strings.HasPrefix(r.URL.Path, AdminPrefix+"/") {
 		if _, pattern := e.admin.Handler(r); pattern == "" {
 			writeJSON(w, http.StatusNotFound, map[string]string{"message": "no such admin route: " + r.Method + " " + r.URL.Path})
@@ -146,6 +161,10 @@ func (e *Emulator) count(key string) {
 	defer e.mu.Unlock()
 	e.counts[key]++
 }
+
+// SetClockOffset makes the emulated services' clock run d ahead of the machine's (behind when negative):
+// their timestamps, Date headers and the checks of JWT times and token expiry follow it.
+func (e *Emulator) SetClockOffset(d time.Duration) { e.clockOffset.Store(int64(d)) }
 
 // RequestCounts returns how many requests each route received, keyed "METHOD /route/pattern", e.g.
 // "POST /github/api/v3/repos/{owner}/{repo}/keys". Requests to unknown routes count under

@@ -37,8 +37,9 @@ func writeGitHubValidation(w http.ResponseWriter, docURL string, errs ...ghValid
 // githubHandler runs with the state locked and the caller authenticated as u.
 type githubHandler func(w http.ResponseWriter, r *http.Request, u *ghUser)
 
-// github wraps a handler with GitHub's auth: "Authorization: Bearer <t>" or "Authorization: token <t>".
-// Every request needs a token, as on a GitHub Enterprise Server in private mode.
+// github wraps a handler with GitHub's auth: "Authorization: Bearer <t>" or "Authorization: token <t>", a
+// user's token or an unexpired installation token (github_apps.go). Every request needs a token, as on a
+// GitHub Enterprise Server in private mode.
 func (e *Emulator) github(h githubHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		e.locked(w, func(w http.ResponseWriter) {
@@ -49,7 +50,13 @@ func (e *Emulator) github(h githubHandler) http.HandlerFunc {
 			}
 			u := e.st.github.userByToken(tok)
 			if u == nil {
+				u = e.installationUser(tok) // an expired installation token is unknown too
+			}
+			if u == nil {
 				writeGitHubError(w, http.StatusUnauthorized, "Bad credentials", ghDocs)
+				return
+			}
+			if !e.checkInstallation(w, r, u) {
 				return
 			}
 			h(w, r, u)
@@ -74,6 +81,9 @@ func (e *Emulator) githubRoutes() {
 
 // isMember reports whether u may administer the repository: its owner, or a member of its organisation.
 func (u *ghUser) isMember(r *ghRepo) bool {
+	if u.installation != nil {
+		return u.installation.covers(r)
+	}
 	if r.ownerType == "User" {
 		return strings.EqualFold(r.ownerLogin, u.login)
 	}
@@ -141,14 +151,65 @@ type ghRepoJSON struct {
 	URL           string            `json:"url"`
 	CloneURL      string            `json:"clone_url"`
 	SSHURL        string            `json:"ssh_url"`
+	GitURL        string            `json:"git_url"`
+	SVNURL        string            `json:"svn_url"`
+	MirrorURL     *string           `json:"mirror_url"`
+	Homepage      *string           `json:"homepage"`
+	Language      *string           `json:"language"`
 	DefaultBranch string            `json:"default_branch"`
 	Archived      bool              `json:"archived"`
 	Disabled      bool              `json:"disabled"`
+	IsTemplate    bool              `json:"is_template"`
 	Topics        []string          `json:"topics"`
+	HasIssues     bool              `json:"has_issues"`
+	HasProjects   bool              `json:"has_projects"`
+	HasWiki       bool              `json:"has_wiki"`
+	HasPages      bool              `json:"has_pages"`
+	HasDownloads  bool              `json:"has_downloads"`
+	HasDiscussion bool              `json:"has_discussions"`
+	AllowForking  bool              `json:"allow_forking"`
+	License       *struct{}         `json:"license"`
+	Size          int               `json:"size"`
+	Stargazers    int               `json:"stargazers_count"`
+	Watchers      int               `json:"watchers_count"`
+	ForksCount    int               `json:"forks_count"`
+	OpenIssues    int               `json:"open_issues_count"`
 	CreatedAt     string            `json:"created_at"`
 	UpdatedAt     string            `json:"updated_at"`
 	PushedAt      string            `json:"pushed_at"`
 	Permissions   ghPermissionsJSON `json:"permissions"`
+}
+
+// ghFullRepoJSON is GET /repos/{owner}/{repo} (GitHub's full-repository): the merge settings come with
+// it for those who may change them. Values are GitHub's documented defaults for a new repository; the
+// emulator does not let them change.
+type ghFullRepoJSON struct {
+	ghRepoJSON
+	AllowMergeCommit         *bool   `json:"allow_merge_commit,omitempty"`
+	AllowSquashMerge         *bool   `json:"allow_squash_merge,omitempty"`
+	AllowRebaseMerge         *bool   `json:"allow_rebase_merge,omitempty"`
+	AllowAutoMerge           *bool   `json:"allow_auto_merge,omitempty"`
+	AllowUpdateBranch        *bool   `json:"allow_update_branch,omitempty"`
+	DeleteBranchOnMerge      *bool   `json:"delete_branch_on_merge,omitempty"`
+	SquashMergeCommitTitle   *string `json:"squash_merge_commit_title,omitempty"`
+	SquashMergeCommitMessage *string `json:"squash_merge_commit_message,omitempty"`
+	MergeCommitTitle         *string `json:"merge_commit_title,omitempty"`
+	MergeCommitMessage       *string `json:"merge_commit_message,omitempty"`
+	WebCommitSignoffRequired bool    `json:"web_commit_signoff_required"`
+	NetworkCount             int     `json:"network_count"`
+	SubscribersCount         int     `json:"subscribers_count"`
+}
+
+func ghFullRepoOut(r *http.Request, u *ghUser, repo *ghRepo) ghFullRepoJSON {
+	out := ghFullRepoJSON{ghRepoJSON: ghRepoOut(r, u, repo)}
+	if u.isMember(repo) {
+		yes, no := true, false
+		out.AllowMergeCommit, out.AllowSquashMerge, out.AllowRebaseMerge = &yes, &yes, &yes
+		out.AllowAutoMerge, out.AllowUpdateBranch, out.DeleteBranchOnMerge = &no, &no, &no
+		out.SquashMergeCommitTitle, out.SquashMergeCommitMessage = nullable("COMMIT_OR_PR_TITLE"), nullable("COMMIT_MESSAGES")
+		out.MergeCommitTitle, out.MergeCommitMessage = nullable("MERGE_MESSAGE"), nullable("PR_TITLE")
+	}
+	return out
 }
 
 func ghRepoOut(r *http.Request, u *ghUser, repo *ghRepo) ghRepoJSON {
@@ -161,8 +222,10 @@ func ghRepoOut(r *http.Request, u *ghUser, repo *ghRepo) ghRepoJSON {
 		Owner:   ghOwnerOut(r, repo.ownerLogin, repo.ownerID, repo.ownerType),
 		HTMLURL: base + "/github/" + full, Description: nullable(repo.description), Fork: repo.fork,
 		URL: base + GitHubPrefix + "/repos/" + full, CloneURL: base + "/github/" + full + ".git",
-		SSHURL:        "git@" + hostOnly(r) + ":" + full + ".git",
+		SSHURL: "git@" + hostOnly(r) + ":" + full + ".git", GitURL: "git://" + hostOnly(r) + "/" + full + ".git",
+		SVNURL:        base + "/github/" + full,
 		DefaultBranch: repo.defaultBranch, Archived: repo.archived, Topics: slices.Clone(repo.topics),
+		HasIssues: true, HasProjects: true, HasWiki: true, HasDownloads: true, AllowForking: repo.visibility == "public",
 		CreatedAt: formatTime(repo.createdAt), UpdatedAt: formatTime(repo.pushedAt), PushedAt: formatTime(repo.pushedAt),
 		Permissions: ghPermissionsJSON{Admin: member, Maintain: member, Push: member, Triage: member, Pull: true},
 	}
@@ -170,7 +233,7 @@ func ghRepoOut(r *http.Request, u *ghUser, repo *ghRepo) ghRepoJSON {
 
 func (e *Emulator) ghGetRepo(w http.ResponseWriter, r *http.Request, u *ghUser) {
 	if repo := e.repoFor(w, r, u); repo != nil {
-		writeJSON(w, http.StatusOK, ghRepoOut(r, u, repo))
+		writeJSON(w, http.StatusOK, ghFullRepoOut(r, u, repo))
 	}
 }
 
@@ -271,15 +334,17 @@ func (repo *ghRepo) renameBranch(from, to string) error {
 	if i < 0 {
 		return ErrNotFound
 	}
+	sha := headSHA(repo.heads, HostGitHub, repo.fullName(), from) // a rename keeps the branch's commit
 	repo.branches[i] = to
 	slices.Sort(repo.branches)
 	if repo.defaultBranch == from {
 		repo.defaultBranch = to
 	}
-	if sha, ok := repo.heads[from]; ok {
-		delete(repo.heads, from)
-		repo.heads[to] = sha
+	if repo.heads == nil {
+		repo.heads = map[string]string{}
 	}
+	delete(repo.heads, from)
+	repo.heads[to] = sha
 	if repo.renamed == nil {
 		repo.renamed = map[string]string{}
 	}

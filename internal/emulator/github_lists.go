@@ -139,7 +139,11 @@ func (e *Emulator) ghWriteRepoList(w http.ResponseWriter, r *http.Request, u *gh
 	case "desc":
 		desc = true
 	}
-	cacheKey := key + "|" + u.login + "|" + sortBy + "|" + strconv.FormatBool(desc)
+	who := u.login
+	if u.installation != nil { // one app's installations share the bot's login, not its repositories
+		who += "|installation:" + strconv.FormatInt(u.installation.installation.id, 10) + ":" + strings.Join(u.installation.repositories, ",")
+	}
+	cacheKey := key + "|" + who + "|" + sortBy + "|" + strconv.FormatBool(desc)
 	repos := e.st.github.cachedList(cacheKey, func() []*ghRepo {
 		var repos []*ghRepo
 		for _, repo := range e.st.github.repoOrder {

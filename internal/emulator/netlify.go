@@ -54,6 +54,11 @@ func (e *Emulator) netlifyRoutes() {
 	e.api.HandleFunc("PUT "+p+"/sites/{site_id}", e.netlify(e.nlUpdateSite))
 	e.api.HandleFunc("DELETE "+p+"/sites/{site_id}", e.netlify(e.nlDeleteSite))
 	e.api.HandleFunc("PUT "+p+"/sites/{site_id}/unlink_repo", e.netlify(e.nlUnlinkRepo))
+	e.api.HandleFunc("GET "+p+"/sites/{site_id}/waf/policy", e.netlify(e.nlGetSiteWAFPolicy))
+	// GET /{account_slug}/sites; see nlListAccountSites for the {collection} wildcard.
+	e.api.HandleFunc("GET "+p+"/{account_slug}/{collection}", e.netlify(e.nlListAccountSites))
+	e.api.HandleFunc("GET "+p+"/accounts", e.netlify(e.nlListAccounts))
+	e.api.HandleFunc("GET "+p+"/accounts/{account_id}", e.netlify(e.nlGetAccount))
 
 	e.api.HandleFunc("POST "+p+"/sites/{site_id}/build_hooks", e.netlify(e.nlCreateBuildHook))
 	e.api.HandleFunc("GET "+p+"/sites/{site_id}/build_hooks", e.netlify(e.nlListBuildHooks))
@@ -137,130 +142,7 @@ func (nl *netlifyState) removeDeployKey(id string) bool {
 
 // ---- sites ----
 
-// nlBuildSettingsJSON is the read side of a site's repo link. Unset values are null, as on Netlify.
-type nlBuildSettingsJSON struct {
-	ID              json.RawMessage `json:"id"` // the repository's id at the git host; Netlify's name for it
-	Provider        *string         `json:"provider"`
-	RepoPath        *string         `json:"repo_path"`
-	RepoBranch      *string         `json:"repo_branch"`
-	RepoURL         *string         `json:"repo_url"`
-	RepoType        *string         `json:"repo_type"`
-	DeployKeyID     *string         `json:"deploy_key_id"`
-	InstallationID  json.RawMessage `json:"installation_id"`
-	Cmd             *string         `json:"cmd"`
-	Dir             *string         `json:"dir"`
-	Base            *string         `json:"base"`
-	FunctionsDir    *string         `json:"functions_dir"`
-	AllowedBranches []string        `json:"allowed_branches"`
-}
-
-type nlSiteJSON struct {
-	ID            string              `json:"id"`
-	SiteID        string              `json:"site_id"`
-	Name          string              `json:"name"`
-	CustomDomain  *string             `json:"custom_domain"`
-	URL           string              `json:"url"`
-	SSLURL        string              `json:"ssl_url"`
-	AdminURL      string              `json:"admin_url"`
-	State         string              `json:"state"`
-	AccountSlug   string              `json:"account_slug"`
-	CreatedAt     string              `json:"created_at"`
-	UpdatedAt     string              `json:"updated_at"`
-	BuildSettings nlBuildSettingsJSON `json:"build_settings"`
-}
-
-func nullable(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-func nlSiteOut(s *nlSite) nlSiteJSON {
-	host := s.name + ".netlify.app"
-	if s.customDomain != "" {
-		host = s.customDomain
-	}
-	rp := s.repo
-	return nlSiteJSON{
-		ID: s.id, SiteID: s.id, Name: s.name, CustomDomain: nullable(s.customDomain),
-		URL: "http://" + host, SSLURL: "https://" + host, AdminURL: "https://app.netlify.com/sites/" + s.name,
-		State: "current", AccountSlug: s.accountSlug,
-		CreatedAt: formatTimeMillis(s.createdAt), UpdatedAt: formatTimeMillis(s.updatedAt),
-		BuildSettings: nlBuildSettingsJSON{
-			ID: rp.repoID, Provider: nullable(rp.provider), RepoPath: nullable(rp.repoPath),
-			RepoBranch: nullable(rp.repoBranch), RepoURL: nullable(rp.repoURL), RepoType: nullable(rp.repoType),
-			DeployKeyID: nullable(rp.deployKeyID), InstallationID: rp.installationID, Cmd: nullable(rp.cmd),
-			Dir: nullable(rp.dir), Base: nullable(rp.base), FunctionsDir: nullable(rp.functionsDir),
-			AllowedBranches: slices.Clone(rp.allowedBranches),
-		},
-	}
-}
-
-// nlSiteWrite is the body of POST/PATCH/PUT /sites. The repo link is written as "repo" (seed 001 and
-// Netlify's siteSetup schema); "build_settings" is accepted too and means the same.
-type nlSiteWrite struct {
-	Name          *string      `json:"name"`
-	CustomDomain  *string      `json:"custom_domain"`
-	Repo          *nlRepoWrite `json:"repo"`
-	BuildSettings *nlRepoWrite `json:"build_settings"`
-	AccountSlug   *string      `json:"account_slug"`
-}
-
-// nlRepoWrite is Netlify's repoInfo on the write side. Fields left out are not changed; "repo_id" is
-// accepted as another name for "id".
-type nlRepoWrite struct {
-	ID              json.RawMessage `json:"id"`
-	RepoID          json.RawMessage `json:"repo_id"`
-	Provider        *string         `json:"provider"`
-	RepoPath        *string         `json:"repo_path"`
-	RepoBranch      *string         `json:"repo_branch"`
-	RepoURL         *string         `json:"repo_url"`
-	RepoType        *string         `json:"repo_type"`
-	DeployKeyID     *string         `json:"deploy_key_id"`
-	InstallationID  json.RawMessage `json:"installation_id"`
-	Cmd             *string         `json:"cmd"`
-	Dir             *string         `json:"dir"`
-	Base            *string         `json:"base"`
-	FunctionsDir    *string         `json:"functions_dir"`
-	AllowedBranches *[]string       `json:"allowed_branches"`
-}
-
 var nlProviders = []string{"github", "gitlab", "bitbucket", "manual"}
-
-// merge applies a write onto the stored link. JSON null clears a value.
-func (rp *nlRepo) merge(wr *nlRepoWrite) error {
-	if wr.Provider != nil && *wr.Provider != "" && !slices.Contains(nlProviders, *wr.Provider) {
-		return errors.New("provider must be one of github, gitlab, bitbucket, manual")
-	}
-	setString := func(dst *string, src *string) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	setString(&rp.provider, wr.Provider)
-	setString(&rp.repoPath, wr.RepoPath)
-	setString(&rp.repoBranch, wr.RepoBranch)
-	setString(&rp.repoURL, wr.RepoURL)
-	setString(&rp.repoType, wr.RepoType)
-	setString(&rp.deployKeyID, wr.DeployKeyID)
-	setString(&rp.cmd, wr.Cmd)
-	setString(&rp.dir, wr.Dir)
-	setString(&rp.base, wr.Base)
-	setString(&rp.functionsDir, wr.FunctionsDir)
-	for _, raw := range []json.RawMessage{wr.RepoID, wr.ID} { // "id" wins when both are sent
-		if raw != nil {
-			rp.repoID = rawOrNil(raw)
-		}
-	}
-	if wr.InstallationID != nil {
-		rp.installationID = rawOrNil(wr.InstallationID)
-	}
-	if wr.AllowedBranches != nil {
-		rp.allowedBranches = slices.Clone(*wr.AllowedBranches)
-	}
-	return nil
-}
 
 // rawOrNil keeps a raw JSON value, dropping null.
 func rawOrNil(raw json.RawMessage) json.RawMessage {
@@ -316,7 +198,8 @@ func (e *Emulator) nlCreateSite(w http.ResponseWriter, r *http.Request) {
 	}
 	nl.seq++
 	n := nl.seq
-	s := &nlSite{id: netlifySiteID(n), accountSlug: account, createdAt: e.now()}
+	s := &nlSite{id: netlifySiteID(n), accountSlug: account, createdAt: e.now(), buildImage: nlDefaultBuildImage,
+		functionsRegion: nlDefaultFunctionsRegion, prettyURLs: true}
 	s.updatedAt = s.createdAt
 	if body.Name != nil && *body.Name != "" {
 		if nl.siteByName(*body.Name) != nil {
@@ -329,21 +212,13 @@ func (e *Emulator) nlCreateSite(w http.ResponseWriter, r *http.Request) {
 			s.name = netlifySiteName(n + 1)
 		}
 	}
-	if body.CustomDomain != nil {
-		s.customDomain = *body.CustomDomain
-	}
-	for _, wr := range []*nlRepoWrite{body.BuildSettings, body.Repo} {
-		if wr == nil {
-			continue
-		}
-		if err := s.repo.merge(wr); err != nil {
-			writeNetlifyError(w, http.StatusUnprocessableEntity, err.Error())
-			return
-		}
+	if err := s.apply(&body); err != nil {
+		writeNetlifyError(w, http.StatusUnprocessableEntity, err.Error())
+		return
 	}
 	nl.sites = append(nl.sites, s)
 	e.recordBirth(s)
-	writeJSON(w, http.StatusCreated, nlSiteOut(s))
+	writeJSON(w, http.StatusCreated, nlSiteOut(r, nl, s))
 }
 
 func (e *Emulator) nlListSites(w http.ResponseWriter, r *http.Request) {
@@ -358,7 +233,7 @@ func (e *Emulator) nlListSites(w http.ResponseWriter, r *http.Request) {
 	start, end := p.bounds(len(matched))
 	out := make([]nlSiteJSON, 0, end-start)
 	for _, s := range matched[start:end] {
-		out = append(out, nlSiteOut(s))
+		out = append(out, nlSiteOut(r, &e.st.netlify, s))
 	}
 	setNetlifyPagination(w, r, p, len(matched))
 	writeJSON(w, http.StatusOK, out)
@@ -370,7 +245,7 @@ func (e *Emulator) nlGetSite(w http.ResponseWriter, r *http.Request) {
 		writeNetlifyError(w, http.StatusNotFound, "Not Found")
 		return
 	}
-	writeJSON(w, http.StatusOK, nlSiteOut(s))
+	writeJSON(w, http.StatusOK, nlSiteOut(r, &e.st.netlify, s))
 }
 
 func (e *Emulator) nlUpdateSite(w http.ResponseWriter, r *http.Request) {
@@ -392,7 +267,7 @@ func (e *Emulator) nlUpdateSite(w http.ResponseWriter, r *http.Request) {
 		writeNetlifyError(w, status, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, nlSiteOut(s))
+	writeJSON(w, http.StatusOK, nlSiteOut(r, &e.st.netlify, s))
 }
 
 var errNameTaken = errors.New("subdomain must be unique")
@@ -400,25 +275,16 @@ var errNameTaken = errors.New("subdomain must be unique")
 // updateSite applies PATCH/PUT semantics (only the fields sent change) and validates before changing.
 func (nl *netlifyState) updateSite(s *nlSite, body *nlSiteWrite, now time.Time) (int, error) {
 	next := *s
-	next.repo.allowedBranches = slices.Clone(s.repo.allowedBranches)
 	if body.Name != nil && *body.Name != "" && !strings.EqualFold(*body.Name, s.name) {
 		if nl.siteByName(*body.Name) != nil {
 			return http.StatusUnprocessableEntity, errNameTaken
 		}
 		next.name = strings.ToLower(*body.Name)
 	}
-	if body.CustomDomain != nil {
-		next.customDomain = *body.CustomDomain
-	}
-	for _, wr := range []*nlRepoWrite{body.BuildSettings, body.Repo} {
-		if wr == nil {
-			continue
-		}
-		if err := next.repo.merge(wr); err != nil {
-			return http.StatusUnprocessableEntity, err
-		}
-	}
 	next.updatedAt = now
+	if err := next.apply(body); err != nil {
+		return http.StatusUnprocessableEntity, err
+	}
 	*s = next
 	return http.StatusOK, nil
 }
@@ -438,6 +304,7 @@ func (nl *netlifyState) removeSite(idOrDomain string) bool {
 	}
 	nl.sites = slices.Delete(nl.sites, i, i+1)
 	nl.buildHooks = slices.DeleteFunc(nl.buildHooks, func(h *nlBuildHook) bool { return h.siteID == s.id })
+	nl.envVars = slices.DeleteFunc(nl.envVars, func(v *nlEnvVar) bool { return v.siteID == s.id })
 	return true
 }
 
@@ -459,7 +326,7 @@ func (e *Emulator) nlUnlinkRepo(w http.ResponseWriter, r *http.Request) {
 	nl.buildHooks = slices.DeleteFunc(nl.buildHooks, func(h *nlBuildHook) bool { return h.siteID == s.id })
 	s.repo = nlRepo{}
 	s.updatedAt = e.now()
-	writeJSON(w, http.StatusOK, nlSiteOut(s))
+	writeJSON(w, http.StatusOK, nlSiteOut(r, nl, s))
 }
 
 // ---- build hooks ----

@@ -266,12 +266,13 @@ func (e *Emulator) nlIncomingGitHook(w http.ResponseWriter, r *http.Request) {
 }
 
 // sitesFor finds the sites linked to the pushed repository (by repo_path or repository id) that build
-// the pushed branch.
+// the pushed branch. A site with stop_builds set is left out: Netlify documents that it then does not
+// build the project automatically (build hooks still start builds here; that part is not documented).
 func (nl *netlifyState) sitesFor(provider string, push incomingPush) []*nlSite {
 	var out []*nlSite
 	for _, s := range nl.sites {
 		rp := s.repo
-		if rp.provider != provider {
+		if rp.provider != provider || (rp.stopBuilds != nil && *rp.stopBuilds) {
 			continue
 		}
 		sameRepo := (rp.repoPath != "" && strings.EqualFold(rp.repoPath, push.fullName)) ||

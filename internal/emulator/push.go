@@ -127,6 +127,11 @@ func (st *state) preparePush(host, repo, branch, base string, now time.Time) (Pu
 		}
 		res.Repository = r.fullName()
 		res.Before, res.After, res.Created = moveHead(&r.branches, &r.heads, HostGitHub, r.fullName(), branch)
+		parent := res.Before
+		if res.Created {
+			parent = commitSHA(HostGitHub, r.fullName(), branch) // what moveHead builds a new branch on
+		}
+		r.recordCommit(res.After, parent)
 		r.pushedAt = now
 		st.github.lists = nil // lists sorted by "pushed" change
 		return res, st.githubPushDeliveries(r, res, base, now), nil

@@ -62,6 +62,11 @@ type GitHubSeed struct {
 	Orgs     []string         `json:"orgs"`
 	Repos    []GitHubRepoSeed `json:"repos"`
 	Generate []GenerateSeed   `json:"generate,omitempty"` // made after Repos
+	// Apps are GitHub Apps with their public keys and installations (github_apps.go).
+	Apps []GitHubAppSeed `json:"apps,omitempty"`
+	// InstallationTokenLifetime is how long an installation token lasts, e.g. "1h" (GitHub's) or "5s" for
+	// a test that outlives one; "" keeps the current setting (one hour in a new emulator).
+	InstallationTokenLifetime string `json:"installation_token_lifetime,omitempty"`
 }
 
 // GitHubUserSeed is a GitHub user and its token. Orgs nil means "member of every organisation".

@@ -29,7 +29,8 @@ type netlifyState struct {
 	sites      []*nlSite
 	buildHooks []*nlBuildHook
 	builds     []*nlBuild // oldest first
-	seq        int        // feeds the deterministic ids and names
+	envVars    []*nlEnvVar
+	seq        int // feeds the deterministic ids and names
 }
 
 type nlDeployKey struct {
@@ -40,32 +41,60 @@ type nlDeployKey struct {
 }
 
 type nlSite struct {
-	id           string
-	name         string
-	customDomain string
-	accountSlug  string
-	createdAt    time.Time
-	updatedAt    time.Time
-	repo         nlRepo
+	id                        string
+	name                      string
+	customDomain              string
+	accountSlug               string
+	createdAt                 time.Time
+	updatedAt                 time.Time
+	domainAliases             []string
+	branchDeployCustomDomain  string
+	deployPreviewCustomDomain string
+	notificationEmail         string
+	forceSSL                  *bool // null until written, as on Netlify
+	buildImage                string
+	functionsRegion           string
+	preventNonGitProdDeploys  bool
+	prettyURLs                bool
+	ignoreHTMLForms           bool
+	cdpEnabledContexts        []string
+	hudEnabled                *bool
+	rumEnabled                *bool
+	repo                      nlRepo
 }
 
 // nlRepo is a site's repository link and build settings: written as "repo", read as "build_settings".
 // Ids are kept as the raw JSON the client sent, because Netlify documents an integer but Bitbucket repo
 // ids are "workspace/repo" strings and the GitHub App installation id is sometimes sent as a string.
+// Booleans and build setting paths are nil until written: Netlify answers null for them then, and what a
+// client wrote, "" included, afterwards (the official provider writes "" for an unset functions_dir and
+// would plan a change on every run if it read null back).
 type nlRepo struct {
-	provider        string
-	repoPath        string
-	repoBranch      string
-	repoURL         string
-	repoType        string
-	deployKeyID     string
-	cmd             string
-	dir             string
-	base            string
-	functionsDir    string
-	repoID          json.RawMessage
-	installationID  json.RawMessage
-	allowedBranches []string
+	provider              string
+	repoPath              string
+	repoBranch            string
+	repoURL               string
+	repoType              string
+	repoOwnerType         string
+	deployKeyID           string
+	cmd                   *string // the build settings keep "" apart from unset: written "", read ""
+	dir                   *string
+	base                  *string
+	packagePath           *string
+	functionsDir          *string
+	configurationFilePath *string
+	untrustedFlow         string
+	repoID                json.RawMessage
+	installationID        json.RawMessage
+	allowedBranches       []string
+	baseRelDir            *bool
+	publicRepo            *bool
+	privateLogs           *bool
+	skipPRs               *bool
+	stopBuilds            *bool
+	skipAutomaticBuilds   *bool
+	linkedAt              time.Time
+	updatedAt             time.Time
 }
 
 func (r nlRepo) linked() bool { return r.provider != "" || r.repoPath != "" }
@@ -90,6 +119,7 @@ type githubState struct {
 	nextID     int64                // users, orgs and repos without a seeded id
 	nextKeyID  int64                // deploy key ids are unique across the emulated GitHub
 	nextHookID int64                // so are webhook ids
+	apps       ghAppsState          // GitHub Apps, installations and installation tokens (github_apps.go)
 }
 
 type ghUser struct {
@@ -97,6 +127,9 @@ type ghUser struct {
 	login string
 	token string
 	orgs  []string // nil: member of every organisation
+	// installation is set for the bot user of an app installation: the caller authenticated with an
+	// installation token, whose installation decides what it may see and do.
+	installation *ghInstallationToken
 }
 
 type ghOrg struct {
@@ -122,6 +155,8 @@ type ghRepo struct {
 	branches      []string          // kept sorted, as GitHub lists them
 	heads         map[string]string // branch -> commit SHA once a push moved it (else commitSHA)
 	renamed       map[string]string // old branch name -> new one, for GitHub's 301 on the old name
+	tags          map[string]string // lightweight tags made through the git refs API: name -> SHA
+	commits       map[string]string // commit -> parent ("" for a root): every head seen, for the refs API
 	keys          []*ghKey
 	hooks         []*ghHook
 }
@@ -209,7 +244,7 @@ func newState() *state {
 		netlify: netlifyState{tokens: map[string]bool{}},
 		github: githubState{orgs: map[string]*ghOrg{}, repos: map[string]*ghRepo{}, repoByID: map[int64]*ghRepo{},
 			nextID: 1, nextKeyID: 1,
-			nextHookID: firstHookID},
+			nextHookID: firstHookID, apps: newGhAppsState()},
 		gitlab: gitlabState{groups: map[string]*glGroup{}, projects: map[string]*glProject{},
 			projectByID: map[int64]*glProject{}, keys: map[int64]*glKey{}, nextID: 1, nextKeyID: 1,
 			nextHookID: firstHookID},
@@ -249,6 +284,7 @@ func (st *state) copyForTrial() *state {
 		t.github.repoByID[v.id] = cp
 	}
 	t.github.nextID = st.github.nextID
+	t.github.apps = st.github.apps.trialCopy()
 	t.gitlab.users = slices.Clone(st.gitlab.users)
 	for k, v := range st.gitlab.groups {
 		t.gitlab.groups[k] = v
@@ -334,7 +370,7 @@ func (st *state) applyGitHub(s *GitHubSeed) error {
 			}
 		}
 	}
-	return nil
+	return gh.applyApps(s)
 }
 
 func (gh *githubState) allocID() int64 { id := gh.nextID; gh.nextID++; return id }

@@ -9,12 +9,11 @@ import (
 
 // Kinds of git host, as users write them in git_provider.
 const (
-	GitHub = "github"
-	GitLab = "gitlab"
+	GitHub    = "github"
+	GitLab    = "gitlab"
+	Bitbucket = "bitbucket"
+	Gitea     = "gitea"
 )
-
-// Kinds lists the git_provider values this build supports.
-var Kinds = []string{GitHub, GitLab}
 
 // Repository is a repository as the host reports it. ID is the host's numeric id in decimal.
 type Repository struct {

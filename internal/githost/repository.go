@@ -13,25 +13,6 @@ const (
 	gitlabPathMaxLen  = 255 // GitLab namespace and project paths
 )
 
-// ValidateRepository says what is wrong with a repository string for a host kind, or nil.
-//
-// GitHub: exactly "owner/name". The owner is letters, digits and single hyphens, neither first nor
-// last, at most 39 characters; an Enterprise Managed User's "_shortcode" suffix is accepted after it.
-// The name is letters, digits, '.', '_' and '-', not "." or "..", at most 100 characters.
-//
-// GitLab: "group[/subgroup…]/name", at least two segments, each letters, digits, '_', '.' and '-',
-// not starting with '-', not ending in ".git" or ".atom", not "." or "..".
-func ValidateRepository(kind, repo string) error {
-	switch kind {
-	case GitHub:
-		return validateGitHubRepository(repo)
-	case GitLab:
-		return validateGitLabRepository(repo)
-	default:
-		return fmt.Errorf("unknown git host kind %q: must be one of %s", kind, strings.Join(Kinds, ", "))
-	}
-}
-
 const (
 	githubShape = `must be "owner/name", like "octocat/hello-world"`
 	gitlabShape = `must be the project's full path "group/name" or "group/subgroup/name", like "gitlab-org/gitlab"`

@@ -16,6 +16,8 @@ type Options struct {
 	Service   string   // "Netlify", "GitHub", "GitLab": for log lines and errors
 	UserAgent string   // "terraform-provider-gitdeploy/<version>"
 	Secrets   []string // tokens etc. to mask if they ever appear in a logged string
+	// RuntimeSecrets, when set, adds secrets learnt later (installation tokens) to the masked ones.
+	RuntimeSecrets *SecretSet
 	// MaxRetries is the number of retries after the first attempt: 4 when 0, none when negative.
 	MaxRetries int
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff between retries of failed

@@ -34,7 +34,7 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if q := maskQuery(req.URL.RawQuery); q != "" {
 		fields["http_query"] = q
 	}
-	ctx := maskingContext(req.Context(), t.opts.Secrets)
+	ctx := maskingContext(req.Context(), t.opts.RuntimeSecrets.with(t.opts.Secrets))
 	if err != nil {
 		// Transport errors normally carry no URL, but never let a raw query reach the log.
 		msg := err.Error()

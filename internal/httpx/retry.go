@@ -77,7 +77,7 @@ func (p *retryPolicy) checkRetry(ctx context.Context, resp *http.Response, err e
 		"wait":        d.wait.String(),
 		"reason":      d.reason,
 	}
-	logCtx := maskingContext(ctx, p.opts.Secrets)
+	logCtx := maskingContext(ctx, p.opts.RuntimeSecrets.with(p.opts.Secrets))
 	if d.rateLimited {
 		fields["retry_at"] = d.retryAt.UTC().Format(time.RFC3339)
 		tflog.Info(logCtx, p.opts.Service+" API rate limit: waiting before retry", fields)

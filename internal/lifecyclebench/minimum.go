@@ -22,7 +22,8 @@ import (
 //     to create.
 //   - plan (no change): one read per remote object. The deploy key reads its two halves (platform and git
 //     host) at the same time. The repo link's object is the site's build settings, which Netlify only
-//     returns with the site: its refresh uses the site that gitdeploy_site's refresh has just read.
+//     returns with the site: its refresh uses the site that gitdeploy_site's refresh has just read, and
+//     reads the production branch on the git host (a branch deleted after linking fails every build).
 //   - destroy: the refresh of the plan (Terraform refreshes before it destroys), then one request per
 //     object removed: the repo link clears the site's repo settings (PATCH: Netlify's unlink_repo would
 //     also delete the deploy key, which other sites may share), the site, the two halves of the deploy
@@ -116,6 +117,7 @@ func refreshNeeds(kind string, h hostRoutes) []Need {
 			{dkKeyOne, 1, "gitdeploy_deploy_key: the platform half"},
 			{"GET " + h.key, 1, "gitdeploy_deploy_key: the git host half, read at the same time"},
 			{"GET " + h.hook, 1, "gitdeploy_webhook: the hook"},
+			{"GET " + h.branch, 1, "gitdeploy_repo_link: the production branch still exists (a deleted one fails every deployment)"},
 		}
 	}
 	return []Need{
@@ -123,6 +125,7 @@ func refreshNeeds(kind string, h hostRoutes) []Need {
 		{"GET " + nlKey, 1, "gitdeploy_deploy_key: the platform half"},
 		{"GET " + h.key, 1, "gitdeploy_deploy_key: the git host half, read at the same time"},
 		{"GET " + h.hook, 1, "gitdeploy_webhook: the hook"},
+		{"GET " + h.branch, 1, "gitdeploy_repo_link: the production branch still exists (a deleted one fails every build)"},
 	}
 }
 

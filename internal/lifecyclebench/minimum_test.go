@@ -17,20 +17,20 @@ func TestNeedsPerChain(t *testing.T) {
 	type totals struct{ requests, githubWrites int }
 	want := map[string]map[Step]totals{
 		platform.Netlify: {
-			StepApply:   {9, 2}, // site, key ×2, four pre-flight reads, link, hook; GitHub: key and hook
-			StepPlan:    {4, 0}, // site (the link uses its read), key ×2, hook
-			StepDestroy: {9, 2}, // the plan's four reads, link, site, key ×2, hook
+			StepApply:   {9, 2},  // site, key ×2, four pre-flight reads, link, hook; GitHub: key and hook
+			StepPlan:    {5, 0},  // site (the link uses its read), key ×2, hook, the link's branch
+			StepDestroy: {10, 2}, // the plan's five reads, link, site, key ×2, hook
 		},
 		platform.Dokploy: {
 			// application create + one, key generate + create + all + install, four pre-flight reads,
 			// saveBuildType + update + saveGitProvider, the deploy URL's application.one, hook
 			StepApply:   {15, 2},
-			StepPlan:    {5, 0},  // application (the link uses it), key ×2, deploy URL, hook
-			StepDestroy: {10, 2}, // the plan's five reads, disconnect, application, key ×2, hook
+			StepPlan:    {6, 0},  // application (the link uses it), key ×2, deploy URL, hook, the link's branch
+			StepDestroy: {11, 2}, // the plan's six reads, disconnect, application, key ×2, hook
 		},
 	}
 	for _, kind := range platform.Kinds {
-		for _, host := range githost.Kinds {
+		for _, host := range BenchHosts {
 			for step, w := range want[kind] {
 				minimum := Minimum(kind, host, step, 1)
 				if got := total(minimum); got != w.requests {
@@ -68,7 +68,7 @@ func TestNeedsRoutesAreEmulatorRoutes(t *testing.T) {
 	fill := strings.NewReplacer("{owner}", "o", "{repo}", "r", "{branch...}", "main", "{id}", "1",
 		"{key_id}", "2", "{hook_id}", "3", "{site_id}", "s")
 	for _, kind := range platform.Kinds {
-		for _, host := range githost.Kinds {
+		for _, host := range BenchHosts {
 			for _, step := range Steps {
 				for _, need := range Needs(kind, host, step) {
 					method, pattern, _ := strings.Cut(need.Route, " ")

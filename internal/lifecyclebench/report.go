@@ -275,7 +275,7 @@ func writeMethod(b *strings.Builder) {
 - Minimum requests per chain: apply creates each object once and keeps the create's answer (no GET after a POST);
   the repo link's pre-flight reads the repository, the branch, the platform key and the repository's deploy keys,
   then writes. A no-change plan reads each remote object once (gitdeploy_repo_link uses the site that
-  gitdeploy_site has just read: the link lives on it). Destroy is that refresh, then one request per object
+  gitdeploy_site has just read: the link lives on it; it reads the production branch). Destroy is that refresh, then one request per object
   removed. Dokploy needs more where its answers say less: application.create leaves out the project (one
   application.one), sshKey.create answers no id (sshKey.generate, sshKey.create, sshKey.all), the link is three
   writes (saveBuildType, update for autoDeploy, saveGitProvider), and the webhook reads the application's deploy

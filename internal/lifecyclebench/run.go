@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
@@ -299,7 +298,7 @@ func (p pair) String() string { return p.Platform + "/" + p.Host }
 func (r *Results) pairsMeasured() []pair {
 	var out []pair
 	for _, kind := range append(slices.Clone(r.Platforms), platform.Kinds...) {
-		for _, h := range append(slices.Clone(r.Hosts), githost.Kinds...) {
+		for _, h := range append(slices.Clone(r.Hosts), BenchHosts...) {
 			p := pair{kind, h}
 			if slices.Contains(out, p) {
 				continue

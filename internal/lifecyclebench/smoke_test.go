@@ -43,7 +43,7 @@ func TestLifecycleSmoke(t *testing.T) {
 	cfg := Config{
 		ChainCounts:         []int{2},
 		Platforms:           platform.Kinds,
-		Hosts:               githost.Kinds,
+		Hosts:               BenchHosts,
 		Latency:             5 * time.Millisecond,
 		GitHubWriteInterval: DefaultGitHubWriteInterval,
 		OutDir:              out,
@@ -54,7 +54,7 @@ func TestLifecycleSmoke(t *testing.T) {
 	}
 
 	for _, kind := range platform.Kinds {
-		for _, host := range githost.Kinds {
+		for _, host := range BenchHosts {
 			for _, n := range []int{0, 2} {
 				for _, step := range Steps {
 					at := fmt.Sprintf("%s/%s N=%d %s", kind, host, n, step)

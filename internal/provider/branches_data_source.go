@@ -59,12 +59,12 @@ func (d *branchesDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<git_provider>:<repository>`."},
 			"git_provider": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "`github` or `gitlab`.",
+				MarkdownDescription: "`github`, `gitlab`, `bitbucket` or `gitea`.",
 				Validators:          []validator.String{stringvalidator.OneOf(githost.Kinds...)},
 			},
 			"repository": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "`owner/name` on GitHub, `group/subgroup/name` on GitLab.",
+				MarkdownDescription: "`owner/name` on GitHub and Gitea, `group/subgroup/name` on GitLab, `workspace/repo_slug` on Bitbucket.",
 			},
 			"protected": schema.BoolAttribute{
 				Optional:            true,
@@ -107,10 +107,7 @@ func (d *branchesDataSource) ValidateConfig(ctx context.Context, req datasource.
 	if resp.Diagnostics.HasError() || c.GitProvider.IsUnknown() || c.Repository.IsUnknown() || c.GitProvider.IsNull() {
 		return
 	}
-	if err := githost.ValidateRepository(c.GitProvider.ValueString(), c.Repository.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("repository"), "Invalid repository",
-			fmt.Sprintf("repository %q is not a %s repository path: %s.", c.Repository.ValueString(), hostTitle(c.GitProvider.ValueString()), err))
-	}
+	checkRepositoryAttr(c.GitProvider, c.Repository, &resp.Diagnostics)
 }
 
 func (d *branchesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -12,6 +12,8 @@ func TestAccBranchesDataSource(t *testing.T) {
 	for _, h := range []struct{ kind, repo string }{
 		{"github", "gitdeploy-demo/website"},
 		{"gitlab", "gitdeploy-demo/website"},
+		{"bitbucket", "gitdeploy-demo/website"},
+		{"gitea", "gitdeploy-demo/website"},
 	} {
 		t.Run(h.kind, func(t *testing.T) {
 			env := newTestEnv(t)
@@ -24,7 +26,7 @@ func TestAccBranchesDataSource(t *testing.T) {
 				ProtoV6ProviderFactories: testAccProviders,
 				Steps: []resource.TestStep{
 					{
-						Config: env.providerConfig() + fmt.Sprintf(`
+						Config: env.allHostsProviderConfig("netlify") + fmt.Sprintf(`
 data "gitdeploy_branches" "all" {
   git_provider = %[1]q
   repository   = %[2]q
@@ -55,7 +57,7 @@ data "gitdeploy_branches" "unprotected" {
 						),
 					},
 					{
-						Config: env.providerConfig() + fmt.Sprintf(`
+						Config: env.allHostsProviderConfig("netlify") + fmt.Sprintf(`
 data "gitdeploy_branches" "missing" {
   git_provider = %q
   repository   = "gitdeploy-demo/no-such-repo"

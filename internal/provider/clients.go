@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost/bitbucket"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost/gitea"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost/github"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost/gitlab"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/httpx"
@@ -39,11 +41,20 @@ type systemSettings struct {
 }
 
 type settings struct {
-	netlify, dokploy, github, gitlab systemSettings
-	maxRetries                       int
-	githubWriteInterval              time.Duration
-	retryWaitMin                     time.Duration
-	retryWaitMax                     time.Duration
+	netlify, dokploy, github, gitlab, gitea systemSettings
+	bitbucket                               bitbucketSettings
+	githubApp                               appAuthSettings // github_app_auth.go
+	maxRetries                              int
+	githubWriteInterval                     time.Duration
+	retryWaitMin                            time.Duration
+	retryWaitMax                            time.Duration
+}
+
+// bitbucketSettings are Bitbucket's credentials: an API token with its account's e-mail, or an access token.
+type bitbucketSettings struct {
+	systemSettings        // the API token (or the access token) and the base URL
+	email          string // with an API token
+	accessToken    bool   // the token is an access token (Bearer)
 }
 
 // resolveSettings merges the provider configuration with the environment: configuration wins.
@@ -87,6 +98,7 @@ func resolveSettings(config providerModel, getenv func(string) string) settings 
 	// An empty base URL means github.com: the client knows that address.
 	s.github = resolveSystem(gh.Token, gh.BaseURL, getenv, []string{envGitHubToken}, envGitHubBaseURL, "")
 	s.github.tokenHint = fmt.Sprintf("set token in the provider's github block, or the %s environment variable", envGitHubToken)
+	s.githubApp = resolveAppAuth(gh.AppAuth, getenv)
 
 	var gl gitHostBlockModel
 	if config.GitLab != nil {
@@ -94,6 +106,30 @@ func resolveSettings(config providerModel, getenv func(string) string) settings 
 	}
 	s.gitlab = resolveSystem(gl.Token, gl.BaseURL, getenv, []string{envGitLabToken}, envGitLabBaseURL, defaultGitLabBaseURL)
 	s.gitlab.tokenHint = fmt.Sprintf("set token in the provider's gitlab block, or the %s environment variable", envGitLabToken)
+
+	var bb bitbucketBlockModel
+	if config.Bitbucket != nil {
+		bb = *config.Bitbucket
+	}
+	s.bitbucket.systemSettings = resolveSystem(bb.APIToken, bb.BaseURL, getenv, []string{envBitbucketToken}, envBitbucketURL, "")
+	s.bitbucket.email = bb.Email.ValueString()
+	if s.bitbucket.email == "" {
+		s.bitbucket.email = getenv(envBitbucketEmail)
+	}
+	if s.bitbucket.token == "" && !s.bitbucket.tokenUnknown {
+		access := resolveSystem(bb.AccessToken, bb.BaseURL, getenv, []string{envBitbucketAccess}, envBitbucketURL, "")
+		s.bitbucket.token, s.bitbucket.tokenUnknown, s.bitbucket.accessToken = access.token, access.tokenUnknown, true
+	}
+	s.bitbucket.tokenHint = fmt.Sprintf("set api_token and email (or access_token) in the provider's bitbucket block, or the %s and %s "+
+		"(or %s) environment variables", envBitbucketToken, envBitbucketEmail, envBitbucketAccess)
+
+	var gt gitHostBlockModel
+	if config.Gitea != nil {
+		gt = *config.Gitea
+	}
+	s.gitea = resolveSystem(gt.Token, gt.BaseURL, getenv, []string{envGiteaToken}, envGiteaBaseURL, "")
+	s.gitea.tokenHint = fmt.Sprintf("set token and base_url in the provider's gitea block, or the %s and %s environment variables",
+		envGiteaToken, envGiteaBaseURL)
 	return s
 }
 
@@ -137,6 +173,8 @@ type clients struct {
 	ledger *createLedger
 	// siteReads passes a site read by gitdeploy_site's refresh on to its gitdeploy_repo_link's.
 	siteReads *siteReads
+	// runtimeSecrets are masked in every service's logs: GitHub App installation tokens and JWTs.
+	runtimeSecrets *httpx.SecretSet
 }
 
 func newClients(_ context.Context, s settings, version string) (*clients, diag.Diagnostics) {
@@ -144,24 +182,25 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 	c := &clients{platforms: map[string]platform.Platform{}, gitHosts: map[string]githost.GitHost{}, missing: map[string]string{},
 		readAfterWrite: backoffPolicy{firstWait: s.retryWaitMin, maxWait: s.retryWaitMax, rereads: readAfterWriteRereads, budget: readAfterWriteBudget},
 		clocks:         map[string]*httpx.Clock{},
-		ledger:         newCreateLedger(s.retryWaitMin, s.retryWaitMax), siteReads: newSiteReads()}
+		ledger:         newCreateLedger(s.retryWaitMin, s.retryWaitMax), siteReads: newSiteReads(),
+		runtimeSecrets: &httpx.SecretSet{}}
 	userAgent := "terraform-provider-gitdeploy/" + version
 	maxRetries := s.maxRetries
 	if maxRetries == 0 {
 		maxRetries = -1 // httpx reads 0 as "the default"; the user asked for none
 	}
-	httpClient := func(service string, token string, writeInterval time.Duration) *http.Client {
+	httpClient := func(service string, secrets []string, writeInterval time.Duration) *http.Client {
 		clock := &httpx.Clock{}
 		c.clocks[service] = clock
-		return httpx.NewClient(httpx.Options{Service: service, UserAgent: userAgent, Secrets: []string{token},
+		return httpx.NewClient(httpx.Options{Service: service, UserAgent: userAgent, Secrets: secrets,
 			MaxRetries: maxRetries, MutationInterval: writeInterval, RetryWaitMin: s.retryWaitMin, RetryWaitMax: s.retryWaitMax,
-			Clock: clock})
+			Clock: clock, RuntimeSecrets: c.runtimeSecrets})
 	}
 
 	if hint, ok := missingHint(s.netlify); ok {
 		c.missing[platform.Netlify] = hint
 	} else {
-		p, err := netlify.New(netlify.Config{APIURL: s.netlify.url, Token: s.netlify.token, HTTPClient: httpClient("Netlify", s.netlify.token, 0)})
+		p, err := netlify.New(netlify.Config{APIURL: s.netlify.url, Token: s.netlify.token, HTTPClient: httpClient("Netlify", []string{s.netlify.token}, 0)})
 		if err != nil {
 			diags.AddAttributeError(path.Root("netlify").AtName("api_url"), "Invalid Netlify configuration", err.Error())
 		} else {
@@ -175,7 +214,7 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 	case s.dokploy.url == "":
 		c.missing[platform.Dokploy] = "set url in the provider's dokploy block, or the " + envDokployURL + " environment variable"
 	default:
-		p, err := dokploy.New(dokploy.Config{URL: s.dokploy.url, APIKey: s.dokploy.token, HTTPClient: httpClient("Dokploy", s.dokploy.token, 0)})
+		p, err := dokploy.New(dokploy.Config{URL: s.dokploy.url, APIKey: s.dokploy.token, HTTPClient: httpClient("Dokploy", []string{s.dokploy.token}, 0)})
 		if err != nil {
 			diags.AddAttributeError(path.Root("dokploy").AtName("url"), "Invalid Dokploy configuration", err.Error())
 		} else {
@@ -183,10 +222,12 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 		}
 	}
 
-	if hint, ok := missingHint(s.github); ok {
+	if hint, ok := gitHubAuthMissing(s); ok {
 		c.missing[githost.GitHub] = hint
-	} else {
-		h, err := github.New(github.Config{BaseURL: s.github.url, Token: s.github.token, HTTPClient: httpClient("GitHub", s.github.token, s.githubWriteInterval), UserAgent: userAgent})
+	} else if cfg := (github.Config{BaseURL: s.github.url, UserAgent: userAgent, Secrets: c.runtimeSecrets}); gitHubConfigAuth(s, &cfg, &diags) {
+		cfg.HTTPClient = httpClient("GitHub", []string{cfg.Token}, s.githubWriteInterval)
+		cfg.Clock = c.clock("GitHub")
+		h, err := github.New(cfg)
 		if err != nil {
 			diags.AddAttributeError(path.Root("github").AtName("base_url"), "Invalid GitHub configuration", err.Error())
 		} else {
@@ -194,10 +235,48 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 		}
 	}
 
+	switch hint, ok := missingHint(s.bitbucket.systemSettings); {
+	case ok:
+		c.missing[githost.Bitbucket] = hint
+	case !s.bitbucket.accessToken && s.bitbucket.email == "":
+		c.missing[githost.Bitbucket] = "an API token needs its Atlassian account's e-mail: set email in the provider's bitbucket block, or the " +
+			envBitbucketEmail + " environment variable"
+	default:
+		cfg := bitbucket.Config{BaseURL: s.bitbucket.url, UserAgent: userAgent}
+		if s.bitbucket.accessToken {
+			cfg.AccessToken = s.bitbucket.token
+		} else {
+			cfg.Email, cfg.APIToken = s.bitbucket.email, s.bitbucket.token
+		}
+		cfg.HTTPClient = httpClient("Bitbucket", cfg.Secrets(), 0)
+		h, err := bitbucket.New(cfg)
+		if err != nil {
+			diags.AddAttributeError(path.Root("bitbucket").AtName("base_url"), "Invalid Bitbucket configuration", err.Error())
+		} else {
+			c.gitHosts[githost.Bitbucket] = h
+		}
+	}
+
+	switch hint, ok := missingHint(s.gitea); {
+	case ok:
+		c.missing[githost.Gitea] = hint
+	case s.gitea.url == "":
+		c.missing[githost.Gitea] = "set base_url in the provider's gitea block, or the " + envGiteaBaseURL + " environment variable: " +
+			"Gitea and Forgejo are self-hosted"
+	default:
+		h, err := gitea.New(gitea.Config{BaseURL: s.gitea.url, Token: s.gitea.token, UserAgent: userAgent,
+			HTTPClient: httpClient("Gitea", []string{s.gitea.token}, 0)})
+		if err != nil {
+			diags.AddAttributeError(path.Root("gitea").AtName("base_url"), "Invalid Gitea configuration", err.Error())
+		} else {
+			c.gitHosts[githost.Gitea] = h
+		}
+	}
+
 	if hint, ok := missingHint(s.gitlab); ok {
 		c.missing[githost.GitLab] = hint
 	} else {
-		h, err := gitlab.New(gitlab.Config{BaseURL: s.gitlab.url, Token: s.gitlab.token, HTTPClient: httpClient("GitLab", s.gitlab.token, 0), UserAgent: userAgent})
+		h, err := gitlab.New(gitlab.Config{BaseURL: s.gitlab.url, Token: s.gitlab.token, HTTPClient: httpClient("GitLab", []string{s.gitlab.token}, 0), UserAgent: userAgent})
 		if err != nil {
 			diags.AddAttributeError(path.Root("gitlab").AtName("base_url"), "Invalid GitLab configuration", err.Error())
 		} else {
@@ -323,13 +402,10 @@ func (c *clients) GitHost(kind string) (githost.GitHost, diag.Diagnostic) {
 		fmt.Sprintf("git_provider %q is not supported; use one of %v.", kind, githost.Kinds))
 }
 
+// hostTitle is a git host's name in messages ("GitHub"); the kind itself when no host has it.
 func hostTitle(kind string) string {
-	switch kind {
-	case githost.GitHub:
-		return "GitHub"
-	case githost.GitLab:
-		return "GitLab"
-	default:
-		return kind
+	if h, ok := githost.Describe(kind); ok {
+		return h.Title
 	}
+	return kind
 }

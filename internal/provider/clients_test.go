@@ -71,7 +71,16 @@ func TestClientsMissingCredentials(t *testing.T) {
 	if _, d := c.GitHost("gitlab"); d == nil || !strings.Contains(d.Detail(), envGitLabToken) {
 		t.Errorf("GitHost(gitlab) diagnostic %v does not name %s", d, envGitLabToken)
 	}
-	if _, d := c.GitHost("bitbucket"); d == nil || !strings.Contains(d.Detail(), "not supported") {
-		t.Errorf("GitHost(bitbucket) diagnostic %v", d)
+	if _, d := c.GitHost("bitbucket"); d == nil || !strings.Contains(d.Detail(), envBitbucketToken) || !strings.Contains(d.Detail(), envBitbucketAccess) {
+		t.Errorf("GitHost(bitbucket) diagnostic %v does not name %s and %s", d, envBitbucketToken, envBitbucketAccess)
+	}
+	if _, d := c.GitHost("gitea"); d == nil || !strings.Contains(d.Detail(), envGiteaBaseURL) {
+		t.Errorf("GitHost(gitea) diagnostic %v does not name %s", d, envGiteaBaseURL)
+	}
+	if _, d := c.Platform("dokploy"); d == nil || !strings.Contains(d.Detail(), envDokployAPIKey) {
+		t.Errorf("Platform(dokploy) diagnostic %v does not name %s", d, envDokployAPIKey)
+	}
+	if _, d := c.GitHost("sourcehut"); d == nil || !strings.Contains(d.Detail(), "not supported") {
+		t.Errorf("GitHost(sourcehut) diagnostic %v", d)
 	}
 }

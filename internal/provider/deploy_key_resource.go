@@ -110,7 +110,7 @@ func (r *deployKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"platform": platformAttribute(),
 			"git_provider": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "The git host to install the public key on: `github` or `gitlab`. Requires `repository`.",
+				MarkdownDescription: "The git host to install the public key on: `github`, `gitlab`, `bitbucket` or `gitea`. Requires `repository`.",
 				PlanModifiers:       replace,
 				Validators: []validator.String{
 					stringvalidator.OneOf(githost.Kinds...),
@@ -119,8 +119,8 @@ func (r *deployKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			},
 			"repository": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "The repository to install the key on: `owner/name` on GitHub, " +
-					"`group/subgroup/name` (any depth) on GitLab. Requires `git_provider`.",
+				MarkdownDescription: "The repository to install the key on: `owner/name` on GitHub and Gitea, " +
+					"`group/subgroup/name` (any depth) on GitLab, `workspace/repo_slug` on Bitbucket. Requires `git_provider`.",
 				PlanModifiers: replace,
 				Validators: []validator.String{
 					stringvalidator.AlsoRequires(path.MatchRoot("git_provider")),
@@ -180,14 +180,12 @@ func (r *deployKeyResource) ValidateConfig(ctx context.Context, req resource.Val
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !config.GitProvider.IsUnknown() && !config.Repository.IsUnknown() && config.hasGitSide() {
-		if err := githost.ValidateRepository(config.GitProvider.ValueString(), config.Repository.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("repository"), "Invalid repository",
-				fmt.Sprintf("repository %q is not a %s repository path: %s.", config.Repository.ValueString(),
-					hostTitle(config.GitProvider.ValueString()), err))
-		}
-	}
-	if !config.ReadOnly.IsNull() && !config.ReadOnly.IsUnknown() && !config.ReadOnly.ValueBool() {
+	checkRepositoryAttr(config.GitProvider, config.Repository, &resp.Diagnostics)
+	host, known := githost.Describe(config.GitProvider.ValueString())
+	if !config.ReadOnly.IsNull() && !config.ReadOnly.IsUnknown() && !config.ReadOnly.ValueBool() && known && !host.ReadWriteKeys {
+		resp.Diagnostics.AddAttributeError(path.Root("read_only"), "Setting not available on "+host.Title,
+			host.Title+" deploy keys are always read-only: remove read_only = false.")
+	} else if !config.ReadOnly.IsNull() && !config.ReadOnly.IsUnknown() && !config.ReadOnly.ValueBool() {
 		resp.Diagnostics.AddAttributeWarning(path.Root("read_only"), "Write-enabled deploy key",
 			"read_only = false lets the platform push to the repository. A deploy platform only needs to clone; "+
 				"remove read_only (default true) unless your builds really push.")

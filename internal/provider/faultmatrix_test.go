@@ -80,6 +80,8 @@ var matrixChains = []matrixChain{
 	{platform.Netlify, githost.GitLab, "gitdeploy-demo/frontend/app"},
 	{platform.Dokploy, githost.GitHub, "gitdeploy-demo/private-app"},
 	{platform.Dokploy, githost.GitLab, "gitdeploy-demo/frontend/app"},
+	{platform.Netlify, githost.Bitbucket, "gitdeploy-demo/private-app"},
+	{platform.Dokploy, githost.Gitea, "gitdeploy-demo/private-app"},
 }
 
 // matrixConcurrency is how many sequences run at once: each is mostly terraform processes waiting on
@@ -104,18 +106,28 @@ provider "gitdeploy" {
   max_retries    = 4
   retry_wait_min = "5ms"
   retry_wait_max = "50ms"
-  %s
+  %[1]s
   github {
-    token          = %q
-    base_url       = "%s/github/"
+    token          = %[3]q
+    base_url       = "%[2]s/github/"
     write_interval = "0s"
   }
   gitlab {
-    token    = %q
-    base_url = "%s/gitlab/api/v4"
+    token    = %[4]q
+    base_url = "%[2]s/gitlab/api/v4"
+  }
+  bitbucket {
+    email     = %[5]q
+    api_token = %[6]q
+    base_url  = "%[2]s/bitbucket/2.0"
+  }
+  gitea {
+    token    = %[7]q
+    base_url = "%[2]s/gitea"
   }
 }
-`, platformBlock, testGitHubToken, env.url, testGitLabToken, env.url)
+`, platformBlock, env.url, testGitHubToken, testGitLabToken, emulator.DefaultBitbucketEmail, emulator.DefaultBitbucketAPIToken,
+		emulator.DefaultGiteaToken)
 	if which == matrixEmpty {
 		return cfg
 	}
@@ -125,6 +137,9 @@ provider "gitdeploy" {
 	siteName, buildCommand, events, buildEvents := "", "npm run build", `["push", "pull_request"]`, `["push"]`
 	if which == matrixB {
 		siteName, buildCommand, events, buildEvents = `name = "fault-matrix-renamed"`, "npm run build:prod", `["push"]`, `["push", "tag"]`
+		if host, _ := githost.Describe(c.kind); !slices.Contains(host.Webhooks.Events, githost.EventTag) {
+			buildEvents = `["push", "pull_request"]` // Bitbucket has no tag event of its own
+		}
 	}
 	return cfg + fmt.Sprintf(`
 resource "gitdeploy_site" "chain" {
@@ -483,15 +498,8 @@ func (e *testEnv) compareRemoteToState(c matrixChain, st map[string][]tfInstance
 	for _, k := range e.gitKeys(kind, repo) {
 		have["git key"][k.ID] = true
 	}
-	switch kind {
-	case githost.GitHub:
-		for _, h := range e.emu.GitHubHooks(repo) {
-			have["hook"][h.ID] = true
-		}
-	case githost.GitLab:
-		for _, h := range e.emu.GitLabHooks(repo) {
-			have["hook"][h.ID] = true
-		}
+	for _, h := range e.hooks(kind, repo) {
+		have["hook"][h.ID] = true
 	}
 
 	for what, ids := range have {

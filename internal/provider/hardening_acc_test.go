@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -474,4 +475,71 @@ func TestAccDeployKey_title(t *testing.T) {
 			})
 		})
 	}
+}
+
+// One mistake, one error: a git_provider no host has is reported on git_provider alone, not again on
+// repository.
+func TestAccOneMistakeOneError(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	t.Parallel()
+	env := newTestEnv(t)
+	d := newTFDriver(t)
+	for _, r := range []string{"gitdeploy_deploy_key", "gitdeploy_webhook"} {
+		d.writeConfig(env.providerConfig() + fmt.Sprintf(`
+resource %q "x" {
+  git_provider = "sourcehut"
+  repository   = "~acme/website"
+}`, r))
+		out, err := d.run("validate", "-no-color")
+		if err == nil || !strings.Contains(out, "git_provider") || strings.Contains(out, "Invalid repository") {
+			t.Errorf("%s: want one error on git_provider, got %v:\n%s", r, err, out)
+		}
+	}
+}
+
+// A production branch deleted on the git host after linking shows in the next plan (a warning on branch and
+// an update), and the apply says what to do; pushing the branch again makes the plan empty.
+func TestAccRepoLink_deletedBranchShows(t *testing.T) {
+	const kind, repo = githost.GitHub, "gitdeploy-demo/website"
+	env := newTestEnv(t)
+	if err := env.emu.AddBranch(kind, repo, "prod"); err != nil {
+		t.Fatal(err)
+	}
+	cfg := env.providerConfig() + fmt.Sprintf(`
+resource "gitdeploy_site" "test" {}
+
+resource "gitdeploy_repo_link" "test" {
+  site_id      = gitdeploy_site.test.id
+  git_provider = %q
+  repository   = %q
+  branch       = "prod"
+}
+`, kind, repo)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoSitesLeft(),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					if err := env.emu.DeleteBranch(kind, repo, "prod"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      cfg,
+				ExpectError: phrases("Branch not found", `branch "prod" does not exist`),
+			},
+			{
+				PreConfig: func() {
+					if err := env.emu.AddBranch(kind, repo, "prod"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
 }

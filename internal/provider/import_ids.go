@@ -94,7 +94,10 @@ func parseWebhookImportID(raw string) (webhookImport, error) {
 		return webhookImport{}, fmt.Errorf("%q is not a webhook import ID", raw)
 	}
 	in := webhookImport{GitProvider: parts[0], Repository: parts[1], ID: parts[2]}
-	errs := []error{githost.ValidateRepository(in.GitProvider, in.Repository), checkGitID("the webhook id", in.ID)}
+	errs := []error{githost.ValidateRepository(in.GitProvider, in.Repository)}
+	if err := githost.ValidateWebhookID(in.GitProvider, in.ID); err != nil {
+		errs = append(errs, fmt.Errorf("the webhook id: %w", err))
+	}
 	if len(parts) >= 4 {
 		in.SiteID = parts[3]
 		errs = append(errs, checkIDSegment("the site id", in.SiteID))

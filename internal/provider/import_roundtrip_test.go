@@ -126,3 +126,32 @@ func TestAccImportRoundTrip_webhook(t *testing.T) {
 		})
 	}
 }
+
+// Import round trips on the hosts added later: every resource of a chain on Bitbucket (Netlify) and on
+// Gitea (Dokploy), imported again with the configuration that made it, plans nothing.
+func TestAccImportRoundTrip_newHosts(t *testing.T) {
+	for _, p := range []struct{ platform, kind string }{{"netlify", githost.Bitbucket}, {"dokploy", githost.Gitea}} {
+		t.Run(p.platform+"+"+p.kind, func(t *testing.T) {
+			env := newTestEnv(t)
+			repo := pushMatrixRepos[p.kind]
+			cfg := pushMatrixChain(env, p.platform, p.kind, repo)
+			link := attrsID("gitdeploy_repo_link.m", "id")
+			hook := attrsID("gitdeploy_webhook.m", "git_provider", "repository", "id")
+			if p.platform == "dokploy" {
+				link = attrsID("gitdeploy_repo_link.m", "id", "git_provider")
+				hook = attrsID("gitdeploy_webhook.m", "git_provider", "repository", "id", "site_id")
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				CheckDestroy:             env.checkNoKeysLeft(p.kind, repo),
+				Steps: []resource.TestStep{
+					{Config: cfg},
+					importNoOp("gitdeploy_site.m", attrsID("gitdeploy_site.m", "id")),
+					importNoOp("gitdeploy_deploy_key.m", attrsID("gitdeploy_deploy_key.m", "id", "git_provider", "repository", "git_key_id")),
+					importNoOp("gitdeploy_repo_link.m", link),
+					importNoOp("gitdeploy_webhook.m", hook),
+				},
+			})
+		})
+	}
+}

@@ -12,7 +12,8 @@ import (
 // leakMarkers are what must never appear in a log: the emulator's tokens, every webhook secret the tests
 // use (all start with this prefix) and any private key.
 var leakMarkers = []string{testNetlifyToken, testGitHubToken, testGitLabToken, testDokployAPIKey, "tfacc-hook-secret", "PRIVATE KEY",
-	"/dokploy/api/deploy/"} // a Dokploy deploy URL holds its refresh token
+	"/dokploy/api/deploy/",         // a Dokploy deploy URL holds its refresh token
+	"ghs_", "eyJhbGciOiJSUzI1NiIs"} // GitHub App installation tokens and the JWTs (RS256 header) that fetch them
 
 // scanLog returns the lines of a TF_LOG log that hold a leak marker, and how many lines the provider's
 // HTTP stack logged (so that an empty or misdirected log cannot pass). The test harness's dump of each

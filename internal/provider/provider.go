@@ -6,12 +6,16 @@ import (
 	"context"
 	"os"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost/bitbucket"
 )
 
 // Environment variables the provider reads when a setting is not in its configuration.
@@ -25,6 +29,12 @@ const (
 	envGitLabBaseURL   = "GITLAB_BASE_URL"
 	envDokployURL      = "DOKPLOY_URL"
 	envDokployAPIKey   = "DOKPLOY_API_KEY"
+	envBitbucketEmail  = "BITBUCKET_EMAIL"
+	envBitbucketToken  = "BITBUCKET_API_TOKEN"
+	envBitbucketAccess = "BITBUCKET_ACCESS_TOKEN"
+	envBitbucketURL    = "BITBUCKET_BASE_URL"
+	envGiteaToken      = "GITEA_TOKEN"
+	envGiteaBaseURL    = "GITEA_BASE_URL"
 )
 
 var _ provider.Provider = (*gitDeployProvider)(nil)
@@ -39,11 +49,13 @@ type gitDeployProvider struct {
 }
 
 type providerModel struct {
-	Netlify    *netlifyBlockModel `tfsdk:"netlify"`
-	Dokploy    *dokployBlockModel `tfsdk:"dokploy"`
-	GitHub     *gitHubBlockModel  `tfsdk:"github"`
-	GitLab     *gitHostBlockModel `tfsdk:"gitlab"`
-	MaxRetries types.Int64        `tfsdk:"max_retries"`
+	Netlify    *netlifyBlockModel   `tfsdk:"netlify"`
+	Dokploy    *dokployBlockModel   `tfsdk:"dokploy"`
+	GitHub     *gitHubBlockModel    `tfsdk:"github"`
+	GitLab     *gitHostBlockModel   `tfsdk:"gitlab"`
+	Bitbucket  *bitbucketBlockModel `tfsdk:"bitbucket"`
+	Gitea      *gitHostBlockModel   `tfsdk:"gitea"`
+	MaxRetries types.Int64          `tfsdk:"max_retries"`
 	// RetryWaitMin and RetryWaitMax bound the backoff between retries (durations as text).
 	RetryWaitMin types.String `tfsdk:"retry_wait_min"`
 	RetryWaitMax types.String `tfsdk:"retry_wait_max"`
@@ -59,15 +71,23 @@ type dokployBlockModel struct {
 	APIKey types.String `tfsdk:"api_key"`
 }
 
+type bitbucketBlockModel struct {
+	Email       types.String `tfsdk:"email"`
+	APIToken    types.String `tfsdk:"api_token"`
+	AccessToken types.String `tfsdk:"access_token"`
+	BaseURL     types.String `tfsdk:"base_url"`
+}
+
 type gitHostBlockModel struct {
 	Token   types.String `tfsdk:"token"`
 	BaseURL types.String `tfsdk:"base_url"`
 }
 
 type gitHubBlockModel struct {
-	Token         types.String `tfsdk:"token"`
-	BaseURL       types.String `tfsdk:"base_url"`
-	WriteInterval types.String `tfsdk:"write_interval"`
+	Token         types.String  `tfsdk:"token"`
+	BaseURL       types.String  `tfsdk:"base_url"`
+	WriteInterval types.String  `tfsdk:"write_interval"`
+	AppAuth       *appAuthModel `tfsdk:"app_auth"` // github_app_auth.go
 }
 
 func (p *gitDeployProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -77,7 +97,8 @@ func (p *gitDeployProvider) Metadata(_ context.Context, _ provider.MetadataReque
 
 func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Links git repositories (GitHub, GitHub Enterprise Server, GitLab) to deploy platforms " +
+		MarkdownDescription: "Links git repositories (GitHub, GitHub Enterprise Server, GitLab, Bitbucket Cloud, Gitea " +
+			"and Forgejo) to deploy platforms " +
 			"(Netlify, Dokploy) in one plan: platform deploy keys installed on the repository, sites, repository links " +
 			"and webhooks. Every block is optional: configure the systems your resources use. With both platforms " +
 			"configured, each resource names the one it uses in `platform`.",
@@ -139,9 +160,10 @@ func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				MarkdownDescription: "GitHub or GitHub Enterprise Server.",
 				Attributes: map[string]schema.Attribute{
 					"token": schema.StringAttribute{
-						Optional:            true,
-						Sensitive:           true,
-						MarkdownDescription: "Token with access to the repositories. Defaults to `" + envGitHubToken + "`.",
+						Optional:  true,
+						Sensitive: true,
+						MarkdownDescription: "Token with access to the repositories. Defaults to `" + envGitHubToken + "`. " +
+							"Exclusive with `app_auth`.",
 					},
 					"base_url": schema.StringAttribute{
 						Optional: true,
@@ -155,6 +177,48 @@ func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 							"secondary rate limits). Reads are never held up. Default `" + defaultGitHubWriteInterval.String() +
 							"`; `0s` turns pacing off (e.g. for GitHub Enterprise Server without rate limits).",
 						Validators: []validator.String{durationValidator{}},
+					},
+				},
+				Blocks: map[string]schema.Block{"app_auth": appAuthBlock()},
+			},
+			"bitbucket": schema.SingleNestedBlock{
+				MarkdownDescription: "Bitbucket Cloud. Either an Atlassian account's API token with the account's e-mail " +
+					"(Basic auth, as Bitbucket requires for API tokens; app passwords are retired), or a workspace, project " +
+					"or repository access token. Access tokens cannot manage deploy keys.",
+				Attributes: map[string]schema.Attribute{
+					"email": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "The Atlassian account's e-mail, with `api_token`. Defaults to `" + envBitbucketEmail + "`.",
+					},
+					"api_token": schema.StringAttribute{
+						Optional:            true,
+						Sensitive:           true,
+						MarkdownDescription: "An Atlassian API token with Bitbucket scopes. Defaults to `" + envBitbucketToken + "`.",
+						Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("bitbucket").AtName("access_token"))},
+					},
+					"access_token": schema.StringAttribute{
+						Optional:            true,
+						Sensitive:           true,
+						MarkdownDescription: "A workspace, project or repository access token (Bearer). Defaults to `" + envBitbucketAccess + "`.",
+					},
+					"base_url": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "API base URL. Defaults to `" + envBitbucketURL + "`, then `" + bitbucket.DefaultBaseURL + "`.",
+					},
+				},
+			},
+			"gitea": schema.SingleNestedBlock{
+				MarkdownDescription: "A Gitea or Forgejo instance (Forgejo keeps Gitea's API).",
+				Attributes: map[string]schema.Attribute{
+					"token": schema.StringAttribute{
+						Optional:            true,
+						Sensitive:           true,
+						MarkdownDescription: "An access token with repository read/write scope. Defaults to `" + envGiteaToken + "`.",
+					},
+					"base_url": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "The instance's root URL, e.g. `https://gitea.example.com/` (the API is under " +
+							"`/api/v1`). Defaults to `" + envGiteaBaseURL + "`; required.",
 					},
 				},
 			},

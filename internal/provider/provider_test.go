@@ -78,6 +78,14 @@ func (e *testEnv) gitKeys(kind, repo string) []gitKey {
 		for _, k := range e.emu.GitLabDeployKeys(repo) {
 			keys = append(keys, gitKey{ID: k.ID, Title: k.Title, Key: k.Key, ReadOnly: !k.CanPush})
 		}
+	case githost.Bitbucket:
+		for _, k := range e.emu.BitbucketDeployKeys(repo) {
+			keys = append(keys, gitKey{ID: k.ID, Title: k.Label, Key: k.Key, ReadOnly: true}) // always read-only
+		}
+	case githost.Gitea:
+		for _, k := range e.emu.GiteaDeployKeys(repo) {
+			keys = append(keys, gitKey{ID: k.ID, Title: k.Title, Key: k.Key, ReadOnly: k.ReadOnly})
+		}
 	default:
 		e.t.Fatalf("unknown git host %q", kind)
 	}
@@ -91,6 +99,10 @@ func (e *testEnv) deleteGitKey(kind, repo, id string) {
 		ok = e.emu.DeleteGitHubDeployKey(repo, id)
 	case githost.GitLab:
 		ok = e.emu.DeleteGitLabDeployKey(repo, id)
+	case githost.Bitbucket:
+		ok = e.emu.DeleteBitbucketDeployKey(repo, id)
+	case githost.Gitea:
+		ok = e.emu.DeleteGiteaDeployKey(repo, id)
 	}
 	if !ok {
 		e.t.Fatalf("emulator: no %s deploy key %s on %s to delete", kind, id, repo)

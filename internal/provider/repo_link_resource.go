@@ -95,6 +95,8 @@ var dokployBuildAttrTypes = map[string]attr.Type{
 // repoDrift is what Read records in private state when the platform's repository id or URL changed.
 type repoDrift struct {
 	Reason string `json:"reason"`
+	// BranchGone says that the production branch no longer exists on the git host.
+	BranchGone bool `json:"branch_gone,omitempty"`
 }
 
 func (r *repoLinkResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -125,13 +127,13 @@ func (r *repoLinkResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			},
 			"git_provider": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "The git host of the repository: `github` or `gitlab`.",
+				MarkdownDescription: "The git host of the repository: `github`, `gitlab`, `bitbucket` or `gitea`.",
 				Validators:          []validator.String{stringvalidator.OneOf(githost.Kinds...)},
 			},
 			"repository": schema.StringAttribute{
 				Required: true,
-				MarkdownDescription: "The repository: `owner/name` on GitHub, the full path `group/subgroup/name` on " +
-					"GitLab. It must exist. Changes in place.",
+				MarkdownDescription: "The repository: `owner/name` on GitHub and Gitea, the full path `group/subgroup/name` " +
+					"on GitLab, `workspace/repo_slug` on Bitbucket. It must exist. Changes in place.",
 			},
 			"branch": schema.StringAttribute{
 				Required: true,
@@ -243,12 +245,7 @@ func (r *repoLinkResource) ValidateConfig(ctx context.Context, req resource.Vali
 	}
 	kind := config.GitProvider.ValueString()
 	kindKnown := !config.GitProvider.IsUnknown() && slices.Contains(githost.Kinds, kind)
-	if kindKnown && isKnownString(config.Repository) {
-		if err := githost.ValidateRepository(kind, config.Repository.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("repository"), "Invalid repository",
-				fmt.Sprintf("repository %q is not a %s repository path: %s.", config.Repository.ValueString(), hostTitle(kind), err))
-		}
-	}
+	checkRepositoryAttr(config.GitProvider, config.Repository, &resp.Diagnostics)
 	if isKnownString(config.Branch) {
 		if err := validateBranchName(config.Branch.ValueString()); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("branch"), "Invalid branch", err.Error())
@@ -349,7 +346,12 @@ func (r *repoLinkResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	for _, attr := range []string{"repo_id", "repo_url"} {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), types.StringUnknown())...)
 	}
-	if !repoChanged {
+	switch {
+	case repoChanged:
+	case drift.BranchGone:
+		resp.Diagnostics.AddAttributeWarning(path.Root("branch"), "Production branch deleted",
+			drift.Reason+". Applying checks the branch again and fails until it exists.")
+	default:
 		resp.Diagnostics.AddWarning("Repository link changed outside Terraform",
 			drift.Reason+". Applying writes the repository's id and URL from the git host again.")
 	}
@@ -469,10 +471,16 @@ func (r *repoLinkResource) write(ctx context.Context, plat platform.Platform, ho
 		return
 	}
 	plan.ID = types.StringValue(siteID)
-	plan.RepoID = types.StringValue(settings.RepoID) // from the git host: Dokploy does not keep it
+	// What the platform stored, where it says; else what was sent (Dokploy keeps no repository id).
+	plan.RepoID = types.StringValue(settings.RepoID)
 	plan.RepoURL = types.StringValue(settings.WebURL)
-	if site != nil && site.Repo != nil && site.Repo.RepoURL != "" {
-		plan.RepoURL = types.StringValue(site.Repo.RepoURL)
+	if site != nil && site.Repo != nil {
+		if site.Repo.RepoID != "" {
+			plan.RepoID = types.StringValue(site.Repo.RepoID)
+		}
+		if site.Repo.RepoURL != "" {
+			plan.RepoURL = types.StringValue(site.Repo.RepoURL)
+		}
 	}
 }
 
@@ -659,8 +667,8 @@ func keyListed(keys []githost.DeployKey, publicKey string) bool {
 }
 
 func repositoryForm(kind string) string {
-	if kind == githost.GitLab {
-		return "the project's full path, group/subgroup/name"
+	if h, ok := githost.Describe(kind); ok {
+		return h.RepositoryForm
 	}
 	return "owner/name"
 }
@@ -678,6 +686,11 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
+
+	// The branch is read on the git host meanwhile: one deleted there after linking fails every build,
+	// and nothing on the platform shows it.
+	branchGone := make(chan bool, 1)
+	go func() { branchGone <- r.branchGone(ctx, &state) }()
 
 	// The site's refresh has usually just read the site (siteReads): the first read uses that.
 	justRead, _ := r.clients.siteReads.take(state.SiteID.ValueString())
@@ -706,13 +719,19 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 
 	reason := repoIdentityDrift(&state, site.Repo)
+	gone := <-branchGone
+	if gone {
+		reason = fmt.Sprintf("The production branch %q no longer exists on %s repository %s, so every build fails. Push the "+
+			"branch again, or set branch to one that exists", state.Branch.ValueString(), hostTitle(state.GitProvider.ValueString()),
+			state.Repository.ValueString())
+	}
 	resp.Diagnostics.Append(setRepoLinkFromPlatform(ctx, &state, site.Repo)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	var record []byte
 	if reason != "" {
-		if record, err = json.Marshal(repoDrift{Reason: reason}); err != nil {
+		if record, err = json.Marshal(repoDrift{Reason: reason, BranchGone: gone}); err != nil {
 			resp.Diagnostics.AddError("Could not record the repository link's state", err.Error())
 			return
 		}
@@ -720,6 +739,17 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateRepoLinkDrift, record)...)
 	resp.Diagnostics.Append(forgetCreated(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// branchGone reports whether the git host answers that the link's branch does not exist. Anything else
+// (another error, a host not configured) says nothing about the branch and counts as there.
+func (r *repoLinkResource) branchGone(ctx context.Context, state *repoLinkModel) bool {
+	host, ok := r.clients.gitHosts[state.GitProvider.ValueString()]
+	if !ok || !isKnownString(state.Repository) || !isKnownString(state.Branch) {
+		return false
+	}
+	_, err := host.GetBranch(ctx, state.Repository.ValueString(), state.Branch.ValueString())
+	return httpx.IsNotFound(err)
 }
 
 // repoIdentityDrift says how the platform's repository id or URL differs from the one last written,

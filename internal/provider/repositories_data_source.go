@@ -84,7 +84,7 @@ func (d *repositoriesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<git_provider>:<owner>`."},
 			"git_provider": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "`github` or `gitlab`.",
+				MarkdownDescription: "`github`, `gitlab`, `bitbucket` or `gitea`.",
 				Validators:          []validator.String{stringvalidator.OneOf(githost.Kinds...)},
 			},
 			"owner": schema.StringAttribute{
@@ -164,9 +164,9 @@ func (d *repositoriesDataSource) ValidateConfig(ctx context.Context, req datasou
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if c.GitProvider.ValueString() == githost.GitHub && c.IncludeSubgroups.ValueBool() {
-		resp.Diagnostics.AddAttributeError(path.Root("include_subgroups"), "Setting not available on GitHub",
-			"GitHub organisations have no subgroups: remove include_subgroups.")
+	if host, ok := githost.Describe(c.GitProvider.ValueString()); ok && !host.Subgroups && c.IncludeSubgroups.ValueBool() {
+		resp.Diagnostics.AddAttributeError(path.Root("include_subgroups"), "Setting not available on "+host.Title,
+			host.Title+" owners have no subgroups: remove include_subgroups.")
 	}
 }
 

@@ -319,3 +319,41 @@ func checkSortedList(addr, attr string, n int) resource.TestCheckFunc {
 		return nil
 	}
 }
+
+// Bitbucket workspaces and Gitea organisations list like the others: every repository, with filters.
+func TestAccRepositoriesDataSource_newHosts(t *testing.T) {
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: env.allHostsProviderConfig("dokploy") + `
+data "gitdeploy_repositories" "bitbucket" {
+  git_provider = "bitbucket"
+  owner        = "gitdeploy-demo"
+}
+data "gitdeploy_repositories" "bitbucket_private" {
+  git_provider = "bitbucket"
+  owner        = "gitdeploy-demo"
+  visibility   = "private"
+}
+data "gitdeploy_repositories" "gitea" {
+  git_provider = "gitea"
+  owner        = "gitdeploy-demo"
+}
+data "gitdeploy_repositories" "gitea_capped" {
+  git_provider = "gitea"
+  owner        = "gitdeploy-demo"
+  max_items    = 1
+}
+`,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("data.gitdeploy_repositories.bitbucket", "repositories.#", "2"),
+				resource.TestCheckResourceAttr("data.gitdeploy_repositories.bitbucket_private", "repositories.#", "1"),
+				resource.TestCheckResourceAttr("data.gitdeploy_repositories.bitbucket_private", "repositories.0.full_name", "gitdeploy-demo/private-app"),
+				resource.TestCheckResourceAttr("data.gitdeploy_repositories.gitea", "repositories.#", "2"),
+				resource.TestCheckResourceAttr("data.gitdeploy_repositories.gitea_capped", "repositories.#", "1"),
+				resource.TestCheckResourceAttr("data.gitdeploy_repositories.gitea_capped", "truncated", "true"),
+			),
+		}},
+	})
+}

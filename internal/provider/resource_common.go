@@ -6,7 +6,11 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
 )
 
 // clientsFromProviderData turns the provider's ResourceData/DataSourceData into *clients. It returns nil
@@ -22,6 +26,22 @@ func clientsFromProviderData(data any, diags *diag.Diagnostics) *clients {
 		return nil
 	}
 	return c
+}
+
+// checkRepositoryAttr adds a plan-time error on repository when it is not a repository path of git host
+// kind. An unknown kind is left to git_provider's own validator: one mistake, one error.
+func checkRepositoryAttr(gitProvider, repository types.String, diags *diag.Diagnostics) {
+	if !isKnownString(gitProvider) || !isKnownString(repository) {
+		return
+	}
+	host, ok := githost.Describe(gitProvider.ValueString())
+	if !ok {
+		return
+	}
+	if err := host.ValidateRepository(repository.ValueString()); err != nil {
+		diags.AddAttributeError(path.Root("repository"), "Invalid repository",
+			fmt.Sprintf("repository %q is not a %s repository path: %s.", repository.ValueString(), host.Title, err))
+	}
 }
 
 // durationValidator fails at plan time on a string time.ParseDuration cannot read, or a negative one.

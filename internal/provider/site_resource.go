@@ -175,6 +175,13 @@ func (r *siteResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		return
 	}
 	kind := planPlatform(ctx, r.clients, plan.Platform, resp.Plan.SetAttribute, &resp.Diagnostics)
+	var configuredTeam types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("team_slug"), &configuredTeam)...)
+	if kind == platform.Dokploy && configuredTeam.IsNull() && !plan.TeamSlug.IsNull() {
+		// A team read back from a Netlify site (a platform change replaces the site): Dokploy has none.
+		plan.TeamSlug = types.StringNull()
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("team_slug"), types.StringNull())...)
+	}
 	r.checkPlatformSettings(kind, &plan, &resp.Diagnostics)
 	if req.State.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return

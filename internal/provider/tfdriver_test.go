@@ -64,12 +64,19 @@ func newTFDriver(t *testing.T) *tfDriver {
 // TF_REATTACH_PROVIDERS value that points Terraform at it.
 func serveTestProvider(t *testing.T) string {
 	t.Helper()
+	return serveTestProviderAt(t, testProviderAddress)
+}
+
+// serveTestProviderAt is serveTestProvider under another registry address, e.g. the one a module's
+// required_providers names.
+func serveTestProviderAt(t *testing.T, address string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	reattachCh := make(chan *plugin.ReattachConfig, 1)
 	closeCh := make(chan struct{})
 	serveErr := make(chan error, 1)
 	go func() {
-		serveErr <- tf6server.Serve(testProviderAddress, ProtocolServer("test"),
+		serveErr <- tf6server.Serve(address, ProtocolServer("test"),
 			tf6server.WithDebug(ctx, reattachCh, closeCh),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			tf6server.WithoutLogStderrOverride(),
@@ -92,7 +99,7 @@ func serveTestProvider(t *testing.T) string {
 		<-closeCh
 	})
 	type addr struct{ Network, String string }
-	info := map[string]any{testProviderAddress: map[string]any{
+	info := map[string]any{address: map[string]any{
 		"Protocol":        string(cfg.Protocol),
 		"ProtocolVersion": cfg.ProtocolVersion,
 		"Pid":             cfg.Pid,

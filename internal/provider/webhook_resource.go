@@ -113,13 +113,13 @@ func (r *webhookResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			},
 			"git_provider": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "The git host: `github` or `gitlab`.",
+				MarkdownDescription: "The git host: `github`, `gitlab`, `bitbucket` or `gitea`.",
 				PlanModifiers:       replace,
 				Validators:          []validator.String{stringvalidator.OneOf(githost.Kinds...)},
 			},
 			"repository": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "The repository: `owner/name` on GitHub, `group/subgroup/name` on GitLab.",
+				MarkdownDescription: "The repository: `owner/name` on GitHub and Gitea, `group/subgroup/name` on GitLab, `workspace/repo_slug` on Bitbucket.",
 				PlanModifiers:       replace,
 			},
 			"url": schema.StringAttribute{
@@ -241,27 +241,9 @@ func (r *webhookResource) ValidateConfig(ctx context.Context, req resource.Valid
 		return
 	}
 	kind := c.GitProvider.ValueString()
-	if !c.GitProvider.IsUnknown() && !c.Repository.IsUnknown() && kind != "" {
-		if err := githost.ValidateRepository(kind, c.Repository.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("repository"), "Invalid repository",
-				fmt.Sprintf("repository %q is not a %s repository path: %s.", c.Repository.ValueString(), hostTitle(kind), err))
-		}
-	}
-	unsupported := func(attr, why string) {
-		resp.Diagnostics.AddAttributeError(path.Root(attr), "Setting not available on "+hostTitle(kind), why)
-	}
-	switch kind {
-	case githost.GitLab:
-		if !c.Active.IsNull() {
-			unsupported("active", "GitLab webhooks have no active flag: remove active, or delete the webhook to stop deliveries.")
-		}
-		if !c.ContentType.IsNull() {
-			unsupported("content_type", "GitLab always posts JSON: remove content_type.")
-		}
-	case githost.GitHub:
-		if !c.BranchFilter.IsNull() {
-			unsupported("branch_filter", "GitHub webhooks have no branch filter: remove branch_filter (filter on the platform, e.g. with allowed_branches of gitdeploy_repo_link).")
-		}
+	checkRepositoryAttr(c.GitProvider, c.Repository, &resp.Diagnostics)
+	if host, ok := githost.Describe(kind); ok && !c.GitProvider.IsUnknown() {
+		checkHostWebhookSettings(ctx, host, &c, &resp.Diagnostics)
 	}
 	if c.BuildHook != nil && c.SiteID.IsNull() {
 		resp.Diagnostics.AddAttributeError(path.Root("site_id"), "Missing site_id",
@@ -275,6 +257,38 @@ func (r *webhookResource) ValidateConfig(ctx context.Context, req resource.Valid
 	if !c.SecretWOVersion.IsNull() && c.SecretWO.IsNull() && !c.SecretWO.IsUnknown() {
 		resp.Diagnostics.AddAttributeError(path.Root("secret_wo_version"), "secret_wo_version without secret_wo",
 			"secret_wo_version only versions secret_wo: set secret_wo too, or remove secret_wo_version.")
+	}
+}
+
+// checkHostWebhookSettings fails the plan for webhook settings and events the git host does not have.
+func checkHostWebhookSettings(ctx context.Context, host githost.Host, c *webhookModel, diags *diag.Diagnostics) {
+	unsupported := func(attr, why string) {
+		diags.AddAttributeError(path.Root(attr), "Setting not available on "+host.Title, why)
+	}
+	has := host.Webhooks
+	if !has.Active && !c.Active.IsNull() {
+		unsupported("active", host.Title+" webhooks have no active flag: remove active, or delete the webhook to stop deliveries.")
+	}
+	if !has.ContentType && !c.ContentType.IsNull() {
+		unsupported("content_type", host.Title+" always posts JSON: remove content_type.")
+	}
+	if !has.BranchFilter && !c.BranchFilter.IsNull() {
+		unsupported("branch_filter", host.Title+" webhooks have no branch filter: remove branch_filter (filter on the "+
+			"platform, e.g. with allowed_branches of gitdeploy_repo_link).")
+	}
+	if !has.InsecureSSL && c.InsecureSSL.ValueBool() {
+		unsupported("insecure_ssl", host.Title+" webhooks always verify the target's certificate: remove insecure_ssl.")
+	}
+	if c.Events.IsNull() || c.Events.IsUnknown() {
+		return
+	}
+	var events []string
+	diags.Append(c.Events.ElementsAs(ctx, &events, false)...)
+	for _, e := range events {
+		if slices.Contains(githost.Events, e) && !slices.Contains(has.Events, e) {
+			unsupported("events", fmt.Sprintf("%s webhooks cannot subscribe to %q (it delivers %s): remove it.",
+				host.Title, e, strings.Join(has.Events, ", ")))
+		}
 	}
 }
 
@@ -902,9 +916,12 @@ func webhookInput(m *webhookModel, target, secret string) githost.WebhookInput {
 		}
 	}
 	sort.Strings(events)
-	contentType := m.ContentType.ValueString()
-	if contentType == "" && m.GitProvider.ValueString() == githost.GitHub {
-		contentType = githubDefaultContentTy
+	// A host without the setting is sent none (its client refuses one).
+	var contentType string
+	if host, ok := githost.Describe(m.GitProvider.ValueString()); ok && host.Webhooks.ContentType {
+		if contentType = m.ContentType.ValueString(); contentType == "" {
+			contentType = githubDefaultContentTy
+		}
 	}
 	return githost.WebhookInput{
 		URL:          target,
@@ -930,11 +947,9 @@ func setWebhookState(m *webhookModel, h *githost.Webhook) {
 	m.InsecureSSL = types.BoolValue(h.InsecureSSL)
 	m.Active = types.BoolValue(h.Active)
 	m.ContentType = types.StringValue(h.ContentType)
-	switch m.GitProvider.ValueString() {
-	case githost.GitLab:
-		if !m.BranchFilter.IsNull() || h.BranchFilter != "" {
-			m.BranchFilter = types.StringValue(h.BranchFilter)
-		}
+	if host, ok := githost.Describe(m.GitProvider.ValueString()); ok && host.Webhooks.BranchFilter &&
+		(!m.BranchFilter.IsNull() || h.BranchFilter != "") {
+		m.BranchFilter = types.StringValue(h.BranchFilter)
 	}
 }
 

@@ -55,6 +55,14 @@ func (e *testEnv) hooks(kind, repo string) []hostHook {
 			}
 			out = append(out, hostHook{ID: h.ID, URL: h.URL, Secret: h.Token, Events: events, Active: true})
 		}
+	case githost.Bitbucket:
+		for _, h := range e.emu.BitbucketHooks(repo) {
+			out = append(out, hostHook{ID: h.UUID, URL: h.URL, Secret: h.Secret, Events: h.Events, Active: h.Active})
+		}
+	case githost.Gitea:
+		for _, h := range e.emu.GiteaHooks(repo) {
+			out = append(out, hostHook{ID: h.ID, URL: h.URL, Secret: h.Secret, Events: h.Events, Active: h.Active})
+		}
 	}
 	return out
 }

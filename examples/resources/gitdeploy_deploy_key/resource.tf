@@ -23,3 +23,16 @@ resource "gitdeploy_deploy_key" "manual" {}
 output "manual_public_key" {
   value = gitdeploy_deploy_key.manual.public_key
 }
+
+# Bitbucket Cloud (workspace/repo_slug): deploy keys there are always read-only.
+resource "gitdeploy_deploy_key" "bitbucket" {
+  git_provider = "bitbucket"
+  repository   = "acme/storefront"
+}
+
+# A self-hosted Gitea or Forgejo repository, for a Dokploy application (Netlify cannot build from Gitea).
+resource "gitdeploy_deploy_key" "gitea" {
+  platform     = "dokploy"
+  git_provider = "gitea"
+  repository   = "acme/intranet"
+}

@@ -7,6 +7,9 @@ terraform import gitdeploy_webhook.docs gitlab:acme/frontend/docs:42:3f2a0c9e-si
 # A webhook that posts to a Dokploy application's deploy URL: dokploy:...:<hook_id>:<application_id>
 terraform import gitdeploy_webhook.api dokploy:github:acme/platform:12345679:C6ynGAfd8FNE85O8cL_uO
 
+# Bitbucket webhook ids are UUIDs in braces.
+terraform import gitdeploy_webhook.storefront 'bitbucket:acme/storefront:{0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0}'
+
 # The secret cannot be imported (neither host returns it). Set secret or secret_wo in the configuration
 # after the import and apply once: the update sends it. Until then an update of the imported webhook fails
 # at plan time instead of removing the host's secret (unless the host reports the hook has none); set

@@ -48,3 +48,11 @@ resource "gitdeploy_webhook" "api" {
   site_id      = gitdeploy_site.api.id
   events       = ["push"]
 }
+
+# Bitbucket Cloud: pushes and pull requests post to Netlify's /hooks/bitbucket (Bitbucket has no tag event:
+# tag pushes arrive as pushes).
+resource "gitdeploy_webhook" "storefront" {
+  git_provider = "bitbucket"
+  repository   = "acme/storefront"
+  events       = ["push", "pull_request"]
+}

@@ -97,8 +97,8 @@ func New(cfg Config) (*Client, error) {
 // Kind is "bitbucket", the git_provider value.
 func (c *Client) Kind() string { return kind }
 
-// kind is the git_provider value; githost.go names only the hosts it had when this package was written.
-const kind = "bitbucket"
+// kind is the git_provider value.
+const kind = githost.Bitbucket
 
 // repoPath checks repo and returns "/repositories/{workspace}/{repo_slug}" with both parts escaped.
 func repoPath(repo string) (string, error) {

@@ -41,7 +41,7 @@ type Client struct {
 var _ githost.GitHost = (*Client)(nil)
 
 // kind is the git_provider value.
-const kind = "gitea"
+const kind = githost.Gitea
 
 // New returns a client for cfg. It does not call the API.
 func New(cfg Config) (*Client, error) {

@@ -20,6 +20,10 @@ const serviceName = "GitHub"
 // and a rate-limit wait the shared HTTP stack refused (*httpx.RateLimitError), stay recognisable
 // with errors.Is and errors.As.
 func (c *Client) apiError(operation, method, relPath string, resp *gogithub.Response, err error) error {
+	var tokenErr *AppTokenError
+	if errors.As(err, &tokenErr) {
+		return &AppTokenError{Operation: operation, Err: tokenErr.Err} // the call itself was never sent
+	}
 	var raw *http.Response
 	if resp != nil {
 		raw = resp.Response

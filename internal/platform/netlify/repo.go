@@ -92,7 +92,11 @@ func newRepoJSON(r platform.RepoSettings) repoJSON {
 		FunctionsDir:    r.FunctionsDir,
 		AllowedBranches: r.AllowedBranches,
 	}
-	if n, err := strconv.ParseInt(r.RepoID, 10, 64); err == nil {
+	if r.Provider == "bitbucket" {
+		// Netlify names a Bitbucket repository by "workspace/repo", not by its UUID (Netlify's support forum).
+		out.RepoID = r.RepoPath
+	}
+	if n, err := strconv.ParseInt(out.RepoID, 10, 64); err == nil {
 		out.ID = &n
 	}
 	if r.InstallationID != 0 {
