@@ -36,10 +36,12 @@ import (
 //     project_id and admin_url need: one application.one after it.
 //   - A Dokploy SSH key is made in three calls: sshKey.generate (Dokploy makes the pair), sshKey.create
 //     (stores it and answers nothing, no id) and sshKey.all (the only way to learn the new key's id).
-//   - The repo link writes three things that no one procedure sets together: the build type
-//     (application.saveBuildType), whether pushes deploy (autoDeploy, only settable by
-//     application.update) and the git source over SSH with the key (application.saveGitProvider). Each
-//     answers true; what was sent is what is stored, so no read follows.
+//   - The repo link writes three things, each with the procedure Dokploy has for it: the build type
+//     (application.saveBuildType), whether pushes deploy (autoDeploy: application.update, as no save
+//     procedure sets it) and the git source over SSH with the key (application.saveGitProvider). Each
+//     answers true; what was sent is what is stored, so no read follows. (application.update's input
+//     takes every column, these included, so one update could write all three; the count follows the
+//     dedicated procedures, which issue 12 prescribes.)
 //   - The webhook posts to the application's deploy URL, whose secret (the refresh token) only
 //     application.one tells: one read before the hook is created, and one in every refresh (a rotated
 //     token is drift the plan must show).
