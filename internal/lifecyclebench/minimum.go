@@ -18,7 +18,10 @@ import (
 //     site's repo object, its visibility decides whether a key is needed), the branch (that it exists),
 //     the platform key (its public key) and the repository's deploy keys (one page: that the public key is
 //     installed). Then one PATCH writes the repo object. Terraform does not refresh resources it is about
-//     to create.
+//     to create. The repository and the branch are read twice: in the plan, so that a wrong one fails
+//     before anything is created, and in the final plan Terraform makes during apply, once the key's id
+//     is known (another process: the plan's answers cannot be kept). The final plan's checks stand for
+//     the create's, and a site this apply created is not read again.
 //   - plan (no change): one read per remote object. The deploy key reads its two halves (platform and git
 //     host) at the same time. The repo link's object is the site's build settings, which Netlify only
 //     returns with the site: its refresh uses the site that gitdeploy_site's refresh has just read.
@@ -81,8 +84,8 @@ func Needs(host string, step Step) []Need {
 			{nlCreateSite, 1, "gitdeploy_site: create; the answer is the state"},
 			{nlCreateKey, 1, "gitdeploy_deploy_key: the platform generates the key pair"},
 			{"POST " + h.keys, 1, "gitdeploy_deploy_key: install the public key on the repository"},
-			{"GET " + h.repo, 1, "gitdeploy_repo_link pre-flight: repository id, URL, visibility"},
-			{"GET " + h.branch, 1, "gitdeploy_repo_link pre-flight: the branch exists"},
+			{"GET " + h.repo, 2, "gitdeploy_repo_link pre-flight: repository id, URL, visibility (at plan, and again in the final plan with the key known)"},
+			{"GET " + h.branch, 2, "gitdeploy_repo_link pre-flight: the branch exists (at plan, and again in the final plan)"},
 			{"GET " + nlKey, 1, "gitdeploy_repo_link pre-flight: the public key of deploy_key_id"},
 			{"GET " + h.keys, 1, "gitdeploy_repo_link pre-flight: that key is installed on the repository"},
 			{"PATCH " + nlSite, 1, "gitdeploy_repo_link: write the site's repo object"},

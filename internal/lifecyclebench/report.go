@@ -271,8 +271,9 @@ func writeMethod(b *strings.Builder) {
   concurrent and 80 content-creating requests a minute) with 403 and retry-after, counted as rate-limit refusals.
 - Minimum requests per chain: apply creates each object once and keeps the create's answer (no GET after a POST);
   the repo link's pre-flight reads the repository, the branch, the platform key and the repository's deploy keys,
-  then writes once. A no-change plan reads each remote object once per resource (the site twice: gitdeploy_site
-  and gitdeploy_repo_link both live on it). Destroy is that refresh, then one request per object removed.
+  then writes once; the repository and the branch are also read at plan, so that a wrong one fails the plan before
+  anything is created. A no-change plan reads each remote object once (the repo link uses gitdeploy_site's read of
+  the site, and reads its branch). Destroy is that refresh, then one request per object removed.
 - Floor = Terraform's own time (the step with zero chains) + the larger of: minimum requests ÷ parallelism ×
   latency, and (GitHub apply and destroy) (minimum mutative GitHub requests − 1) × write_interval + latency, the
   pacing GitHub documents for mutative requests (one second between them). Requests that one resource makes at the

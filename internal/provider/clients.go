@@ -172,7 +172,9 @@ type clients struct {
 	// ledger remembers what this provider instance created, for the lookups after a lost answer.
 	ledger *createLedger
 	// siteReads passes a site read by gitdeploy_site's refresh on to its gitdeploy_repo_link's.
-	siteReads *siteReads
+	siteReads *freshReads[string, *platform.Site]
+	// preflights passes the pre-flight of a gitdeploy_repo_link's final plan on to its create or update.
+	preflights *freshReads[preflightKey, *githost.Repository]
 	// runtimeSecrets are masked in every service's logs: GitHub App installation tokens and JWTs.
 	runtimeSecrets *httpx.SecretSet
 }
@@ -182,7 +184,8 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 	c := &clients{platforms: map[string]platform.Platform{}, gitHosts: map[string]githost.GitHost{}, missing: map[string]string{},
 		readAfterWrite: backoffPolicy{firstWait: s.retryWaitMin, maxWait: s.retryWaitMax, rereads: readAfterWriteRereads, budget: readAfterWriteBudget},
 		clocks:         map[string]*httpx.Clock{},
-		ledger:         newCreateLedger(s.retryWaitMin, s.retryWaitMax), siteReads: newSiteReads(),
+		ledger:         newCreateLedger(s.retryWaitMin, s.retryWaitMax), siteReads: newFreshReads[string, *platform.Site](),
+		preflights:     newFreshReads[preflightKey, *githost.Repository](),
 		runtimeSecrets: &httpx.SecretSet{}}
 	userAgent := "terraform-provider-gitdeploy/" + version
 	maxRetries := s.maxRetries

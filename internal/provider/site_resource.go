@@ -280,7 +280,7 @@ func siteInput(plan *siteModel) platform.SiteInput {
 // so the name is looked up then too.
 func siteSpec(plat platform.Platform, clock *httpx.Clock, in platform.SiteInput) createSpec[*platform.Site] {
 	return createSpec[*platform.Site]{
-		kind:   "platform site",
+		kind:   siteLedgerKind,
 		what:   plat.Name() + " site",
 		create: func(ctx context.Context) (*platform.Site, error) { return plat.CreateSite(ctx, in) },
 		list: func(ctx context.Context) ([]*platform.Site, error) {
@@ -330,7 +330,7 @@ func (r *siteResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		resp.Diagnostics.AddError("Could not read the site", errorDetail(err))
 		return
 	}
-	r.clients.siteReads.put(site)
+	r.clients.siteReads.put(site.ID, site)
 	setSite(&state, site)
 	resp.Diagnostics.Append(forgetCreated(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
