@@ -419,7 +419,7 @@ func (e *Emulator) dkGitProviderToggleShare(w http.ResponseWriter, _ *http.Reque
 		fail(w, dkErr(dkNotFound, "Git Provider not found"))
 		return
 	}
-	p.row.SharedWithOrganization = v["sharedWithOrganization"].(bool)
+	p.row.SharedWithOrganization, _ = v["sharedWithOrganization"].(bool) // validated
 	writeDokployResult(w, p.row)
 }
 

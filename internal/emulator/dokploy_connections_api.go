@@ -245,7 +245,8 @@ func (e *Emulator) DeleteDokployConnection(id string) bool {
 // AuthorizeDokployConnection is a person authorising a GitLab or Gitea OAuth connection: signed in to
 // the emulated host as user ("" for its first user), they approve the OAuth application (the
 // connection's applicationId and secret, or clientId and clientSecret), the host issues tokens and
-// Dokploy's callback stores them with their expiry. Other kinds are complete without it.
+// Dokploy's callback stores them with their expiry. The host learns an application's secret at its
+// first authorisation; a later one with another secret is refused. Other kinds are complete without it.
 func (e *Emulator) AuthorizeDokployConnection(id, user string) (DokployConnection, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -269,6 +270,10 @@ func (e *Emulator) AuthorizeDokployConnection(id, user string) (DokployConnectio
 			return DokployConnection{}, fmt.Errorf("no GitLab user %q to authorise connection %q", user, id)
 		}
 		grant := gl.oauth.authorize(HostGitLab, u, *g.ApplicationID, *g.Secret)
+		if grant == nil {
+			return DokployConnection{}, fmt.Errorf("the emulated GitLab refuses the secret of OAuth application %q (invalid_client): "+
+				"Dokploy's callback answers 400 Missing or invalid code", *g.ApplicationID)
+		}
 		expires := now + int64(gitlabTokenLifetime/time.Second)
 		g.AccessToken, g.RefreshToken, g.ExpiresAt = ptrString(grant.accessToken), ptrString(grant.refreshToken), &expires
 	case p.gitea != nil:
@@ -285,6 +290,9 @@ func (e *Emulator) AuthorizeDokployConnection(id, user string) (DokployConnectio
 			return DokployConnection{}, fmt.Errorf("no Gitea user %q to authorise connection %q", user, id)
 		}
 		grant := gt.oauth.authorize(HostGitea, u, *g.ClientID, *g.ClientSecret)
+		if grant == nil {
+			return DokployConnection{}, fmt.Errorf("the emulated Gitea refuses the secret of OAuth application %q (invalid_client)", *g.ClientID)
+		}
 		expires := now + int64(giteaTokenLifetime/time.Second)
 		g.AccessToken, g.RefreshToken, g.ExpiresAt = ptrString(grant.accessToken), ptrString(grant.refreshToken), &expires
 	default:

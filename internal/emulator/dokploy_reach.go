@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -258,14 +259,14 @@ func (x dkReach) refreshGitlab(g *dkGitlabRow) *dkError {
 
 // dkGitlabProjects is validateGitlabProvider: GET /projects?membership=true, every page, with the
 // connection's access token.
-func (x dkReach) gitlabProjects(g *dkGitlabRow) ([]*glProject, *glUser, *dkError) {
+func (x dkReach) gitlabProjects(g *dkGitlabRow) ([]*glProject, *dkError) {
 	if !dkGitlabReachable(x.base(), g) {
-		return nil, nil, jsErr(msgFetchFailed)
+		return nil, jsErr(msgFetchFailed)
 	}
 	gl := &x.st.gitlab
 	u := gl.userByToken(str(g.AccessToken))
 	if str(g.AccessToken) == "" || u == nil {
-		return nil, nil, dkErr(dkBadRequest, "Failed to fetch repositories: "+statusText(http.StatusUnauthorized))
+		return nil, dkErr(dkBadRequest, "Failed to fetch repositories: "+statusText(http.StatusUnauthorized))
 	}
 	var out []*glProject
 	for _, p := range gl.projectOrder {
@@ -273,7 +274,7 @@ func (x dkReach) gitlabProjects(g *dkGitlabRow) ([]*glProject, *glUser, *dkError
 			out = append(out, p)
 		}
 	}
-	return out, u, nil
+	return out, nil
 }
 
 // dkGitlabInGroups is Dokploy's filter of the project list: with groups (a comma-separated list), the
@@ -310,15 +311,15 @@ func (x dkReach) gitlabRepositories(g *dkGitlabRow) ([]dkRepoListed, *dkError) {
 	if err := x.refreshGitlab(g); err != nil {
 		return nil, err
 	}
-	projects, _, err := x.gitlabProjects(g)
+	projects, err := x.gitlabProjects(g)
 	if err != nil {
 		return nil, err
 	}
 	out := []dkRepoListed{}
 	for _, p := range projects {
 		if dkGitlabInGroups(p, str(g.GroupName)) {
-			_, last, _ := cutLast(p.namespace, "/")
-			out = append(out, dkRepoListed{ID: p.id, Name: p.name, URL: p.pathWithNamespace(), Owner: dkRepoOwner{Username: last}})
+			out = append(out, dkRepoListed{ID: p.id, Name: p.name, URL: p.pathWithNamespace(),
+				Owner: dkRepoOwner{Username: path.Base(p.namespace)}}) // namespace.path: the last segment
 		}
 	}
 	return out, nil
@@ -330,7 +331,7 @@ func (x dkReach) gitlabTest(g *dkGitlabRow, groups string) (int, *dkError) {
 	if err := x.refreshGitlab(g); err != nil {
 		return 0, err
 	}
-	projects, _, err := x.gitlabProjects(g)
+	projects, err := x.gitlabProjects(g)
 	if err != nil {
 		return 0, err
 	}

@@ -29,10 +29,13 @@ type oauthGrant[U any] struct {
 	refreshToken string
 }
 
-// oauthState holds a host's grants. The zero value is ready to use.
+// oauthState holds a host's grants and the OAuth applications they were made for. The emulated hosts
+// have no application registry: an application becomes known, with its secret, at its first
+// authorisation. The zero value is ready to use.
 type oauthState[U any] struct {
-	grants []*oauthGrant[U]
-	seq    int
+	grants  []*oauthGrant[U]
+	secrets map[string]string // client id -> client secret
+	seq     int
 }
 
 // oauthTokenText is a deterministic 64-hex-digit token (GitLab's OAuth tokens have this form).
@@ -52,8 +55,16 @@ func (o *oauthState[U]) userByAccessToken(token string) (U, bool) {
 	return none, false
 }
 
-// authorize records a user's consent and returns the new tokens.
+// authorize records a user's consent and exchanges the code for tokens; nil when the client's secret is
+// not the one the host knows (invalid_client).
 func (o *oauthState[U]) authorize(host string, user U, clientID, clientSecret string) *oauthGrant[U] {
+	if known, ok := o.secrets[clientID]; ok && known != clientSecret {
+		return nil
+	}
+	if o.secrets == nil {
+		o.secrets = map[string]string{}
+	}
+	o.secrets[clientID] = clientSecret
 	g := &oauthGrant[U]{user: user, clientID: clientID, clientSecret: clientSecret}
 	o.issue(host, g)
 	o.grants = append(o.grants, g)
