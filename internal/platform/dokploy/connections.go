@@ -457,10 +457,13 @@ func (c *Client) CreateGitLabConnection(ctx context.Context, in GitLabConnection
 	if redirect == "" {
 		redirect = c.GitLabRedirectURI()
 	}
-	body := map[string]any{"name": in.Name, "gitlabUrl": in.URL, "authId": authID, "redirectUri": redirect,
-		"applicationId": in.ApplicationID, "secret": in.Secret, "groupName": in.GroupName}
-	if in.InternalURL != "" {
-		body["gitlabInternalUrl"] = in.InternalURL
+	body := map[string]any{"name": in.Name, "gitlabUrl": in.URL, "authId": authID, "redirectUri": redirect}
+	// The optional members are strings, not nullable: an unset one is left out (stored as null).
+	for k, v := range map[string]string{"applicationId": in.ApplicationID, "secret": in.Secret, "groupName": in.GroupName,
+		"gitlabInternalUrl": in.InternalURL} {
+		if v != "" {
+			body[k] = v
+		}
 	}
 	conn, err := c.newConnection(ctx, ConnectionGitLab, in.Name, before, func() error {
 		return c.do(ctx, call{operation: "create GitLab connection", procedure: "gitlab.create", in: body,
