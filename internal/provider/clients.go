@@ -175,6 +175,10 @@ type clients struct {
 	siteReads *freshReads[string, *platform.Site]
 	// preflights passes the pre-flight of a gitdeploy_repo_link's final plan on to its create or update.
 	preflights *freshReads[preflightKey, *githost.Repository]
+	// sitePages and keyPages answer a refresh's reads of many sites or deploy keys from listings, by
+	// platform kind (a nil entry reads one by one).
+	sitePages map[string]*coalescedReads[*platform.Site]
+	keyPages  map[string]*coalescedReads[*platform.DeployKey]
 	// runtimeSecrets are masked in every service's logs: GitHub App installation tokens and JWTs.
 	runtimeSecrets *httpx.SecretSet
 }
@@ -286,8 +290,31 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 			c.gitHosts[githost.GitLab] = h
 		}
 	}
+	c.coalesceReads()
 	return c, diags
 }
+
+// coalesceReads sets up, for each platform that lists what its reads answer, the listings that answer a
+// refresh of many of its sites or deploy keys.
+func (c *clients) coalesceReads() {
+	c.sitePages = map[string]*coalescedReads[*platform.Site]{}
+	c.keyPages = map[string]*coalescedReads[*platform.DeployKey]{}
+	for kind, p := range c.platforms {
+		if pager, ok := p.(platform.SitePager); ok {
+			c.sitePages[kind] = newCoalescedReads(func(ctx context.Context, page int) ([]*platform.Site, bool, error) {
+				sites, more, err := pager.SitesPage(ctx, page)
+				return pointers(sites), more, err
+			}, func(s *platform.Site) string { return s.ID })
+		}
+		if pager, ok := p.(platform.DeployKeyPager); ok {
+			c.keyPages[kind] = newCoalescedReads(func(ctx context.Context, page int) ([]*platform.DeployKey, bool, error) {
+				keys, more, err := pager.DeployKeysPage(ctx, page)
+				return pointers(keys), more, err
+			}, func(k *platform.DeployKey) string { return k.ID })
+		}
+	}
+}
+
 
 // clock returns the clock of a service by its name in messages ("Netlify", "GitHub", "GitLab"); nil, a
 // clock that never knows, for a service without a client.
@@ -411,4 +438,26 @@ func hostTitle(kind string) string {
 		return h.Title
 	}
 	return kind
+}
+
+// siteChanging is called before a write to a site: what this run read of it no longer stands.
+func (c *clients) siteChanging(plat platform.Platform, id string) {
+	c.siteReads.forget(id)
+	c.sitePages[plat.Kind()].forget(id)
+}
+
+// keyChanging is called before a write to a platform deploy key.
+func (c *clients) keyChanging(plat platform.Platform, id string) {
+	c.keyPages[plat.Kind()].forget(id)
+}
+
+// readSite reads a site for a refresh: from the run's listing of many sites when it answers. A site the
+// listing lacks (deleted, or too new for it) is read on its own.
+func (c *clients) readSite(ctx context.Context, plat platform.Platform, id string) (*platform.Site, error) {
+	return c.sitePages[plat.Kind()].read(ctx, id, func(ctx context.Context) (*platform.Site, error) { return plat.GetSite(ctx, id) })
+}
+
+// readDeployKey reads a platform deploy key for a refresh, as readSite does a site.
+func (c *clients) readDeployKey(ctx context.Context, plat platform.Platform, id string) (*platform.DeployKey, error) {
+	return c.keyPages[plat.Kind()].read(ctx, id, func(ctx context.Context) (*platform.DeployKey, error) { return plat.GetDeployKey(ctx, id) })
 }

@@ -489,7 +489,7 @@ func (r *deployKeyResource) Read(ctx context.Context, req resource.ReadRequest, 
 		defer wg.Done()
 		defer close(platRead)
 		platKey, platErr = readAfterCreate(ctx, created, r.clients.readAfterWrite, func(ctx context.Context) (*platform.DeployKey, error) {
-			return plat.GetDeployKey(ctx, state.ID.ValueString())
+			return r.clients.readDeployKey(ctx, plat, state.ID.ValueString())
 		})
 	}()
 	if readGit {
@@ -663,6 +663,7 @@ func (r *deployKeyResource) Delete(ctx context.Context, req resource.DeleteReque
 		wg              sync.WaitGroup
 		platErr, gitErr error
 	)
+	r.clients.keyChanging(plat, state.ID.ValueString())
 	wg.Add(1)
 	go func() {
 		defer wg.Done()

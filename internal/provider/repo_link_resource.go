@@ -528,7 +528,7 @@ func (r *repoLinkResource) write(ctx context.Context, plat platform.Platform, ho
 		return
 	}
 	siteID := plan.SiteID.ValueString()
-	r.clients.siteReads.forget(siteID)
+	r.clients.siteChanging(plat, siteID)
 	site, err := plat.SetRepo(ctx, siteID, settings)
 	if err != nil {
 		addRepoLinkWriteError(diags, plat, siteID, err)
@@ -761,12 +761,18 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 	justRead, _ := r.clients.siteReads.take(state.SiteID.ValueString())
 	// Just after the create, a site without a link (or no site) may only mean that the write has not
 	// reached every replica: a missing link counts as "not found" for readAfterCreate, which reads anew.
+	// Reads again go to the site itself: what the run read first is what they doubt.
+	firstRead := true
 	site, err := readAfterCreate(ctx, createdAt(ctx, req.Private), r.clients.readAfterWrite, func(ctx context.Context) (*platform.Site, error) {
 		site, err := justRead, error(nil)
-		if site == nil {
+		switch {
+		case site != nil:
+		case firstRead:
+			site, err = r.clients.readSite(ctx, plat, state.SiteID.ValueString())
+		default:
 			site, err = plat.GetSite(ctx, state.SiteID.ValueString())
 		}
-		justRead = nil
+		justRead, firstRead = nil, false
 		if err == nil && site.Repo == nil {
 			return nil, &httpx.APIError{Service: plat.Name(), Operation: "read repository link", Method: http.MethodGet,
 				StatusCode: http.StatusNotFound, Message: "the site has no repository linked"}
@@ -927,7 +933,7 @@ func (r *repoLinkResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 
 	// ClearRepo, not Netlify's unlink_repo: that would delete the deploy key, which other sites may share.
-	r.clients.siteReads.forget(state.SiteID.ValueString())
+	r.clients.siteChanging(plat, state.SiteID.ValueString())
 	if err := plat.ClearRepo(ctx, state.SiteID.ValueString()); err != nil && !httpx.IsNotFound(err) {
 		resp.Diagnostics.AddError("Could not unlink the repository", errorDetail(err))
 	}
