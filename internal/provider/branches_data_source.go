@@ -128,7 +128,7 @@ func (d *branchesDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if err != nil {
 		if httpx.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("repository"), "Repository not found",
-				fmt.Sprintf("%s repository %q does not exist or is not visible to the token.\n\n%s", hostTitle(m.GitProvider.ValueString()), repo, err))
+				fmt.Sprintf("Check the spelling of %q and the %s token's access to it.\n\n%s", repo, hostTitle(m.GitProvider.ValueString()), err))
 			return
 		}
 		resp.Diagnostics.AddError("Could not list branches", err.Error())

@@ -35,6 +35,7 @@ type systemSettings struct {
 	url          string
 	tokenUnknown bool   // the token comes from something not known until apply
 	tokenHint    string // where a user supplies the token, for the diagnostic when it is missing
+	urlSource    httpx.EndpointSource
 }
 
 type settings struct {
@@ -105,9 +106,9 @@ func resolveSystem(token, url types.String, getenv func(string) string, tokenEnv
 	}
 	switch {
 	case url.ValueString() != "":
-		s.url = url.ValueString()
+		s.url, s.urlSource = url.ValueString(), httpx.EndpointFromSetting
 	case getenv(urlEnv) != "":
-		s.url = getenv(urlEnv)
+		s.url, s.urlSource = getenv(urlEnv), httpx.EndpointFromEnv
 	default:
 		s.url = urlDefault
 	}
@@ -134,7 +135,10 @@ type clients struct {
 const systemNetlify = "netlify"
 
 func newClients(_ context.Context, s settings, version string) (*clients, diag.Diagnostics) {
-	var diags diag.Diagnostics
+	diags := validateEndpoints(s)
+	if diags.HasError() {
+		return nil, diags
+	}
 	c := &clients{gitHosts: map[string]githost.GitHost{}, missing: map[string]string{}, netlifyAPIURL: s.netlify.url,
 		readAfterWrite: backoffPolicy{firstWait: s.retryWaitMin, maxWait: s.retryWaitMax, rereads: readAfterWriteRereads, budget: readAfterWriteBudget},
 		clocks:         map[string]*httpx.Clock{},
@@ -149,7 +153,7 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 		c.clocks[service] = clock
 		return httpx.NewClient(httpx.Options{Service: service, UserAgent: userAgent, Secrets: []string{token},
 			MaxRetries: maxRetries, MutationInterval: writeInterval, RetryWaitMin: s.retryWaitMin, RetryWaitMax: s.retryWaitMax,
-			Clock: clock})
+			Clock: clock, Endpoint: s.endpoint(service)})
 	}
 
 	if hint, ok := missingHint(s.netlify); ok {

@@ -108,6 +108,7 @@ func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 						Optional: true,
 						MarkdownDescription: "Base URL of the API. Defaults to `" + envNetlifyAPIURL + "`, then `" +
 							defaultNetlifyAPIURL + "`.",
+						Validators: []validator.String{baseURLValidator{netlifyEndpoint}},
 					},
 				},
 			},
@@ -123,6 +124,7 @@ func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 						Optional: true,
 						MarkdownDescription: "API base URL. Defaults to `" + envGitHubBaseURL + "`, then github.com. " +
 							"For GitHub Enterprise Server give `https://HOST/`: `api/v3/` is added.",
+						Validators: []validator.String{baseURLValidator{gitHubEndpoint}},
 					},
 					"write_interval": schema.StringAttribute{
 						Optional: true,
@@ -146,6 +148,7 @@ func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 						Optional: true,
 						MarkdownDescription: "API base URL. Defaults to `" + envGitLabBaseURL + "`, then `" +
 							defaultGitLabBaseURL + "`.",
+						Validators: []validator.String{baseURLValidator{gitLabEndpoint}},
 					},
 				},
 			},
