@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -104,7 +105,9 @@ func (d *branchesDataSource) Configure(_ context.Context, req datasource.Configu
 func (d *branchesDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
 	var c branchesModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &c)...)
-	if resp.Diagnostics.HasError() || c.GitProvider.IsUnknown() || c.Repository.IsUnknown() || c.GitProvider.IsNull() {
+	// An unsupported git_provider is its own validator's error: one mistake, one error.
+	if resp.Diagnostics.HasError() || c.GitProvider.IsUnknown() || c.Repository.IsUnknown() ||
+		!slices.Contains(githost.Kinds, c.GitProvider.ValueString()) {
 		return
 	}
 	if err := githost.ValidateRepository(c.GitProvider.ValueString(), c.Repository.ValueString()); err != nil {

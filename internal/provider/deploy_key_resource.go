@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -175,7 +176,9 @@ func (r *deployKeyResource) ValidateConfig(ctx context.Context, req resource.Val
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !config.GitProvider.IsUnknown() && !config.Repository.IsUnknown() && config.hasGitSide() {
+	// An unsupported git_provider is its own validator's error: one mistake, one error.
+	if !config.GitProvider.IsUnknown() && !config.Repository.IsUnknown() && config.hasGitSide() &&
+		slices.Contains(githost.Kinds, config.GitProvider.ValueString()) {
 		if err := githost.ValidateRepository(config.GitProvider.ValueString(), config.Repository.ValueString()); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("repository"), "Invalid repository",
 				fmt.Sprintf("repository %q is not a %s repository path: %s.", config.Repository.ValueString(),

@@ -236,7 +236,8 @@ func (r *webhookResource) ValidateConfig(ctx context.Context, req resource.Valid
 		return
 	}
 	kind := c.GitProvider.ValueString()
-	if !c.GitProvider.IsUnknown() && !c.Repository.IsUnknown() && kind != "" {
+	// An unsupported git_provider is its own validator's error: one mistake, one error.
+	if !c.GitProvider.IsUnknown() && !c.Repository.IsUnknown() && slices.Contains(githost.Kinds, kind) {
 		if err := githost.ValidateRepository(kind, c.Repository.ValueString()); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("repository"), "Invalid repository",
 				fmt.Sprintf("repository %q is not a %s repository path: %s.", c.Repository.ValueString(), hostTitle(kind), err))
