@@ -38,6 +38,7 @@ type systemSettings struct {
 	url          string
 	tokenUnknown bool   // the token comes from something not known until apply
 	tokenHint    string // where a user supplies the token, for the diagnostic when it is missing
+	urlSource    httpx.EndpointSource
 }
 
 type settings struct {
@@ -150,9 +151,9 @@ func resolveSystem(token, url types.String, getenv func(string) string, tokenEnv
 	}
 	switch {
 	case url.ValueString() != "":
-		s.url = url.ValueString()
+		s.url, s.urlSource = url.ValueString(), httpx.EndpointFromSetting
 	case getenv(urlEnv) != "":
-		s.url = getenv(urlEnv)
+		s.url, s.urlSource = getenv(urlEnv), httpx.EndpointFromEnv
 	default:
 		s.url = urlDefault
 	}
@@ -184,7 +185,10 @@ type clients struct {
 }
 
 func newClients(_ context.Context, s settings, version string) (*clients, diag.Diagnostics) {
-	var diags diag.Diagnostics
+	diags := validateEndpoints(s)
+	if diags.HasError() {
+		return nil, diags
+	}
 	c := &clients{platforms: map[string]platform.Platform{}, gitHosts: map[string]githost.GitHost{}, missing: map[string]string{},
 		readAfterWrite: backoffPolicy{firstWait: s.retryWaitMin, maxWait: s.retryWaitMax, rereads: readAfterWriteRereads, budget: readAfterWriteBudget},
 		clocks:         map[string]*httpx.Clock{},
@@ -201,7 +205,7 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 		c.clocks[service] = clock
 		return httpx.NewClient(httpx.Options{Service: service, UserAgent: userAgent, Secrets: secrets,
 			MaxRetries: maxRetries, MutationInterval: writeInterval, RetryWaitMin: s.retryWaitMin, RetryWaitMax: s.retryWaitMax,
-			Clock: clock, RuntimeSecrets: c.runtimeSecrets})
+			Clock: clock, RuntimeSecrets: c.runtimeSecrets, Endpoint: s.endpoint(service)})
 	}
 
 	if hint, ok := missingHint(s.netlify); ok {
@@ -314,7 +318,6 @@ func (c *clients) coalesceReads() {
 		}
 	}
 }
-
 
 // clock returns the clock of a service by its name in messages ("Netlify", "GitHub", "GitLab"); nil, a
 // clock that never knows, for a service without a client.
