@@ -98,6 +98,8 @@ func (o Options) withDefaults() Options {
 //   - sets the User-Agent,
 //   - retries (go-retryablehttp) connection errors, 429 and 5xx (not 501) answers for idempotent
 //     methods, and for POST/PATCH only what cannot have been applied (dial errors, rate limits),
+//   - stays inside the request budget the service announces (X-RateLimit-* or RateLimit-*): once less
+//     than a tenth of the window's limit remains, requests are spread over the rest of the window,
 //   - waits as the service asks (Retry-After, X-RateLimit-Reset, GitHub secondary limits), and
 //     fails at once with a *RateLimitError when that wait would pass the request context's deadline,
 //   - logs each attempt with tflog from the request's context, secrets and query values masked,
@@ -125,6 +127,7 @@ func NewClient(opts Options) *http.Client {
 	if opts.MutationInterval > 0 {
 		attempt = &pacingTransport{pacer: &pacer{interval: opts.MutationInterval}, next: attempt}
 	}
+	attempt = &budgetTransport{budget: &budget{}, next: attempt}
 	retrying.HTTPClient = &http.Client{
 		Transport: attempt,
 		// Redirects are followed by the outer client, so that every hop goes through the retries.

@@ -174,6 +174,9 @@ type clients struct {
 	ledger *createLedger
 	// siteReads passes a site read by gitdeploy_site's refresh on to its gitdeploy_repo_link's.
 	siteReads *freshReads[string, *platform.Site]
+	// madeKeys passes the platform keys this process has just made (by madeKeyID) on to the pre-flight of
+	// the links that use them: their public key is known without reading the key again.
+	madeKeys *freshReads[string, *platform.DeployKey]
 	// preflights passes the pre-flight of a gitdeploy_repo_link's final plan on to its create or update.
 	preflights *freshReads[preflightKey, *githost.Repository]
 	// sitePages and keyPages answer a refresh's reads of many sites or deploy keys from listings, by
@@ -194,6 +197,7 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 		clocks:         map[string]*httpx.Clock{},
 		ledger:         newCreateLedger(s.retryWaitMin, s.retryWaitMax), siteReads: newFreshReads[string, *platform.Site](),
 		preflights:     newFreshReads[preflightKey, *githost.Repository](),
+		madeKeys:       newFreshReads[string, *platform.DeployKey](),
 		runtimeSecrets: &httpx.SecretSet{}}
 	userAgent := "terraform-provider-gitdeploy/" + version
 	maxRetries := s.maxRetries
@@ -463,4 +467,15 @@ func (c *clients) readSite(ctx context.Context, plat platform.Platform, id strin
 // readDeployKey reads a platform deploy key for a refresh, as readSite does a site.
 func (c *clients) readDeployKey(ctx context.Context, plat platform.Platform, id string) (*platform.DeployKey, error) {
 	return c.keyPages[plat.Kind()].read(ctx, id, func(ctx context.Context) (*platform.DeployKey, error) { return plat.GetDeployKey(ctx, id) })
+}
+
+// madeKeyID is a platform key's key in clients.madeKeys.
+func madeKeyID(plat platform.Platform, id string) string { return plat.Kind() + "/" + id }
+
+// platformKey reads a platform deploy key for a pre-flight: a key this process has just made is known.
+func (c *clients) platformKey(ctx context.Context, plat platform.Platform, id string) (*platform.DeployKey, error) {
+	if key, ok := c.madeKeys.take(madeKeyID(plat, id)); ok {
+		return key, nil
+	}
+	return plat.GetDeployKey(ctx, id)
 }

@@ -275,6 +275,7 @@ func (r *deployKeyResource) Create(ctx context.Context, req resource.CreateReque
 		}
 		plan.GitKeyID = types.StringValue(installed.ID)
 	}
+	r.clients.madeKeys.put(madeKeyID(plat, key.ID), key)
 	resp.Diagnostics.Append(recordCreated(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }

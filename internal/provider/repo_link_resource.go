@@ -411,7 +411,7 @@ func (r *repoLinkResource) preflightAtPlan(ctx context.Context, req resource.Mod
 		}
 	}
 	var checks diag.Diagnostics
-	repo := preflightRepoLink(ctx, plat, host, &plan, r.clients.readAfterWrite, &checks)
+	repo := preflightRepoLink(ctx, r.clients, plat, host, &plan, &checks)
 	resp.Diagnostics.Append(checks...)
 	if key, known := preflightKeyOf(&plan); known && repo != nil && len(checks) == 0 {
 		r.clients.preflights.put(key, repo)
@@ -517,7 +517,7 @@ func (r *repoLinkResource) write(ctx context.Context, plat platform.Platform, ho
 	key, _ := preflightKeyOf(plan)
 	repo, checked := r.clients.preflights.take(key)
 	if !checked {
-		repo = preflightRepoLink(ctx, plat, host, plan, r.clients.readAfterWrite, diags)
+		repo = preflightRepoLink(ctx, r.clients, plat, host, plan, diags)
 	}
 	if diags.HasError() {
 		return
@@ -608,9 +608,9 @@ func repoSettingsFromPlan(ctx context.Context, plan *repoLinkModel, repo *githos
 // names a platform key installed on the repository. A deploy_key_id that is set is always checked: a key
 // that is not installed fails the platform's clone ("Permission denied (publickey)"). The reads are
 // independent and run at once. A key just installed may not be listed yet (listings lag behind writes):
-// the repository's keys are listed again as relist says before the key counts as missing. It returns the
+// the repository's keys are listed again as the clients' readAfterWrite policy says before the key counts as missing. It returns the
 // repository, or nil with error diagnostics.
-func preflightRepoLink(ctx context.Context, plat platform.Platform, host githost.GitHost, plan *repoLinkModel, relist backoffPolicy, diags *diag.Diagnostics) *githost.Repository {
+func preflightRepoLink(ctx context.Context, c *clients, plat platform.Platform, host githost.GitHost, plan *repoLinkModel, diags *diag.Diagnostics) *githost.Repository {
 	var (
 		repoName   = plan.Repository.ValueString()
 		branchName = plan.Branch.ValueString()
@@ -634,12 +634,12 @@ func preflightRepoLink(ctx context.Context, plat platform.Platform, host githost
 	run(func() { repo, repoErr = host.GetRepository(ctx, repoName) })
 	run(func() { branch, branchErr = host.GetBranch(ctx, repoName, branchName) })
 	if checkKey {
-		run(func() { platKey, platKeyErr = plat.GetDeployKey(ctx, keyID) })
+		run(func() { platKey, platKeyErr = c.platformKey(ctx, plat, keyID) })
 		run(func() { repoKeys, lsErr = host.ListDeployKeys(ctx, repoName) })
 	}
 	wg.Wait()
 	if checkKey && platKeyErr == nil && lsErr == nil && !keyListed(repoKeys, platKey.PublicKey) {
-		repoKeys, lsErr = backoffRun(ctx, relist, time.Time{}, func(ctx context.Context) ([]githost.DeployKey, error) {
+		repoKeys, lsErr = backoffRun(ctx, c.readAfterWrite, time.Time{}, func(ctx context.Context) ([]githost.DeployKey, error) {
 			return host.ListDeployKeys(ctx, repoName)
 		}, func(keys []githost.DeployKey, err error) bool {
 			return err != nil || keyListed(keys, platKey.PublicKey)
