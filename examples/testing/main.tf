@@ -50,6 +50,7 @@ variable "publish_dir" {
 }
 
 resource "gitdeploy_deploy_key" "this" {
+  platform     = "netlify" # named, so the module works where Dokploy is configured too
   git_provider = var.git_provider
   repository   = var.repository
   title        = "Netlify: ${var.name}"
@@ -57,11 +58,13 @@ resource "gitdeploy_deploy_key" "this" {
 
 resource "gitdeploy_site" "this" {
   for_each = var.environments
+  platform = "netlify"
   name     = each.key == "production" ? var.name : "${var.name}-${each.key}"
 }
 
 resource "gitdeploy_repo_link" "this" {
   for_each      = var.environments
+  platform      = "netlify"
   site_id       = gitdeploy_site.this[each.key].id
   git_provider  = var.git_provider
   repository    = var.repository
@@ -72,6 +75,7 @@ resource "gitdeploy_repo_link" "this" {
 }
 
 resource "gitdeploy_webhook" "this" {
+  platform     = "netlify"
   git_provider = var.git_provider
   repository   = var.repository
   events       = ["push", "pull_request"]
