@@ -370,7 +370,11 @@ func parseHCL(t *testing.T, file string) *hclsyntax.Body {
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	return f.Body.(*hclsyntax.Body)
+	body, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		t.Fatalf("%s: not native HCL syntax", file)
+	}
+	return body
 }
 
 // stringAttributes returns the known, non-null string attributes at the top of an object value.
