@@ -4,8 +4,8 @@ resource "gitdeploy_site" "billing" {
   platform = "dokploy"
   name     = "acme-billing"
   dokploy = {
-    # Your project's environment: Dokploy has no API to look it up by name. This id is the production
-    # environment of the emulator's demo project, so the example applies against gitdeploy-emulator.
+    # Your project's environment id. This one is the production environment of the emulator's demo
+    # project, so the example applies against gitdeploy-emulator.
     environment_id = "Ev4kMz8QwT2nXr6LpB9cH"
     description    = "Billing service"
   }
