@@ -180,8 +180,9 @@ func (r *repoLinkResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			},
 			"repo_id": schema.StringAttribute{
 				Computed: true,
-				MarkdownDescription: "The repository's id on the git host, in decimal (GitHub repository id, GitLab " +
-					"project id), as sent to the platform.",
+				MarkdownDescription: "The repository's id as sent to the platform: the git host's own id in decimal " +
+					"(GitHub's repository id, GitLab's project id, Gitea's repository id), not its path; for Bitbucket on " +
+					"Netlify `workspace/repo_slug`, the form Netlify expects. Looked up on the git host: never set it by hand.",
 				PlanModifiers: keep,
 			},
 			"repo_url": schema.StringAttribute{
