@@ -20,6 +20,7 @@ import (
 //	GET    /_emulator/dokploy/ssh_keys                       DokploySSHKeys (no private keys)
 //	DELETE /_emulator/dokploy/ssh_keys/{id}                  DeleteDokploySSHKey
 //	GET    /_emulator/dokploy/deployments[?application_id=]  DokployDeployments
+//	…      /_emulator/dokploy/git_providers…               connections: see dokploy_connections_api.go
 
 // DokployEnvironment is an environment of a project.
 type DokployEnvironment struct {
@@ -37,25 +38,32 @@ type DokployProject struct {
 
 // DokployApplication is an application's git source and build settings (nullable columns as "").
 type DokployApplication struct {
-	ID                 string    `json:"application_id"`
-	Name               string    `json:"name"`
-	AppName            string    `json:"app_name"`
-	Description        string    `json:"description"`
-	EnvironmentID      string    `json:"environment_id"`
-	SourceType         string    `json:"source_type"`
-	CustomGitURL       string    `json:"custom_git_url"`
-	CustomGitBranch    string    `json:"custom_git_branch"`
-	CustomGitBuildPath string    `json:"custom_git_build_path"`
-	CustomGitSSHKeyID  string    `json:"custom_git_ssh_key_id"`
-	EnableSubmodules   bool      `json:"enable_submodules"`
-	WatchPaths         []string  `json:"watch_paths"`
-	BuildType          string    `json:"build_type"`
-	PublishDirectory   string    `json:"publish_directory"`
-	Dockerfile         string    `json:"dockerfile"`
-	AutoDeploy         bool      `json:"auto_deploy"`
-	RefreshToken       string    `json:"refresh_token,omitempty"` // the deploy URL's secret: left out of State
-	ApplicationStatus  string    `json:"application_status"`
-	CreatedAt          time.Time `json:"created_at"`
+	ID                 string `json:"application_id"`
+	Name               string `json:"name"`
+	AppName            string `json:"app_name"`
+	Description        string `json:"description"`
+	EnvironmentID      string `json:"environment_id"`
+	SourceType         string `json:"source_type"`
+	CustomGitURL       string `json:"custom_git_url"`
+	CustomGitBranch    string `json:"custom_git_branch"`
+	CustomGitBuildPath string `json:"custom_git_build_path"`
+	CustomGitSSHKeyID  string `json:"custom_git_ssh_key_id"`
+	// ConnectionID, ConnectionRepository and ConnectionBranch are the link through a git-provider
+	// connection of the source type (github, gitlab, bitbucket, gitea): the connection's kind id
+	// (githubId, …; "" once the connection is deleted), "owner/repository" (GitLab: the path with
+	// namespace) and the branch.
+	ConnectionID         string    `json:"connection_id,omitempty"`
+	ConnectionRepository string    `json:"connection_repository,omitempty"`
+	ConnectionBranch     string    `json:"connection_branch,omitempty"`
+	EnableSubmodules     bool      `json:"enable_submodules"`
+	WatchPaths           []string  `json:"watch_paths"`
+	BuildType            string    `json:"build_type"`
+	PublishDirectory     string    `json:"publish_directory"`
+	Dockerfile           string    `json:"dockerfile"`
+	AutoDeploy           bool      `json:"auto_deploy"`
+	RefreshToken         string    `json:"refresh_token,omitempty"` // the deploy URL's secret: left out of State
+	ApplicationStatus    string    `json:"application_status"`
+	CreatedAt            time.Time `json:"created_at"`
 }
 
 // DokploySSHKey is a stored SSH key. PrivateKey is left out of JSON (the admin API never shows it).
@@ -88,11 +96,12 @@ type DokployState struct {
 	Applications   []DokployApplication `json:"applications"`
 	SSHKeys        []DokploySSHKey      `json:"ssh_keys"`
 	Deployments    []DokployDeployment  `json:"deployments"`
+	Connections    []DokployConnection  `json:"git_providers"` // credentials masked
 }
 
 func (dk *dokployState) snapshot() DokployState {
 	s := DokployState{OrganizationID: dk.orgID, Projects: dk.projectSnapshots(), Applications: []DokployApplication{},
-		SSHKeys: []DokploySSHKey{}, Deployments: dk.deploymentSnapshots("")}
+		SSHKeys: []DokploySSHKey{}, Deployments: dk.deploymentSnapshots(""), Connections: dk.maskedConnections()}
 	for _, a := range dk.applications {
 		snap := appSnapshot(a)
 		snap.RefreshToken = ""
@@ -120,13 +129,28 @@ func (dk *dokployState) projectSnapshots() []DokployProject {
 
 func appSnapshot(a *dkApplication) DokployApplication {
 	created, _ := time.Parse("2006-01-02T15:04:05.000Z", a.str("createdAt"))
-	return DokployApplication{ID: a.id(), Name: a.str("name"), AppName: a.str("appName"), Description: a.str("description"),
+	out := DokployApplication{ID: a.id(), Name: a.str("name"), AppName: a.str("appName"), Description: a.str("description"),
 		EnvironmentID: a.str("environmentId"), SourceType: a.str("sourceType"), CustomGitURL: a.str("customGitUrl"),
 		CustomGitBranch: a.str("customGitBranch"), CustomGitBuildPath: a.str("customGitBuildPath"),
 		CustomGitSSHKeyID: a.str("customGitSSHKeyId"), EnableSubmodules: a.boolean("enableSubmodules"),
 		WatchPaths: slices.Clone(a.strs("watchPaths")), BuildType: a.str("buildType"),
 		PublishDirectory: a.str("publishDirectory"), Dockerfile: a.str("dockerfile"), AutoDeploy: a.boolean("autoDeploy"),
 		RefreshToken: a.str("refreshToken"), ApplicationStatus: a.str("applicationStatus"), CreatedAt: created}
+	switch a.str("sourceType") {
+	case kindGitHub:
+		out.ConnectionID, out.ConnectionRepository, out.ConnectionBranch = a.str("githubId"), a.str("owner")+"/"+a.str("repository"), a.str("branch")
+	case kindGitLab:
+		out.ConnectionID, out.ConnectionRepository, out.ConnectionBranch = a.str("gitlabId"), a.str("gitlabPathNamespace"), a.str("gitlabBranch")
+	case kindBitbucket:
+		slug := a.str("bitbucketRepositorySlug")
+		if slug == "" {
+			slug = a.str("bitbucketRepository")
+		}
+		out.ConnectionID, out.ConnectionRepository, out.ConnectionBranch = a.str("bitbucketId"), a.str("bitbucketOwner")+"/"+slug, a.str("bitbucketBranch")
+	case kindGitea:
+		out.ConnectionID, out.ConnectionRepository, out.ConnectionBranch = a.str("giteaId"), a.str("giteaOwner")+"/"+a.str("giteaRepository"), a.str("giteaBranch")
+	}
+	return out
 }
 
 func sshKeySnapshot(k *dkSSHKey) DokploySSHKey {
@@ -319,4 +343,5 @@ func (e *Emulator) adminDokployRoutes() {
 	m.HandleFunc("GET "+a+"/deployments", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, e.DokployDeployments(r.URL.Query().Get("application_id")))
 	})
+	e.adminDokployConnectionRoutes()
 }

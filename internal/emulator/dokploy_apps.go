@@ -56,7 +56,8 @@ func deploymentOut(d *dkDeployment) dkDeploymentJSON {
 }
 
 // applicationFull is findApplicationById's answer: the row and the relations it loads. The emulator
-// has no domains, mounts, git-provider connections or servers: those are empty or null.
+// has no domains, mounts or servers: those are empty or null. The git-provider connections come
+// without their secrets (dokploy_link.go).
 func (dk *dokployState) applicationFull(a *dkApplication, extra ...dkExtra) dkAppJSON {
 	var envOut any
 	if env := dk.environment(a.str("environmentId")); env != nil {
@@ -75,10 +76,11 @@ func (dk *dokployState) applicationFull(a *dkApplication, extra ...dkExtra) dkAp
 	for _, d := range dk.deploymentsOf(a.id()) {
 		deployments = append(deployments, deploymentOut(d))
 	}
+	github, gitlab, bitbucket, gitea := dk.connectionRelations(a)
 	rel := []dkExtra{
 		{"environment", envOut}, {"domains", []any{}}, {"deployments", deployments}, {"mounts", []any{}},
-		{"redirects", []any{}}, {"security", []any{}}, {"ports", []any{}}, {"gitlab", nil}, {"github", nil},
-		{"bitbucket", nil}, {"gitea", nil}, {"server", nil}, {"previewDeployments", []any{}}, {"registry", nil},
+		{"redirects", []any{}}, {"security", []any{}}, {"ports", []any{}}, {"gitlab", gitlab}, {"github", github},
+		{"bitbucket", bitbucket}, {"gitea", gitea}, {"server", nil}, {"previewDeployments", []any{}}, {"registry", nil},
 		{"buildRegistry", nil}, {"rollbackRegistry", nil},
 	}
 	return dkAppJSON{app: a, extra: append(rel, extra...)}
@@ -154,8 +156,9 @@ func optValue(v dkValues, name string) any {
 	return nil
 }
 
-// dkApplicationOne is application.one: the row, its relations, and whether the caller may use its
-// git-provider connection (always: connections are not emulated yet).
+// dkApplicationOne is application.one: the row, its relations, and whether the caller may edit its
+// git source (always: the API key's caller owns the organisation, and canEditDeployGitSource lets an
+// owner edit any).
 func (e *Emulator) dkApplicationOne(w http.ResponseWriter, _ *http.Request, in dkInput) {
 	v, err := in.validate(reqStr("applicationId", 1))
 	if err != nil {
@@ -212,8 +215,8 @@ var foreignKeys = map[string]string{
 	"buildRegistryId":    "application_buildRegistryId_registry_registryId_fk",
 }
 
-// checkForeignKeys fails like PostgreSQL when a changed reference names nothing. Only SSH keys and
-// environments exist here; git-provider connections and registries are not emulated.
+// checkForeignKeys fails like PostgreSQL when a changed reference names nothing. SSH keys,
+// environments and git-provider connections exist here; registries are not emulated.
 func (dk *dokployState) checkForeignKeys(changes []dkChange) *dkError {
 	for _, c := range changes {
 		constraint, isKey := foreignKeys[c.column]
@@ -227,6 +230,8 @@ func (dk *dokployState) checkForeignKeys(changes []dkChange) *dkError {
 			exists = dk.sshKey(id) != nil
 		case "environmentId":
 			exists = dk.environment(id) != nil
+		case "githubId", "gitlabId", "bitbucketId", "giteaId":
+			exists = dk.connOfKind(strings.TrimSuffix(c.column, "Id"), id) != nil
 		}
 		if !exists {
 			return failedUpdate(changes, constraint)
@@ -428,7 +433,7 @@ func (e *Emulator) dkRefreshToken(w http.ResponseWriter, _ *http.Request, in dkI
 
 // dkApplicationDeploy is application.deploy: queues a deployment ("Manual deployment" unless a title
 // is given) and answers nothing. The emulated deployment finishes at once (dokploy_deploy.go).
-func (e *Emulator) dkApplicationDeploy(w http.ResponseWriter, _ *http.Request, in dkInput) {
+func (e *Emulator) dkApplicationDeploy(w http.ResponseWriter, r *http.Request, in dkInput) {
 	v, err := in.validate(reqStr("applicationId", 1), optStr("title"), optStr("description"))
 	if err != nil {
 		fail(w, err)
@@ -443,6 +448,6 @@ func (e *Emulator) dkApplicationDeploy(w http.ResponseWriter, _ *http.Request, i
 	if title == "" {
 		title = "Manual deployment"
 	}
-	e.st.deployApplication(a, title, v.str("description"), e.now())
+	e.reach(r).deployApplication(a, title, v.str("description"))
 	writeDokployResult(w, nil)
 }

@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 )
 
 // Dokploy's deploy webhook and deployments.
@@ -29,7 +28,9 @@ import (
 // "refs/heads/" removed (GitHub, Gitea, GitLab), push.changes[0].new.name (Bitbucket). A request
 // without any of those headers has no branch, so it never matches.
 //
-// A queued deployment runs at once here. For a "git" source (application.saveGitProvider) it does what
+// A queued deployment runs at once here. An application linked through a git-provider connection is
+// cloned with the connection's credentials (dokploy_reach.go). For a "git" source
+// (application.saveGitProvider) it does what
 // packages/server/src/utils/providers/git.ts's clone does: the URL must name a repository of the
 // emulated GitHub or GitLab (the SSH clone URL they report, or their HTTP clone URL), the branch must
 // exist, and over SSH the application's SSH key must be installed on that repository as a deploy key;
@@ -46,7 +47,7 @@ func (e *Emulator) dkDeployHook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e.locked(w, func(w http.ResponseWriter) {
-		status, message := e.st.dkReceiveHook(r.PathValue("refreshToken"), r.Header, body, e.now())
+		status, message := e.reach(r).receiveHook(r.PathValue("refreshToken"), r.Header, body)
 		writeNextJSON(w, status, map[string]string{"message": message})
 	})
 }
@@ -240,9 +241,9 @@ func watchPathRegexp(pattern string) *regexp.Regexp {
 	return regexp.MustCompile(b.String())
 }
 
-// dkReceiveHook runs the webhook's checks and queues a deployment; it returns the answer.
-func (st *state) dkReceiveHook(token string, h http.Header, body any, now time.Time) (int, string) {
-	dk := &st.dokploy
+// receiveHook runs the webhook's checks and queues a deployment; it returns the answer.
+func (x dkReach) receiveHook(token string, h http.Header, body any) (int, string) {
+	dk := &x.st.dokploy
 	var a *dkApplication
 	for _, app := range dk.applications {
 		if token != "" && app.str("refreshToken") == token {
@@ -307,7 +308,7 @@ func (st *state) dkReceiveHook(token string, h http.Header, body any, now time.T
 	if hash != "" {
 		description = "Hash: " + hash
 	}
-	st.deployApplication(a, title, description, now)
+	x.deployApplication(a, title, description)
 	return http.StatusOK, "Application deployed successfully"
 }
 
@@ -316,8 +317,9 @@ func (st *state) dkReceiveHook(token string, h http.Header, body any, now time.T
 const keptDeployments = 10
 
 // deployApplication records a deployment of a and runs it to its end at once.
-func (st *state) deployApplication(a *dkApplication, title, description string, now time.Time) {
-	dk := &st.dokploy
+func (x dkReach) deployApplication(a *dkApplication, title, description string) {
+	dk := &x.st.dokploy
+	now := x.now
 	if earlier := dk.deploymentsOf(a.id()); len(earlier) > keptDeployments {
 		drop := earlier[:len(earlier)-keptDeployments] // oldest first
 		dk.deployments = slices.DeleteFunc(dk.deployments, func(d *dkDeployment) bool { return slices.Contains(drop, d) })
@@ -332,7 +334,7 @@ func (st *state) deployApplication(a *dkApplication, title, description string, 
 	dk.deployments = append(dk.deployments, d)
 
 	log := []string{"Initializing deployment"}
-	cloneLog, failed, sha := st.cloneSource(a, now)
+	cloneLog, failed, sha := x.cloneSource(a)
 	log = append(log, cloneLog...)
 	if failed {
 		d.status = "error"
@@ -349,13 +351,13 @@ func (st *state) deployApplication(a *dkApplication, title, description string, 
 }
 
 // cloneSource is the clone step: its log lines, whether it failed, and the commit it checked out.
-func (st *state) cloneSource(a *dkApplication, now time.Time) (log []string, failed bool, sha string) {
+func (x dkReach) cloneSource(a *dkApplication) (log []string, failed bool, sha string) {
+	st, now := x.st, x.now
 	switch a.str("sourceType") {
 	case "git":
-	case "github", "gitlab", "gitea", "bitbucket":
-		// These build through a git-provider connection, which is not emulated: its id is always null.
-		names := map[string]string{"github": "Github", "gitlab": "Gitlab", "gitea": "Gitea", "bitbucket": "Bitbucket"}
-		return []string{"Error: ❌ " + names[a.str("sourceType")] + " Provider not found"}, true, ""
+	case kindGitHub, kindGitLab, kindGitea, kindBitbucket:
+		res := x.cloneThroughConnection(a) // dokploy_reach.go
+		return res.log, res.failed, res.sha
 	default:
 		return nil, false, "" // docker images and dropped archives are not checked
 	}

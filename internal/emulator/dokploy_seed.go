@@ -11,12 +11,17 @@ import (
 // project.create makes them.
 //
 //	"dokploy": {"api_keys": ["..."], "organization_id": "...", "organization_name": "My Organization",
-//	            "projects": [{"name": "gitdeploy-demo", "id": "...", "environment_id": "..."}]}
+//	            "projects": [{"name": "gitdeploy-demo", "id": "...", "environment_id": "..."}],
+//	            "github_connections": [{"name": "GitHub", "app_id": 777, "installation_id": 4242,
+//	                                    "private_key": "-----BEGIN RSA PRIVATE KEY-----…"}]}
 type DokploySeed struct {
 	APIKeys          []string             `json:"api_keys"`
 	OrganizationID   string               `json:"organization_id,omitempty"`
 	OrganizationName string               `json:"organization_name,omitempty"`
 	Projects         []DokployProjectSeed `json:"projects"`
+	// GitHubConnections are git-provider connections to GitHub Apps, which only Dokploy's dashboard can
+	// make (dokploy_connections_api.go).
+	GitHubConnections []DokployGitHubConnectionSeed `json:"github_connections,omitempty"`
 }
 
 // DokployProjectSeed is a project; ID and EnvironmentID (its production environment's id) are made up
@@ -54,6 +59,7 @@ func (st *state) copyDokployForTrial(t *state) {
 	t.dokploy.orgID, t.dokploy.orgName = dk.orgID, dk.orgName
 	t.dokploy.projects = slices.Clone(dk.projects)
 	t.dokploy.environments = slices.Clone(dk.environments)
+	t.dokploy.gitProviders = slices.Clone(dk.gitProviders)
 	t.dokploy.seq = dk.seq
 }
 
@@ -107,6 +113,11 @@ func (st *state) applyDokploy(s *DokploySeed) error {
 		}
 		dk.projects = append(dk.projects, p)
 		dk.environments = append(dk.environments, env)
+	}
+	for i, cs := range s.GitHubConnections {
+		if _, err := dk.addGitHubConnection(cs, seedTime); err != nil {
+			return connectionSeedError(i, cs, err)
+		}
 	}
 	return nil
 }

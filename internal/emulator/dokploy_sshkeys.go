@@ -192,9 +192,3 @@ func (e *Emulator) dkSSHKeyRemove(w http.ResponseWriter, _ *http.Request, in dkI
 	dk.removeSSHKey(k.id)
 	writeDokployResult(w, out)
 }
-
-// dkGitProviderGetAll is gitProvider.getAll: the git-provider connections the caller may use. They are
-// not emulated yet: always [].
-func (e *Emulator) dkGitProviderGetAll(w http.ResponseWriter, _ *http.Request, _ dkInput) {
-	writeDokployResult(w, []any{})
-}

@@ -8,8 +8,8 @@ import (
 )
 
 // Dokploy's state: one organisation (the one the API keys belong to), its projects, their
-// environments, applications, SSH keys and deployments. Rows keep Dokploy's column names where they
-// are served (dokploy_apps.go keeps application rows as columns).
+// environments, applications, SSH keys, deployments and git-provider connections. Rows keep Dokploy's
+// column names where they are served (dokploy_apps.go keeps application rows as columns).
 
 type dokployState struct {
 	apiKeys      map[string]bool
@@ -19,8 +19,9 @@ type dokployState struct {
 	environments []*dkEnvironment
 	applications []*dkApplication
 	sshKeys      []*dkSSHKey
-	deployments  []*dkDeployment // oldest first
-	seq          int             // feeds the deterministic ids
+	deployments  []*dkDeployment  // oldest first
+	gitProviders []*dkGitProvider // git-provider connections, oldest first (dokploy_connections.go)
+	seq          int              // feeds the deterministic ids
 }
 
 type dkProject struct {

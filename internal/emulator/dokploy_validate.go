@@ -74,6 +74,7 @@ type dkField struct {
 	patternMsg string
 	check      func(string) bool // a refine(); checkMsg is its message
 	checkMsg   string
+	format     string // with check: a string format of Zod's ("email"), reported as its invalid_format
 }
 
 // dkValues are the validated members that were present: string, bool, float64, []string, nil (an
@@ -259,7 +260,12 @@ func (f dkField) checkString(s string) []dkIssue {
 			Pattern: "/" + f.pattern.String() + "/", Path: []any{f.name}, Message: msg})
 	}
 	if f.check != nil && len(issues) == 0 && !f.check(s) {
-		issues = append(issues, dkIssue{Code: "custom", Path: []any{f.name}, Message: f.checkMsg})
+		issue := dkIssue{Code: "custom", Path: []any{f.name}, Message: f.checkMsg}
+		if f.format != "" {
+			issue = dkIssue{Origin: "string", Code: "invalid_format", Format: f.format, Pattern: zodFormatPatterns[f.format],
+				Path: []any{f.name}, Message: f.checkMsg}
+		}
+		issues = append(issues, issue)
 	}
 	return issues
 }
@@ -277,6 +283,12 @@ func (f dkField) checkNumber(n float64) []dkIssue {
 			Path: []any{f.name}, Message: fmt.Sprintf("Too big: expected number to be <=%d", m)})
 	}
 	return issues
+}
+
+// zodFormatPatterns are the patterns Zod 4 reports for its string formats (openapi-subset.json carries
+// the email one).
+var zodFormatPatterns = map[string]string{
+	"email": `/^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/`,
 }
 
 func ptrTrue() *bool { t := true; return &t }

@@ -30,9 +30,10 @@ type giteaState struct {
 	orgOrder  []*gtOrg
 	repos     map[string]*gtRepo // by lower-case full name: Gitea names are case-insensitive
 	repoOrder []*gtRepo
-	nextID    int64 // users, organisations and repositories share one sequence here
-	nextKeyID int64 // deploy key ids
-	nextHook  int64 // webhook ids
+	nextID    int64               // users, organisations and repositories share one sequence here
+	nextKeyID int64               // deploy key ids
+	nextHook  int64               // webhook ids
+	oauth     oauthState[*gtUser] // OAuth applications' grants (oauth.go)
 }
 
 type gtUser struct {
@@ -128,6 +129,9 @@ func (gt *giteaState) userByToken(token string) *gtUser {
 		if u.token == token {
 			return u
 		}
+	}
+	if u, ok := gt.oauth.userByAccessToken(token); ok {
+		return u
 	}
 	return nil
 }

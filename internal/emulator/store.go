@@ -184,6 +184,7 @@ type gitlabState struct {
 	nextID       int64
 	nextKeyID    int64
 	nextHookID   int64
+	oauth        oauthState[*glUser] // OAuth applications' grants (oauth.go)
 }
 
 type glUser struct {
@@ -554,6 +555,9 @@ func (gl *gitlabState) userByToken(token string) *glUser {
 		if u.token == token {
 			return u
 		}
+	}
+	if u, ok := gl.oauth.userByAccessToken(token); ok {
+		return u
 	}
 	return nil
 }

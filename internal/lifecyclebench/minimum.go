@@ -1,8 +1,10 @@
 package lifecyclebench
 
 import (
+	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/emulator"
@@ -16,10 +18,13 @@ import (
 //     state, so there is no GET of what a POST returned. The deploy key is created on the platform, then
 //     installed on the repository (the second call needs the first one's public key). The repo link's
 //     pre-flight reads what it must check before writing: the repository (its id and URL go into the
-//     site's repo object, its visibility decides whether a key is needed), the branch (that it exists),
-//     the platform key (its public key) and the repository's deploy keys (one page: that the public key is
-//     installed). Then one PATCH writes the repo object. Terraform does not refresh resources it is about
-//     to create.
+//     site's repo object, its visibility decides whether a key is needed), the branch (that it exists)
+//     and the repository's deploy keys (one page: that the key's public key is installed; the key was made
+//     by the same apply, so its public key is known without reading it). Then one PATCH writes the repo
+//     object. Terraform does not refresh resources it is about to create. The repository and the branch are read twice: in the plan, so that a wrong one fails
+//     before anything is created, and in the final plan Terraform makes during apply, once the key's id
+//     is known (another process: the plan's answers cannot be kept). The final plan's checks stand for
+//     the create's, and a site this apply created is not read again.
 //   - plan (no change): one read per remote object. The deploy key reads its two halves (platform and git
 //     host) at the same time. The repo link's object is the site's build settings, which Netlify only
 //     returns with the site: its refresh uses the site that gitdeploy_site's refresh has just read, and
@@ -50,21 +55,81 @@ import (
 //     and answers true: nothing is left to check.
 //   - Dokploy has no documented rate limit and no pacing of writes.
 //
+// A refresh reads many objects of one kind, and where the platform lists them (Netlify's sites and deploy
+// keys, 100 a page; Dokploy's SSH keys, all in one sshKey.all) a listing answers many reads at once. A
+// refresh knows neither how many it will read nor how large the account is, so it reads the first three on
+// their own and lists after that (rent or buy, internal/provider/coalesced_reads.go): with N chains that is
+// min(N, 3) reads and, beyond three, the listing's pages. The bench's accounts hold exactly the chains'
+// objects, so N objects are ceil(N / page size) pages.
+//
 // Requests that the provider makes to the same route beyond these counts are listed as above the
 // minimum; fewer means the provider skipped a check and is reported as below it.
 
-// Need is one route's minimum count per chain in one step, and why the step needs it.
+// Need is one route's minimum count in one step, and why the step needs it: PerChain per chain, or, where
+// the count does not grow with the chains (Count is set), Count(N) with Shape saying how.
 type Need struct {
 	Route    string // a key of emulator.RequestCounts, e.g. "GET /netlify/api/v1/sites/{site_id}"
 	PerChain int
 	Why      string
+	Count    func(chains int) int
+	Shape    string // how Count grows, for the report: "first 3", "1 per 100 beyond 3"
+}
+
+// For is the need's count with n chains.
+func (need Need) For(n int) int {
+	if n <= 0 {
+		return 0
+	}
+	if need.Count != nil {
+		return need.Count(n)
+	}
+	return need.PerChain * n
+}
+
+// Per is the need's count per chain for the report: PerChain, or Shape.
+func (need Need) Per() string {
+	if need.Count != nil {
+		return need.Shape
+	}
+	return strconv.Itoa(need.PerChain)
+}
+
+// coalesceAfterReads is how many reads of one kind a refresh makes on their own before a listing may
+// answer the rest: internal/provider/coalesced_reads.go's coalesceAfterReads.
+const coalesceAfterReads = 3
+
+// netlifyPageSize is how many objects a page of a Netlify listing holds (per_page=100, its maximum).
+const netlifyPageSize = 100
+
+// coalescedReads are the refresh's reads of one kind of object that a listing can answer: its own reads
+// of the first coalesceAfterReads, then the listing's pages (pageSize objects each; 0: one page holds all).
+func coalescedReads(read, listing, why string, pageSize int) []Need {
+	shape := "1 beyond 3"
+	if pageSize > 0 {
+		shape = fmt.Sprintf("1 per %d beyond 3", pageSize)
+	}
+	return []Need{
+		{Route: read, Why: why + ": the first three on their own", Shape: "first 3",
+			Count: func(n int) int { return min(n, coalesceAfterReads) }},
+		{Route: listing, Why: why + ": the rest from the listing", Shape: shape, Count: func(n int) int {
+			switch {
+			case n <= coalesceAfterReads:
+				return 0
+			case pageSize == 0:
+				return 1
+			}
+			return (n + pageSize - 1) / pageSize
+		}},
+	}
 }
 
 // Emulator routes the chain uses on Netlify.
 var (
 	nlCreateSite = "POST " + emulator.NetlifyPrefix + "/sites"
+	nlListSites  = "GET " + emulator.NetlifyPrefix + "/sites"
 	nlSite       = emulator.NetlifyPrefix + "/sites/{site_id}"
 	nlCreateKey  = "POST " + emulator.NetlifyPrefix + "/deploy_keys"
+	nlListKeys   = "GET " + emulator.NetlifyPrefix + "/deploy_keys"
 	nlKey        = emulator.NetlifyPrefix + "/deploy_keys/{key_id}"
 )
 
@@ -110,35 +175,35 @@ func routesOf(host string) hostRoutes {
 		branch: p + "/branches/{branch...}", hooks: p + "/hooks", hook: p + "/hooks/{hook_id}"}
 }
 
-// refreshNeeds are the reads of a refresh: one per remote object each resource manages.
+// refreshNeeds are the reads of a refresh: one per remote object each resource manages, or its share of
+// a listing where the platform lists them.
 func refreshNeeds(kind string, h hostRoutes) []Need {
+	hostReads := []Need{
+		{Route: "GET " + h.key, PerChain: 1, Why: "gitdeploy_deploy_key: the git host half, read at the same time"},
+		{Route: "GET " + h.hook, PerChain: 1, Why: "gitdeploy_webhook: the hook"},
+		{Route: "GET " + h.branch, PerChain: 1, Why: "gitdeploy_repo_link: the production branch still exists (a deleted one fails every build)"},
+	}
 	if kind == platform.Dokploy {
-		return []Need{
-			{dkAppOne, 2, "gitdeploy_site reads the application (gitdeploy_repo_link uses that read: the link is its git source); " +
-				"gitdeploy_webhook reads it for the deploy URL (a rotated refresh token is drift)"},
-			{dkKeyOne, 1, "gitdeploy_deploy_key: the platform half"},
-			{"GET " + h.key, 1, "gitdeploy_deploy_key: the git host half, read at the same time"},
-			{"GET " + h.hook, 1, "gitdeploy_webhook: the hook"},
-			{"GET " + h.branch, 1, "gitdeploy_repo_link: the production branch still exists (a deleted one fails every deployment)"},
-		}
+		// Dokploy lists applications only through their environment, each then read on its own: no listing
+		// answers application.one.
+		needs := []Need{{Route: dkAppOne, PerChain: 2, Why: "gitdeploy_site reads the application (gitdeploy_repo_link uses that read: " +
+			"the link is its git source); gitdeploy_webhook reads it for the deploy URL (a rotated refresh token is drift)"}}
+		needs = append(needs, coalescedReads(dkKeyOne, dkKeyAll, "gitdeploy_deploy_key: the platform half", 0)...)
+		return append(needs, hostReads...)
 	}
-	return []Need{
-		{"GET " + nlSite, 1, "gitdeploy_site reads the site; gitdeploy_repo_link uses that read (the link lives in its build settings)"},
-		{"GET " + nlKey, 1, "gitdeploy_deploy_key: the platform half"},
-		{"GET " + h.key, 1, "gitdeploy_deploy_key: the git host half, read at the same time"},
-		{"GET " + h.hook, 1, "gitdeploy_webhook: the hook"},
-		{"GET " + h.branch, 1, "gitdeploy_repo_link: the production branch still exists (a deleted one fails every build)"},
-	}
+	needs := coalescedReads("GET "+nlSite, nlListSites,
+		"gitdeploy_site reads the site (gitdeploy_repo_link uses that read: the link lives in its build settings)", netlifyPageSize)
+	needs = append(needs, coalescedReads("GET "+nlKey, nlListKeys, "gitdeploy_deploy_key: the platform half", netlifyPageSize)...)
+	return append(needs, hostReads...)
 }
 
-// preflightNeeds are the repo link's reads before it writes: the same on every platform but the
-// platform key's read.
-func preflightNeeds(platformKey string, h hostRoutes) []Need {
+// preflightNeeds are the repo link's reads before it writes, the same on every platform: the key was made
+// by the same apply, so its public key is known without reading it.
+func preflightNeeds(h hostRoutes) []Need {
 	return []Need{
-		{"GET " + h.repo, 1, "gitdeploy_repo_link pre-flight: repository id, URL, visibility"},
-		{"GET " + h.branch, 1, "gitdeploy_repo_link pre-flight: the branch exists"},
-		{platformKey, 1, "gitdeploy_repo_link pre-flight: the public key of deploy_key_id"},
-		{"GET " + h.keys, 1, "gitdeploy_repo_link pre-flight: that key is installed on the repository"},
+		{Route: "GET " + h.repo, PerChain: 2, Why: "gitdeploy_repo_link pre-flight: repository id, URL, visibility (at plan, and again in the final plan with the key known)"},
+		{Route: "GET " + h.branch, PerChain: 2, Why: "gitdeploy_repo_link pre-flight: the branch exists (at plan, and again in the final plan)"},
+		{Route: "GET " + h.keys, PerChain: 1, Why: "gitdeploy_repo_link pre-flight: that key is installed on the repository"},
 	}
 }
 
@@ -151,24 +216,24 @@ func Needs(kind, host string, step Step) []Need {
 	switch step {
 	case StepApply:
 		needs := []Need{
-			{nlCreateSite, 1, "gitdeploy_site: create; the answer is the state"},
-			{nlCreateKey, 1, "gitdeploy_deploy_key: the platform generates the key pair"},
-			{"POST " + h.keys, 1, "gitdeploy_deploy_key: install the public key on the repository"},
+			{Route: nlCreateSite, PerChain: 1, Why: "gitdeploy_site: create; the answer is the state"},
+			{Route: nlCreateKey, PerChain: 1, Why: "gitdeploy_deploy_key: the platform generates the key pair"},
+			{Route: "POST " + h.keys, PerChain: 1, Why: "gitdeploy_deploy_key: install the public key on the repository"},
 		}
-		needs = append(needs, preflightNeeds("GET "+nlKey, h)...)
+		needs = append(needs, preflightNeeds(h)...)
 		return append(needs,
-			Need{"PATCH " + nlSite, 1, "gitdeploy_repo_link: write the site's repo object"},
-			Need{"POST " + h.hooks, 1, "gitdeploy_webhook: create the hook"},
+			Need{Route: "PATCH " + nlSite, PerChain: 1, Why: "gitdeploy_repo_link: write the site's repo object"},
+			Need{Route: "POST " + h.hooks, PerChain: 1, Why: "gitdeploy_webhook: create the hook"},
 		)
 	case StepPlan:
 		return refreshNeeds(kind, h)
 	case StepDestroy:
 		return append(refreshNeeds(kind, h),
-			Need{"PATCH " + nlSite, 1, "gitdeploy_repo_link: clear the site's repo settings"},
-			Need{"DELETE " + nlSite, 1, "gitdeploy_site: delete"},
-			Need{"DELETE " + nlKey, 1, "gitdeploy_deploy_key: delete the platform half"},
-			Need{"DELETE " + h.key, 1, "gitdeploy_deploy_key: delete the git host half"},
-			Need{"DELETE " + h.hook, 1, "gitdeploy_webhook: delete"},
+			Need{Route: "PATCH " + nlSite, PerChain: 1, Why: "gitdeploy_repo_link: clear the site's repo settings"},
+			Need{Route: "DELETE " + nlSite, PerChain: 1, Why: "gitdeploy_site: delete"},
+			Need{Route: "DELETE " + nlKey, PerChain: 1, Why: "gitdeploy_deploy_key: delete the platform half"},
+			Need{Route: "DELETE " + h.key, PerChain: 1, Why: "gitdeploy_deploy_key: delete the git host half"},
+			Need{Route: "DELETE " + h.hook, PerChain: 1, Why: "gitdeploy_webhook: delete"},
 		)
 	}
 	return nil
@@ -180,30 +245,30 @@ func dokployNeeds(host string, step Step) []Need {
 	switch step {
 	case StepApply:
 		needs := []Need{
-			{dkAppCreate, 1, "gitdeploy_site: create the application"},
-			{dkAppOne, 2, "gitdeploy_site: its project (create answers the row without it) for project_id and admin_url; " +
-				"gitdeploy_webhook: the deploy URL's refresh token"},
-			{dkKeyGenerate, 1, "gitdeploy_deploy_key: Dokploy generates the key pair"},
-			{dkKeyCreate, 1, "gitdeploy_deploy_key: store the pair (the answer is empty)"},
-			{dkKeyAll, 1, "gitdeploy_deploy_key: find the new key's id (sshKey.create answers none)"},
-			{"POST " + h.keys, 1, "gitdeploy_deploy_key: install the public key on the repository"},
+			{Route: dkAppCreate, PerChain: 1, Why: "gitdeploy_site: create the application"},
+			{Route: dkAppOne, PerChain: 2, Why: "gitdeploy_site: its project (create answers the row without it) for project_id and " +
+				"admin_url; gitdeploy_webhook: the deploy URL's refresh token"},
+			{Route: dkKeyGenerate, PerChain: 1, Why: "gitdeploy_deploy_key: Dokploy generates the key pair"},
+			{Route: dkKeyCreate, PerChain: 1, Why: "gitdeploy_deploy_key: store the pair (the answer is empty)"},
+			{Route: dkKeyAll, PerChain: 1, Why: "gitdeploy_deploy_key: find the new key's id (sshKey.create answers none)"},
+			{Route: "POST " + h.keys, PerChain: 1, Why: "gitdeploy_deploy_key: install the public key on the repository"},
 		}
-		needs = append(needs, preflightNeeds(dkKeyOne, h)...)
+		needs = append(needs, preflightNeeds(h)...)
 		return append(needs,
-			Need{dkSaveBuildType, 1, "gitdeploy_repo_link: the build type and publish directory"},
-			Need{dkAppUpdate, 1, "gitdeploy_repo_link: autoDeploy (no save procedure sets it)"},
-			Need{dkSaveGit, 1, "gitdeploy_repo_link: the git source over SSH with the key"},
-			Need{"POST " + h.hooks, 1, "gitdeploy_webhook: create the hook"},
+			Need{Route: dkSaveBuildType, PerChain: 1, Why: "gitdeploy_repo_link: the build type and publish directory"},
+			Need{Route: dkAppUpdate, PerChain: 1, Why: "gitdeploy_repo_link: autoDeploy (no save procedure sets it)"},
+			Need{Route: dkSaveGit, PerChain: 1, Why: "gitdeploy_repo_link: the git source over SSH with the key"},
+			Need{Route: "POST " + h.hooks, PerChain: 1, Why: "gitdeploy_webhook: create the hook"},
 		)
 	case StepPlan:
 		return refreshNeeds(platform.Dokploy, h)
 	case StepDestroy:
 		return append(refreshNeeds(platform.Dokploy, h),
-			Need{dkDisconnectGit, 1, "gitdeploy_repo_link: clear the application's git source"},
-			Need{dkAppDelete, 1, "gitdeploy_site: delete the application"},
-			Need{dkKeyRemove, 1, "gitdeploy_deploy_key: delete the platform half"},
-			Need{"DELETE " + h.key, 1, "gitdeploy_deploy_key: delete the git host half"},
-			Need{"DELETE " + h.hook, 1, "gitdeploy_webhook: delete"},
+			Need{Route: dkDisconnectGit, PerChain: 1, Why: "gitdeploy_repo_link: clear the application's git source"},
+			Need{Route: dkAppDelete, PerChain: 1, Why: "gitdeploy_site: delete the application"},
+			Need{Route: dkKeyRemove, PerChain: 1, Why: "gitdeploy_deploy_key: delete the platform half"},
+			Need{Route: "DELETE " + h.key, PerChain: 1, Why: "gitdeploy_deploy_key: delete the git host half"},
+			Need{Route: "DELETE " + h.hook, PerChain: 1, Why: "gitdeploy_webhook: delete"},
 		)
 	}
 	return nil
@@ -213,8 +278,8 @@ func dokployNeeds(host string, step Step) []Need {
 func Minimum(kind, host string, step Step, n int) map[string]int {
 	out := map[string]int{}
 	for _, need := range Needs(kind, host, step) {
-		if n > 0 {
-			out[need.Route] += need.PerChain * n
+		if c := need.For(n); c > 0 {
+			out[need.Route] += c
 		}
 	}
 	return out

@@ -11,40 +11,46 @@ import (
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
-// The per-chain totals follow from the derivation in minimum.go; a change to Needs must change them
-// on purpose.
-func TestNeedsPerChain(t *testing.T) {
-	type totals struct{ requests, githubWrites int }
+// The totals follow from the derivation in minimum.go; a change to Needs must change them on purpose.
+// With one chain every read is a read of its own; with a hundred, a listing answers all but three of the
+// platform's sites and keys.
+func TestNeedsTotals(t *testing.T) {
+	type totals struct{ one, hundred, githubWrites int }
 	want := map[string]map[Step]totals{
 		platform.Netlify: {
-			StepApply:   {9, 2},  // site, key ×2, four pre-flight reads, link, hook; GitHub: key and hook
-			StepPlan:    {5, 0},  // site (the link uses its read), key ×2, hook, the link's branch
-			StepDestroy: {10, 2}, // the plan's five reads, link, site, key ×2, hook
+			// site, key ×2, five pre-flight reads (repository and branch at plan too), link, hook; GitHub: key and hook
+			StepApply: {10, 1000, 2},
+			// site (the link uses its read), key ×2, hook, the link's branch; with 100 chains 3 reads and a
+			// page of each listing for the sites and the platform keys
+			StepPlan:    {5, 308, 0},
+			StepDestroy: {10, 808, 2}, // the plan's reads, link, site, key ×2, hook
 		},
 		platform.Dokploy: {
-			// application create + one, key generate + create + all + install, four pre-flight reads,
+			// application create + one, key generate + create + all + install, five pre-flight reads,
 			// saveBuildType + update + saveGitProvider, the deploy URL's application.one, hook
-			StepApply:   {15, 2},
-			StepPlan:    {6, 0},  // application (the link uses it), key ×2, deploy URL, hook, the link's branch
-			StepDestroy: {11, 2}, // the plan's six reads, disconnect, application, key ×2, hook
+			StepApply: {16, 1600, 2},
+			// application ×2 (gitdeploy_site, which the link uses; the webhook's deploy URL), key ×2, hook,
+			// the link's branch; with 100 chains 3 sshKey.one and one sshKey.all
+			StepPlan:    {6, 504, 0},
+			StepDestroy: {11, 1004, 2}, // the plan's reads, disconnect, application, key ×2, hook
 		},
 	}
 	for _, kind := range platform.Kinds {
 		for _, host := range BenchHosts {
 			for step, w := range want[kind] {
 				minimum := Minimum(kind, host, step, 1)
-				if got := total(minimum); got != w.requests {
-					t.Errorf("%s/%s %s: %d requests per chain, want %d", kind, host, step, got, w.requests)
+				if got := total(minimum); got != w.one {
+					t.Errorf("%s/%s %s: %d requests for one chain, want %d", kind, host, step, got, w.one)
+				}
+				if got := total(Minimum(kind, host, step, 100)); got != w.hundred {
+					t.Errorf("%s/%s %s: %d requests for 100 chains, want %d", kind, host, step, got, w.hundred)
 				}
 				wantWrites := w.githubWrites
 				if host != githost.GitHub {
 					wantWrites = 0
 				}
-				if got := githubWrites(minimum); got != wantWrites {
-					t.Errorf("%s/%s %s: %d GitHub writes per chain, want %d", kind, host, step, got, wantWrites)
-				}
-				if got := total(Minimum(kind, host, step, 7)); got != 7*w.requests {
-					t.Errorf("%s/%s %s: %d requests for 7 chains, want %d", kind, host, step, got, 7*w.requests)
+				if got := githubWrites(Minimum(kind, host, step, 7)); got != 7*wantWrites {
+					t.Errorf("%s/%s %s: %d GitHub writes for 7 chains, want %d", kind, host, step, got, 7*wantWrites)
 				}
 				for route := range minimum {
 					if svc := serviceOfRoute(route); svc != kind && svc != host {
@@ -55,6 +61,25 @@ func TestNeedsPerChain(t *testing.T) {
 			if got := Minimum(kind, host, StepPlan, 0); len(got) != 0 {
 				t.Errorf("%s/%s: zero chains need %v, want nothing", kind, host, got)
 			}
+		}
+	}
+}
+
+// A refresh reads the first three objects of a kind on their own and lists the rest, a page per
+// pageSize objects (Netlify), or all in one answer (Dokploy's sshKey.all).
+func TestCoalescedReads(t *testing.T) {
+	for _, tt := range []struct {
+		pageSize, n, reads, pages int
+	}{
+		{100, 1, 1, 0}, {100, 3, 3, 0}, {100, 4, 3, 1}, {100, 100, 3, 1}, {100, 101, 3, 2}, {100, 200, 3, 2},
+		{0, 2, 2, 0}, {0, 4, 3, 1}, {0, 200, 3, 1},
+	} {
+		needs := coalescedReads("GET /one", "GET /all", "why", tt.pageSize)
+		if got := []int{needs[0].For(tt.n), needs[1].For(tt.n)}; got[0] != tt.reads || got[1] != tt.pages {
+			t.Errorf("page size %d, %d objects: %d reads and %d pages, want %d and %d", tt.pageSize, tt.n, got[0], got[1], tt.reads, tt.pages)
+		}
+		if needs[0].For(0) != 0 || needs[1].For(0) != 0 {
+			t.Errorf("page size %d: zero objects need requests", tt.pageSize)
 		}
 	}
 }
@@ -128,8 +153,14 @@ func TestDeviations(t *testing.T) {
 		}
 	}
 	// A route that is needed but never requested is below the minimum.
-	if d := Deviations(platform.Netlify, githost.GitHub, StepApply, 1, map[string]int{}); len(d) != 9 || d[0].Excess != -1 {
-		t.Errorf("no requests at all: %+v, want 9 routes each one below", d)
+	none := Deviations(platform.Netlify, githost.GitHub, StepApply, 1, map[string]int{})
+	if len(none) != len(Needs(platform.Netlify, githost.GitHub, StepApply)) {
+		t.Errorf("no requests at all: %+v, want every needed route", none)
+	}
+	for _, d := range none {
+		if d.Excess != -d.Minimum || d.Minimum == 0 {
+			t.Errorf("no requests at all: %+v, want it below by its minimum", d)
+		}
 	}
 	// The minimum of one platform is off the minimum of the other.
 	if d := Deviations(platform.Dokploy, githost.GitHub, StepPlan, 1, Minimum(platform.Netlify, githost.GitHub, StepPlan, 1)); len(d) != 4 {

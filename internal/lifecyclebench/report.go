@@ -154,7 +154,7 @@ func verdict(misses []string, what string) string {
 
 func writeRoutes(b *strings.Builder, r *Results) {
 	b.WriteString("## Requests per route\n\n")
-	b.WriteString("Counted by the emulator per route, beside the minimum (per chain × N). A count off the minimum is in bold.\n\n")
+	b.WriteString("Counted by the emulator per route, beside the minimum (per chain × N, or as the column says for reads a listing answers). A count off the minimum is in bold.\n\n")
 	for _, pr := range r.pairsMeasured() {
 		for _, step := range Steps {
 			var row []StepResult
@@ -172,15 +172,15 @@ func writeRoutes(b *strings.Builder, r *Results) {
 			}
 			b.WriteString("\n|---|--:|---|" + strings.Repeat("--:|", len(row)) + "\n")
 			for _, route := range stepRoutes(pr.Platform, pr.Host, step, row) {
-				perChain, why := 0, "not needed by this step"
-				for _, need := range Needs(pr.Platform, pr.Host, step) {
-					if need.Route == route {
-						perChain, why = need.PerChain, need.Why
+				need := Need{Route: route, Why: "not needed by this step"}
+				for _, n := range Needs(pr.Platform, pr.Host, step) {
+					if n.Route == route {
+						need = n
 					}
 				}
-				fmt.Fprintf(b, "| `%s` | %d | %s |", shortRoute(route), perChain, why)
+				fmt.Fprintf(b, "| `%s` | %s | %s |", shortRoute(route), need.Per(), need.Why)
 				for _, s := range row {
-					count, want := s.Requests[route], perChain*s.Chains
+					count, want := s.Requests[route], need.For(s.Chains)
 					if count == want {
 						fmt.Fprintf(b, " %d |", count)
 					} else {
@@ -273,13 +273,16 @@ func writeMethod(b *strings.Builder) {
 - Each run configures one platform (Netlify, or Dokploy with the emulator's seeded environment), so the resources
   need no platform attribute.
 - Minimum requests per chain: apply creates each object once and keeps the create's answer (no GET after a POST);
-  the repo link's pre-flight reads the repository, the branch, the platform key and the repository's deploy keys,
-  then writes. A no-change plan reads each remote object once (gitdeploy_repo_link uses the site that
-  gitdeploy_site has just read: the link lives on it; it reads the production branch). Destroy is that refresh, then one request per object
-  removed. Dokploy needs more where its answers say less: application.create leaves out the project (one
-  application.one), sshKey.create answers no id (sshKey.generate, sshKey.create, sshKey.all), the link is three
-  writes (saveBuildType, update for autoDeploy, saveGitProvider), and the webhook reads the application's deploy
-  URL on create and on every refresh. internal/lifecyclebench/minimum.go derives each count.
+  the repo link's pre-flight reads the repository, the branch and the repository's deploy keys (the key's public
+  key is known from its create in the same apply), then writes; the repository and the branch are also read at
+  plan, so that a wrong one fails the plan before anything is created. A no-change plan reads each remote object
+  once (the repo link uses gitdeploy_site's read of the site, and reads its branch), or, where the platform lists
+  them (Netlify's sites and deploy keys, Dokploy's SSH keys), the first three on their own and the rest from the
+  listing. Destroy is that refresh, then one request per object removed. Dokploy needs more where its answers say
+  less: application.create leaves out the project (one application.one), sshKey.create answers no id
+  (sshKey.generate, sshKey.create, sshKey.all), the link is three writes (saveBuildType, update for autoDeploy,
+  saveGitProvider), and the webhook reads the application's deploy URL on create and on every refresh.
+  internal/lifecyclebench/minimum.go derives each count.
 - Floor = Terraform's own time (the step with zero chains) + the larger of: minimum requests ÷ parallelism ×
   latency, and (GitHub apply and destroy) (minimum mutative GitHub requests − 1) × write_interval + latency, the
   pacing GitHub documents for mutative requests (one second between them). Requests that one resource makes at the

@@ -282,7 +282,7 @@ func TestAccDeployKey_planTimeValidation(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
-			step(`git_provider = "bitbucket"
+			step(`git_provider = "sourcehut"
 repository = "a/b"`, `(?s)git_provider.*value must be one of`),
 			step(`repository = "acme/site"`, `(?s)Attribute "git_provider" must be specified when "repository" is\s+specified`),
 			step(`git_provider = "github"`, `(?s)Attribute "repository" must be specified when "git_provider" is\s+specified`),

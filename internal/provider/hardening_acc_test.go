@@ -543,3 +543,44 @@ resource "gitdeploy_repo_link" "test" {
 		},
 	})
 }
+
+// Known at plan time, checked at plan time: a link to a branch that does not exist fails the plan, before
+// the site and the key of the same configuration are created.
+func TestAccRepoLink_checkedAtPlan(t *testing.T) {
+	for _, h := range repoLinkHosts {
+		t.Run(h.kind, func(t *testing.T) {
+			env := newTestEnv(t)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				Steps: []resource.TestStep{{
+					Config:      repoLinkChainConfig(env, h.kind, h.private, `branch = "no-such-branch"`),
+					ExpectError: phrases("Branch not found", `branch "no-such-branch" does not exist`),
+				}, {
+					Config: env.providerConfig() + fmt.Sprintf(`resource "gitdeploy_site" "test" {}
+
+resource "gitdeploy_repo_link" "test" {
+  site_id      = gitdeploy_site.test.id
+  git_provider = %q
+  repository   = %q
+  branch       = "main"
+}`, h.kind, h.private),
+					ExpectError: phrases("Private repository needs a deploy key"),
+				}, {
+					PreConfig: func() {
+						if sites, keys := env.emu.NetlifySites(), env.emu.NetlifyDeployKeys(); len(sites)+len(keys) != 0 {
+							t.Fatalf("the failed plans created %d sites and %d keys", len(sites), len(keys))
+						}
+					},
+					Config: env.providerConfig() + `resource "gitdeploy_repo_link" "test" {
+  site_id      = "no-such-site"
+  git_provider = "github"
+  repository   = "gitdeploy-demo/website"
+  branch       = "main"
+}`,
+					PlanOnly:    true,
+					ExpectError: phrases("Site not found", `no site "no-such-site"`),
+				}},
+			})
+		})
+	}
+}

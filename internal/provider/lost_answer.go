@@ -127,6 +127,9 @@ func (l *createLedger) isClaimed(kind, id string) bool {
 	return l.claimed[kind+"\x00"+id]
 }
 
+// siteLedgerKind is the ledger kind of the sites gitdeploy_site creates.
+const siteLedgerKind = "platform site"
+
 // createSpec says how to create one object and how to recognise it after a lost answer.
 type createSpec[T any] struct {
 	// kind names the objects that compete for adoption, e.g. "webhook github acme/site": one ledger gate

@@ -110,7 +110,9 @@ func (r *repoLinkResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 		MarkdownDescription: "Links a site to a repository and sets its build settings (Netlify: the site's `repo`, " +
 			"read back from `build_settings`). Before writing, it checks on the git host that the repository and " +
 			"the branch exist and, for a private repository, that `deploy_key_id` names a key installed on it (or " +
-			"that `installation_id` is set). Destroying it clears the site's repository settings and leaves deploy " +
+			"that `installation_id` is set). These checks run during `terraform plan` for the values known then (a " +
+			"wrong branch fails the plan before anything is created), and at apply for values only the apply makes " +
+			"known, such as the id of a key created by the same apply. Destroying it clears the site's repository settings and leaves deploy " +
 			"keys alone: one key may serve many sites of a monorepo.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -178,8 +180,9 @@ func (r *repoLinkResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			},
 			"repo_id": schema.StringAttribute{
 				Computed: true,
-				MarkdownDescription: "The repository's id on the git host, in decimal (GitHub repository id, GitLab " +
-					"project id), as sent to the platform.",
+				MarkdownDescription: "The repository's id as sent to the platform: the git host's own id in decimal " +
+					"(GitHub's repository id, GitLab's project id, Gitea's repository id), not its path; for Bitbucket on " +
+					"Netlify `workspace/repo_slug`, the form Netlify expects. Looked up on the git host: never set it by hand.",
 				PlanModifiers: keep,
 			},
 			"repo_url": schema.StringAttribute{
@@ -315,6 +318,7 @@ func (r *repoLinkResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 	kind := planPlatform(ctx, r.clients, plan.Platform, resp.Plan.SetAttribute, &resp.Diagnostics)
 	checkPlatformBuildsFrom(r.clients, kind, plan.GitProvider, &resp.Diagnostics)
+	defer r.preflightAtPlan(ctx, req, resp) // once the plan is settled
 	var configured types.Object
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("dokploy"), &configured)...)
 	r.checkPlatformSettings(ctx, kind, &plan, configured.IsNull(), resp)
@@ -377,6 +381,62 @@ func sameAllowedBranches(ctx context.Context, plan, state repoLinkModel) bool {
 	}
 	a, b := with(plan.AllowedBranches), with(state.AllowedBranches)
 	return a != nil && slices.Equal(a, b)
+}
+
+// preflightAtPlan runs the pre-flight checks during plan for a link the plan creates or changes, with what is
+// known then: the repository and the branch always, the site and the key's installation when their ids are
+// known (a site or key made by the same apply is checked at apply). A wrong branch then fails the plan
+// before anything is created; a plan that changes nothing sends no request.
+func (r *repoLinkResource) preflightAtPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if resp.Diagnostics.HasError() || r.clients == nil || (!req.State.Raw.IsNull() && resp.Plan.Raw.Equal(req.State.Raw)) {
+		return
+	}
+	var plan repoLinkModel
+	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !isKnownString(plan.GitProvider) || !isKnownString(plan.Repository) || !isKnownString(plan.Branch) {
+		return
+	}
+	host, hostOK := r.clients.gitHosts[plan.GitProvider.ValueString()]
+	plat, platOK := r.clients.platforms[plan.Platform.ValueString()]
+	if !hostOK || !platOK {
+		return // apply says how to configure them
+	}
+	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	defer cancel()
+	// A site this process has just created exists: its check would only repeat the create's answer.
+	if isKnownString(plan.SiteID) && !r.clients.ledger.isClaimed(siteLedgerKind, plan.SiteID.ValueString()) {
+		if _, err := plat.GetSite(ctx, plan.SiteID.ValueString()); httpx.IsNotFound(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("site_id"), "Site not found",
+				fmt.Sprintf("%s has no site %q (or this token cannot see it). Check site_id; a site created by "+
+					"gitdeploy_site is referenced as gitdeploy_site.<name>.id.\n\n%s", plat.Name(), plan.SiteID.ValueString(), err))
+		}
+	}
+	var checks diag.Diagnostics
+	repo := preflightRepoLink(ctx, r.clients, plat, host, &plan, &checks)
+	resp.Diagnostics.Append(checks...)
+	if key, known := preflightKeyOf(&plan); known && repo != nil && len(checks) == 0 {
+		r.clients.preflights.put(key, repo)
+	}
+}
+
+// preflightKey is everything a pre-flight checks: the same key means the same checks.
+type preflightKey struct {
+	platform, gitProvider, siteID, repository, branch, deployKeyID, installationID string
+}
+
+// preflightKeyOf returns the key of a plan whose values are all known (as in the final plan during apply).
+func preflightKeyOf(plan *repoLinkModel) (preflightKey, bool) {
+	for _, v := range []types.String{plan.Platform, plan.GitProvider, plan.SiteID, plan.Repository, plan.Branch, plan.DeployKeyID} {
+		if v.IsUnknown() {
+			return preflightKey{}, false
+		}
+	}
+	if plan.InstallationID.IsUnknown() {
+		return preflightKey{}, false
+	}
+	return preflightKey{plan.Platform.ValueString(), plan.GitProvider.ValueString(), plan.SiteID.ValueString(),
+		plan.Repository.ValueString(), plan.Branch.ValueString(), plan.DeployKeyID.ValueString(),
+		plan.InstallationID.String()}, true
 }
 
 // checkPlatformSettings fails the plan for settings the platform does not have, and plans the dokploy
@@ -454,7 +514,12 @@ func (r *repoLinkResource) Update(ctx context.Context, req resource.UpdateReques
 // installation_id goes as null in the same write, so a failure never leaves the site unlinked); it fills
 // the plan's computed values on success.
 func (r *repoLinkResource) write(ctx context.Context, plat platform.Platform, host githost.GitHost, plan *repoLinkModel, diags *diag.Diagnostics) {
-	repo := preflightRepoLink(ctx, plat, host, plan, r.clients.readAfterWrite, diags)
+	// The final plan, a moment ago in this process, ran the same checks and found nothing: not again.
+	key, _ := preflightKeyOf(plan)
+	repo, checked := r.clients.preflights.take(key)
+	if !checked {
+		repo = preflightRepoLink(ctx, r.clients, plat, host, plan, diags)
+	}
 	if diags.HasError() {
 		return
 	}
@@ -464,7 +529,7 @@ func (r *repoLinkResource) write(ctx context.Context, plat platform.Platform, ho
 		return
 	}
 	siteID := plan.SiteID.ValueString()
-	r.clients.siteReads.forget(siteID)
+	r.clients.siteChanging(plat, siteID)
 	site, err := plat.SetRepo(ctx, siteID, settings)
 	if err != nil {
 		addRepoLinkWriteError(diags, plat, siteID, err)
@@ -544,9 +609,9 @@ func repoSettingsFromPlan(ctx context.Context, plan *repoLinkModel, repo *githos
 // names a platform key installed on the repository. A deploy_key_id that is set is always checked: a key
 // that is not installed fails the platform's clone ("Permission denied (publickey)"). The reads are
 // independent and run at once. A key just installed may not be listed yet (listings lag behind writes):
-// the repository's keys are listed again as relist says before the key counts as missing. It returns the
+// the repository's keys are listed again as the clients' readAfterWrite policy says before the key counts as missing. It returns the
 // repository, or nil with error diagnostics.
-func preflightRepoLink(ctx context.Context, plat platform.Platform, host githost.GitHost, plan *repoLinkModel, relist backoffPolicy, diags *diag.Diagnostics) *githost.Repository {
+func preflightRepoLink(ctx context.Context, c *clients, plat platform.Platform, host githost.GitHost, plan *repoLinkModel, diags *diag.Diagnostics) *githost.Repository {
 	var (
 		repoName   = plan.Repository.ValueString()
 		branchName = plan.Branch.ValueString()
@@ -570,12 +635,12 @@ func preflightRepoLink(ctx context.Context, plat platform.Platform, host githost
 	run(func() { repo, repoErr = host.GetRepository(ctx, repoName) })
 	run(func() { branch, branchErr = host.GetBranch(ctx, repoName, branchName) })
 	if checkKey {
-		run(func() { platKey, platKeyErr = plat.GetDeployKey(ctx, keyID) })
+		run(func() { platKey, platKeyErr = c.platformKey(ctx, plat, keyID) })
 		run(func() { repoKeys, lsErr = host.ListDeployKeys(ctx, repoName) })
 	}
 	wg.Wait()
 	if checkKey && platKeyErr == nil && lsErr == nil && !keyListed(repoKeys, platKey.PublicKey) {
-		repoKeys, lsErr = backoffRun(ctx, relist, time.Time{}, func(ctx context.Context) ([]githost.DeployKey, error) {
+		repoKeys, lsErr = backoffRun(ctx, c.readAfterWrite, time.Time{}, func(ctx context.Context) ([]githost.DeployKey, error) {
 			return host.ListDeployKeys(ctx, repoName)
 		}, func(keys []githost.DeployKey, err error) bool {
 			return err != nil || keyListed(keys, platKey.PublicKey)
@@ -611,7 +676,8 @@ func preflightRepoLink(ctx context.Context, plat platform.Platform, host githost
 				"Set branch = %q.", branchName, where, branch.Name, branch.Name))
 	}
 
-	if repo.Private && !checkKey && plan.InstallationID.IsNull() {
+	// A deploy_key_id not known yet (its key is made by the same apply) is checked at apply.
+	if repo.Private && !checkKey && !plan.DeployKeyID.IsUnknown() && plan.InstallationID.IsNull() {
 		diags.AddAttributeError(path.Root("deploy_key_id"), "Private repository needs a deploy key",
 			fmt.Sprintf("%s is %s: the platform can only clone it with a deploy key installed on it. %s; or, on GitHub, "+
 				"set installation_id to the Netlify GitHub App's installation id.", where, repo.Visibility, keyHint))
@@ -696,12 +762,18 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 	justRead, _ := r.clients.siteReads.take(state.SiteID.ValueString())
 	// Just after the create, a site without a link (or no site) may only mean that the write has not
 	// reached every replica: a missing link counts as "not found" for readAfterCreate, which reads anew.
+	// Reads again go to the site itself: what the run read first is what they doubt.
+	firstRead := true
 	site, err := readAfterCreate(ctx, createdAt(ctx, req.Private), r.clients.readAfterWrite, func(ctx context.Context) (*platform.Site, error) {
 		site, err := justRead, error(nil)
-		if site == nil {
+		switch {
+		case site != nil:
+		case firstRead:
+			site, err = r.clients.readSite(ctx, plat, state.SiteID.ValueString())
+		default:
 			site, err = plat.GetSite(ctx, state.SiteID.ValueString())
 		}
-		justRead = nil
+		justRead, firstRead = nil, false
 		if err == nil && site.Repo == nil {
 			return nil, &httpx.APIError{Service: plat.Name(), Operation: "read repository link", Method: http.MethodGet,
 				StatusCode: http.StatusNotFound, Message: "the site has no repository linked"}
@@ -862,7 +934,7 @@ func (r *repoLinkResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 
 	// ClearRepo, not Netlify's unlink_repo: that would delete the deploy key, which other sites may share.
-	r.clients.siteReads.forget(state.SiteID.ValueString())
+	r.clients.siteChanging(plat, state.SiteID.ValueString())
 	if err := plat.ClearRepo(ctx, state.SiteID.ValueString()); err != nil && !httpx.IsNotFound(err) {
 		resp.Diagnostics.AddError("Could not unlink the repository", errorDetail(err))
 	}

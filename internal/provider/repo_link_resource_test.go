@@ -452,7 +452,7 @@ func TestAccRepoLink_planTimeValidation(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
-			step(`git_provider = "bitbucket"
+			step(`git_provider = "sourcehut"
 repository = "a/b"
 branch = "main"`, `(?s)git_provider.*value must be one of`),
 			step(`git_provider = "github"

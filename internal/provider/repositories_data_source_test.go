@@ -288,7 +288,7 @@ func TestAccRepositoriesDataSource_errors(t *testing.T) {
   include_subgroups = true
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)include_subgroups.*GitHub organisations have no subgroups`),
+				ExpectError: regexp.MustCompile(`(?s)include_subgroups.*GitHub owners have no subgroups`),
 			},
 			{
 				Config: env.providerConfig() + `data "gitdeploy_repositories" "x" {

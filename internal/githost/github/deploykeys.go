@@ -27,7 +27,7 @@ func (c *Client) CreateDeployKey(ctx context.Context, repo string, in githost.De
 	}
 	key, resp, err := c.api.Repositories.CreateKey(ctx, owner, name, body)
 	if err != nil {
-		return nil, c.apiError(operation, http.MethodPost, relPath, resp, err)
+		return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodPost, relPath, resp, err), repo, githost.AdminAccess)
 	}
 	if key.GetID() == 0 {
 		return nil, c.missingIDError(operation, http.MethodPost, relPath, resp)
@@ -70,7 +70,7 @@ func (c *Client) ListDeployKeys(ctx context.Context, repo string) ([]githost.Dep
 	for {
 		keys, resp, err := c.api.Repositories.ListKeys(ctx, owner, name, opts)
 		if err != nil {
-			return nil, c.apiError(operation, http.MethodGet, relPath, resp, err)
+			return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, resp, err), repo, githost.AdminAccess)
 		}
 		for _, key := range keys {
 			if key != nil {

@@ -44,7 +44,7 @@ func (c *Client) CreateWebhook(ctx context.Context, repo string, in githost.Webh
 	relPath := "repos/" + owner + "/" + name + "/hooks"
 	created, resp, err := c.api.Repositories.CreateHook(ctx, owner, name, hook)
 	if err != nil {
-		return nil, c.apiError(operation, http.MethodPost, relPath, resp, err)
+		return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodPost, relPath, resp, err), repo, githost.AdminAccess)
 	}
 	if created.GetID() == 0 {
 		return nil, c.missingIDError(operation, http.MethodPost, relPath, resp)
@@ -88,7 +88,7 @@ func (c *Client) ListWebhooks(ctx context.Context, repo string) ([]githost.Webho
 	for {
 		hooks, resp, err := c.api.Repositories.ListHooks(ctx, owner, name, opts)
 		if err != nil {
-			return nil, c.apiError(operation, http.MethodGet, relPath, resp, err)
+			return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, resp, err), repo, githost.AdminAccess)
 		}
 		for _, hook := range hooks {
 			if hook != nil {

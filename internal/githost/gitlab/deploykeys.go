@@ -29,7 +29,7 @@ func (c *Client) CreateDeployKey(ctx context.Context, repo string, in githost.De
 	}
 	key, resp, err := c.api.DeployKeys.AddDeployKey(repo, opts, gl.WithContext(ctx))
 	if err != nil {
-		return nil, c.apiError(operation, http.MethodPost, relPath, resp, err)
+		return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodPost, relPath, resp, err), repo, githost.AdminAccess)
 	}
 	if key == nil || key.ID == 0 {
 		return nil, c.missingIDError(operation, http.MethodPost, relPath, resp)
@@ -73,7 +73,7 @@ func (c *Client) ListDeployKeys(ctx context.Context, repo string) ([]githost.Dep
 	for {
 		keys, resp, err := c.api.DeployKeys.ListProjectDeployKeys(repo, opts, gl.WithContext(ctx))
 		if err != nil {
-			return nil, c.apiError(operation, http.MethodGet, relPath, resp, err)
+			return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, resp, err), repo, githost.AdminAccess)
 		}
 		for _, key := range keys {
 			if key != nil {

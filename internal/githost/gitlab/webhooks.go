@@ -65,7 +65,7 @@ func (c *Client) CreateWebhook(ctx context.Context, repo string, in githost.Webh
 	relPath := "projects/" + project + "/hooks"
 	hook, resp, err := c.api.Projects.AddProjectHook(repo, opts, gl.WithContext(ctx))
 	if err != nil {
-		return nil, c.apiError(operation, http.MethodPost, relPath, resp, err)
+		return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodPost, relPath, resp, err), repo, githost.AdminAccess)
 	}
 	if hook == nil || hook.ID == 0 {
 		return nil, c.missingIDError(operation, http.MethodPost, relPath, resp)
@@ -109,7 +109,7 @@ func (c *Client) ListWebhooks(ctx context.Context, repo string) ([]githost.Webho
 	for {
 		hooks, resp, err := c.api.Projects.ListProjectHooks(repo, opts, gl.WithContext(ctx))
 		if err != nil {
-			return nil, c.apiError(operation, http.MethodGet, relPath, resp, err)
+			return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, resp, err), repo, githost.AdminAccess)
 		}
 		for _, hook := range hooks {
 			if hook != nil {

@@ -24,16 +24,26 @@ type Application struct {
 	CustomGitSSHKeyID  string
 	EnableSubmodules   bool
 	WatchPaths         []string // nil when unset
-	// The git-provider connections' ids (null unless the application builds through one).
+	// The git-provider connections' ids (null unless the application builds through one; null again
+	// once the connection is removed).
 	GithubID, GitlabID, BitbucketID, GiteaID string
-	BuildType                                string // dockerfile, heroku_buildpacks, paketo_buildpacks, nixpacks, static, railpack
-	Dockerfile                               string
-	DockerContextPath                        string
-	DockerBuildStage                         string
-	HerokuVersion                            string
-	RailpackVersion                          string
-	PublishDirectory                         string
-	IsStaticSpa                              *bool
+	// The repository linked through a connection, per SourceType: github (Owner, Repository, Branch,
+	// BuildPath, TriggerType), gitlab (GitlabProjectID, GitlabOwner, GitlabRepository,
+	// GitlabPathNamespace, GitlabBranch, GitlabBuildPath), bitbucket (Bitbucket…), gitea (Gitea…).
+	Owner, Repository, Branch, BuildPath, TriggerType                                 string
+	GitlabProjectID                                                                   int64
+	GitlabOwner, GitlabRepository, GitlabPathNamespace, GitlabBranch, GitlabBuildPath string
+	BitbucketOwner, BitbucketRepository, BitbucketRepositorySlug, BitbucketBranch     string
+	BitbucketBuildPath                                                                string
+	GiteaOwner, GiteaRepository, GiteaBranch, GiteaBuildPath                          string
+	BuildType                                                                         string // dockerfile, heroku_buildpacks, paketo_buildpacks, nixpacks, static, railpack
+	Dockerfile                                                                        string
+	DockerContextPath                                                                 string
+	DockerBuildStage                                                                  string
+	HerokuVersion                                                                     string
+	RailpackVersion                                                                   string
+	PublishDirectory                                                                  string
+	IsStaticSpa                                                                       *bool
 	// AutoDeploy is whether the deploy webhook deploys (Dokploy treats null as off).
 	AutoDeploy bool
 	// RefreshToken is the secret in DeployURL: rotated by RefreshToken.
@@ -60,6 +70,26 @@ type applicationJSON struct {
 	GitlabID           *string  `json:"gitlabId"`
 	BitbucketID        *string  `json:"bitbucketId"`
 	GiteaID            *string  `json:"giteaId"`
+	Owner              *string  `json:"owner"`
+	Repository         *string  `json:"repository"`
+	Branch             *string  `json:"branch"`
+	BuildPath          *string  `json:"buildPath"`
+	TriggerType        *string  `json:"triggerType"`
+	GitlabProjectID    *int64   `json:"gitlabProjectId"`
+	GitlabOwner        *string  `json:"gitlabOwner"`
+	GitlabRepository   *string  `json:"gitlabRepository"`
+	GitlabPathNS       *string  `json:"gitlabPathNamespace"`
+	GitlabBranch       *string  `json:"gitlabBranch"`
+	GitlabBuildPath    *string  `json:"gitlabBuildPath"`
+	BitbucketOwner     *string  `json:"bitbucketOwner"`
+	BitbucketRepo      *string  `json:"bitbucketRepository"`
+	BitbucketSlug      *string  `json:"bitbucketRepositorySlug"`
+	BitbucketBranch    *string  `json:"bitbucketBranch"`
+	BitbucketBuildPath *string  `json:"bitbucketBuildPath"`
+	GiteaOwner         *string  `json:"giteaOwner"`
+	GiteaRepository    *string  `json:"giteaRepository"`
+	GiteaBranch        *string  `json:"giteaBranch"`
+	GiteaBuildPath     *string  `json:"giteaBuildPath"`
 	BuildType          string   `json:"buildType"`
 	Dockerfile         *string  `json:"dockerfile"`
 	DockerContextPath  *string  `json:"dockerContextPath"`
@@ -88,6 +118,17 @@ func (a applicationJSON) toApplication() *Application {
 		RailpackVersion: text(a.RailpackVersion), PublishDirectory: text(a.PublishDirectory), IsStaticSpa: a.IsStaticSpa,
 		AutoDeploy: a.AutoDeploy != nil && *a.AutoDeploy, RefreshToken: text(a.RefreshToken),
 		ApplicationStatus: a.ApplicationStatus, CreatedAt: parseTime(a.CreatedAt)}
+	out.Owner, out.Repository, out.Branch, out.BuildPath, out.TriggerType = text(a.Owner), text(a.Repository), text(a.Branch),
+		text(a.BuildPath), text(a.TriggerType)
+	if a.GitlabProjectID != nil {
+		out.GitlabProjectID = *a.GitlabProjectID
+	}
+	out.GitlabOwner, out.GitlabRepository, out.GitlabPathNamespace, out.GitlabBranch, out.GitlabBuildPath = text(a.GitlabOwner),
+		text(a.GitlabRepository), text(a.GitlabPathNS), text(a.GitlabBranch), text(a.GitlabBuildPath)
+	out.BitbucketOwner, out.BitbucketRepository, out.BitbucketRepositorySlug, out.BitbucketBranch, out.BitbucketBuildPath =
+		text(a.BitbucketOwner), text(a.BitbucketRepo), text(a.BitbucketSlug), text(a.BitbucketBranch), text(a.BitbucketBuildPath)
+	out.GiteaOwner, out.GiteaRepository, out.GiteaBranch, out.GiteaBuildPath = text(a.GiteaOwner), text(a.GiteaRepository),
+		text(a.GiteaBranch), text(a.GiteaBuildPath)
 	if a.Environment != nil {
 		out.ProjectID = a.Environment.ProjectID
 	}
@@ -250,4 +291,90 @@ func (c *Client) DeployApplication(ctx context.Context, applicationID, title str
 	}
 	return c.do(ctx, call{operation: "deploy application", procedure: "application.deploy", in: body,
 		notFound: applicationNotFound}, nil)
+}
+
+// ConnectionSource is a repository an application builds through a git-provider connection.
+type ConnectionSource struct {
+	ConnectionID string // the kind's id: githubId, gitlabId, bitbucketId or giteaId
+	Owner        string // GitHub/Gitea owner, GitLab namespace's owner, Bitbucket workspace
+	Repository   string // the repository's name (Bitbucket: its name; Slug is what is cloned)
+	Branch       string // Dokploy allows letters, digits and . _ - / #
+	BuildPath    string // "" for Dokploy's default "/"
+	WatchPaths   []string
+	// EnableSubmodules clones submodules too.
+	EnableSubmodules bool
+	// TriggerType is GitHub's: "push" (default) or "tag".
+	TriggerType string
+	// GitLab: the project's numeric id (listing its branches and Dokploy's link need it) and its path
+	// with namespace (what Dokploy clones).
+	ProjectID     int64
+	PathNamespace string
+	// Slug is Bitbucket's repository slug (cloned when set).
+	Slug string
+}
+
+func (s ConnectionSource) buildPath() string {
+	if s.BuildPath == "" {
+		return "/"
+	}
+	return s.BuildPath
+}
+
+func (s ConnectionSource) watchPaths() any {
+	if s.WatchPaths == nil {
+		return nil
+	}
+	return s.WatchPaths
+}
+
+// saveLink calls a save<Kind>Provider procedure. A missing application is a 404; a connection id that
+// names no connection fails on the foreign key (500). Dokploy checks neither that the connection sees the
+// repository nor the branch: check them with the kind's listings first.
+func (c *Client) saveLink(ctx context.Context, kind, procedure string, body map[string]any) error {
+	return c.do(ctx, call{operation: "link application through " + kind + " connection", procedure: procedure, in: body,
+		notFound: applicationNotFound, repeatable: true}, nil)
+}
+
+// SaveGitHubProvider is application.saveGithubProvider: the application builds src through a GitHub
+// connection (sourceType "github").
+func (c *Client) SaveGitHubProvider(ctx context.Context, applicationID string, src ConnectionSource) error {
+	trigger := src.TriggerType
+	if trigger == "" {
+		trigger = "push"
+	}
+	return c.saveLink(ctx, "GitHub", "application.saveGithubProvider", map[string]any{"applicationId": applicationID,
+		"githubId": nullable(src.ConnectionID), "owner": nullable(src.Owner), "repository": nullable(src.Repository),
+		"branch": src.Branch, "buildPath": src.buildPath(), "triggerType": trigger, "watchPaths": src.watchPaths(),
+		"enableSubmodules": src.EnableSubmodules})
+}
+
+// SaveGitLabProvider is application.saveGitlabProvider (sourceType "gitlab"): ProjectID and
+// PathNamespace are required for Dokploy to list branches and clone.
+func (c *Client) SaveGitLabProvider(ctx context.Context, applicationID string, src ConnectionSource) error {
+	var projectID any // null
+	if src.ProjectID != 0 {
+		projectID = src.ProjectID
+	}
+	return c.saveLink(ctx, "GitLab", "application.saveGitlabProvider", map[string]any{"applicationId": applicationID,
+		"gitlabId": nullable(src.ConnectionID), "gitlabOwner": nullable(src.Owner), "gitlabRepository": nullable(src.Repository),
+		"gitlabProjectId": projectID, "gitlabPathNamespace": nullable(src.PathNamespace), "gitlabBranch": src.Branch,
+		"gitlabBuildPath": src.buildPath(), "watchPaths": src.watchPaths(), "enableSubmodules": src.EnableSubmodules})
+}
+
+// SaveBitbucketProvider is application.saveBitbucketProvider (sourceType "bitbucket"): Owner is the
+// workspace.
+func (c *Client) SaveBitbucketProvider(ctx context.Context, applicationID string, src ConnectionSource) error {
+	return c.saveLink(ctx, "Bitbucket", "application.saveBitbucketProvider", map[string]any{"applicationId": applicationID,
+		"bitbucketId": nullable(src.ConnectionID), "bitbucketOwner": nullable(src.Owner),
+		"bitbucketRepository": nullable(src.Repository), "bitbucketRepositorySlug": nullable(src.Slug),
+		"bitbucketBranch": src.Branch, "bitbucketBuildPath": src.buildPath(), "watchPaths": src.watchPaths(),
+		"enableSubmodules": src.EnableSubmodules})
+}
+
+// SaveGiteaProvider is application.saveGiteaProvider (sourceType "gitea").
+func (c *Client) SaveGiteaProvider(ctx context.Context, applicationID string, src ConnectionSource) error {
+	return c.saveLink(ctx, "Gitea", "application.saveGiteaProvider", map[string]any{"applicationId": applicationID,
+		"giteaId": nullable(src.ConnectionID), "giteaOwner": nullable(src.Owner), "giteaRepository": nullable(src.Repository),
+		"giteaBranch": src.Branch, "giteaBuildPath": src.buildPath(), "watchPaths": src.watchPaths(),
+		"enableSubmodules": src.EnableSubmodules})
 }

@@ -1,5 +1,5 @@
-// Package dokploy is a client for Dokploy's API: projects, environments, applications, SSH keys and
-// deployments, as the provider's Dokploy platform needs them.
+// Package dokploy is a client for Dokploy's API: projects, environments, applications, SSH keys,
+// deployments and git-provider connections, as the provider's Dokploy platform needs them.
 //
 // It is hand-written on net/http and encoding/json: Dokploy publishes no Go client, and the module
 // proxy holds no maintained one (the community Terraform providers each embed their own calls).
@@ -82,8 +82,8 @@ type call struct {
 	// notFound lists the messages with which this procedure says that its object does not exist
 	// ("Application not found"), whatever the status: those answers become 404s, and no other does.
 	notFound []string
-	// secret is sent in this call's body and must not appear in its error (a private key).
-	secret string
+	// secrets are sent in this call's body and must not appear in its error (a private key, a token).
+	secrets []string
 	// repeatable marks a mutation that may be sent again after a lost answer (it sets values).
 	repeatable bool
 }
@@ -120,7 +120,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s: %s (%s %s): %w", serviceName, cl.operation, method, req.URL.Path, scrub(err, cl.secret))
+		return httpx.TransportError(serviceName, cl.operation, method, req.URL.Path, scrub(err, cl.secrets))
 	}
 	defer func() { _ = resp.Body.Close() }() // a read-only body: nothing to report on close
 
@@ -152,13 +152,21 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 // URL or the Dokploy version is wrong, not that the object is gone: it becomes a 501.
 func (c *Client) apiError(resp *http.Response, cl call) error {
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10)) // a failed read leaves what came; ReadError summarises it
+	// Masked before ReadError shortens a long body: a cut must not leave the start of a secret behind.
+	for _, secret := range cl.secrets {
+		if secret != "" {
+			data = []byte(scrubText(string(data), secret))
+		}
+	}
 	resp.Body = io.NopCloser(bytes.NewReader(data))
 	apiErr := httpx.ReadError(resp, serviceName, cl.operation)
 	if details := validationIssues(data); details != "" {
 		apiErr.Message += ": " + details
 	}
-	if cl.secret != "" {
-		apiErr.Message = scrubText(apiErr.Message, cl.secret)
+	for _, secret := range cl.secrets {
+		if secret != "" {
+			apiErr.Message = scrubText(apiErr.Message, secret)
+		}
 	}
 	gone := false
 	for _, m := range cl.notFound {
@@ -203,12 +211,18 @@ func validationIssues(body []byte) string {
 	return strings.Join(parts, "; ")
 }
 
-// scrub removes secret from an error's text.
-func scrub(err error, secret string) error {
-	if secret == "" || !strings.Contains(err.Error(), secret) {
+// scrub removes secrets from an error's text.
+func scrub(err error, secrets []string) error {
+	text := err.Error()
+	for _, secret := range secrets {
+		if secret != "" {
+			text = scrubText(text, secret)
+		}
+	}
+	if text == err.Error() {
 		return err
 	}
-	return errors.New(scrubText(err.Error(), secret))
+	return errors.New(text)
 }
 
 // scrubText masks secret, and each of its lines long enough to identify it (a PEM key's base64 lines),

@@ -86,7 +86,7 @@ func (c *Client) CreateSSHKey(ctx context.Context, in SSHKeyInput) error {
 	if in.Description != "" {
 		body["description"] = in.Description
 	}
-	return c.do(ctx, call{operation: "create SSH key", procedure: "sshKey.create", in: body, secret: in.Pair.PrivateKey}, nil)
+	return c.do(ctx, call{operation: "create SSH key", procedure: "sshKey.create", in: body, secrets: []string{in.Pair.PrivateKey}}, nil)
 }
 
 // ListSSHKeys is sshKey.all: the organisation's keys, newest first.
