@@ -21,10 +21,11 @@ import (
 //     site's repo object, its visibility decides whether a key is needed), the branch (that it exists)
 //     and the repository's deploy keys (one page: that the key's public key is installed; the key was made
 //     by the same apply, so its public key is known without reading it). Then one PATCH writes the repo
-//     object. Terraform does not refresh resources it is about to create. The repository and the branch are read twice: in the plan, so that a wrong one fails
-//     before anything is created, and in the final plan Terraform makes during apply, once the key's id
-//     is known (another process: the plan's answers cannot be kept). The final plan's checks stand for
-//     the create's, and a site this apply created is not read again.
+//     object. Terraform does not refresh resources it is about to create. The repository and the branch
+//     are read twice: in the plan, so that a wrong one fails before anything is created, and in the final
+//     plan Terraform makes during apply, once the key's id is known (another process: the plan's answers
+//     cannot be kept). The final plan's checks stand for the create's, and a site this apply created is
+//     not read again.
 //   - plan (no change): one read per remote object. The deploy key reads its two halves (platform and git
 //     host) at the same time. The repo link's object is the site's build settings, which Netlify only
 //     returns with the site: its refresh uses the site that gitdeploy_site's refresh has just read, and
