@@ -404,7 +404,7 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, timeout := withOperationTimeout(ctx, plan.Timeouts, "create", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -422,7 +422,8 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 
 	target := plan.URL.ValueString()
-	plan.BuildHookID = types.StringValue("")
+	plan.BuildHookID = types.StringNull()
+	where := fmt.Sprintf("%s repository %s", hostTitle(plan.GitProvider.ValueString()), plan.Repository.ValueString())
 	var buildHook *platform.BuildHook
 	var buildHooks platform.BuildHookManager
 	switch {
@@ -432,10 +433,26 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 			resp.Diagnostics.AddAttributeError(path.Root("build_hook"), "Setting not available on "+plat.Name(), plat.Name()+" has no build hooks.")
 			return
 		}
+		siteID, title, branch := plan.SiteID.ValueString(), buildHookTitle(plan.BuildHook), plan.BuildHook.Branch.ValueString()
+		var found bool
 		var err error
-		buildHook, _, err = createOrAdopt(ctx, r.clients.ledger, newBuildHookSpec(plat.Name(), buildHooks, r.clients.clock(plat.Name()),
-			plan.SiteID.ValueString(), buildHookTitle(plan.BuildHook), plan.BuildHook.Branch.ValueString()))
-		if err != nil {
+		buildHook, found, err = createOrAdopt(ctx, r.clients.ledger, newBuildHookSpec(plat.Name(), buildHooks, r.clients.clock(plat.Name()),
+			siteID, title, branch))
+		switch {
+		case err != nil && found:
+			// Made, but its answer came after the timeout: kept in state (Terraform marks it tainted).
+			resp.Diagnostics.AddError("Could not create the webhook in time", timeoutDetail(timeout, "waiting for "+plat.Name()+"'s answer", err,
+				fmt.Sprintf("The %s build hook %s of site %s was created all the same: the provider found it after the timeout. "+
+					"No webhook was created on %s. The build hook is kept in Terraform's state, marked tainted: the next apply "+
+					"deletes it and creates the build hook and the webhook again.", plat.Name(), buildHook.ID, siteID, where)))
+			r.keepBuildHook(ctx, &plan, buildHook, resp)
+			return
+		case err != nil && timeoutPassed(ctx):
+			resp.Diagnostics.AddError("Could not create the webhook in time", timeoutDetail(timeout, "creating the "+plat.Name()+" build hook", err,
+				fmt.Sprintf("No build hook of this resource is known to exist, and no webhook was created on %s. If a build hook "+
+					"titled %q for branch %q appears on %s site %s, delete it there; then apply again.", where, title, branch, plat.Name(), siteID)))
+			return
+		case err != nil:
 			resp.Diagnostics.AddError("Could not create the build hook", errorDetail(err))
 			return
 		}
@@ -443,7 +460,11 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 		plan.BuildHookID = types.StringValue(buildHook.ID)
 	case target == "":
 		var err error
-		if target, err = plat.HookTarget(ctx, plan.GitProvider.ValueString(), plan.SiteID.ValueString()); err != nil {
+		if target, err = plat.HookTarget(ctx, plan.GitProvider.ValueString(), plan.SiteID.ValueString()); err != nil && timeoutPassed(ctx) {
+			resp.Diagnostics.AddError("Could not create the webhook in time", timeoutDetail(timeout, "reading the URL the webhook posts to", err,
+				"Nothing was created on "+where+"."))
+			return
+		} else if err != nil {
 			addHookTargetError(&resp.Diagnostics, plat, plan.SiteID.ValueString(), err)
 			return
 		}
@@ -452,23 +473,48 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 		}
 	}
 
-	hook, _, err := createOrAdopt(ctx, r.clients.ledger, webhookSpec(host, r.clients.clock(hostTitle(host.Kind())),
+	hook, found, err := createOrAdopt(ctx, r.clients.ledger, webhookSpec(host, r.clients.clock(hostTitle(host.Kind())),
 		plan.Repository.ValueString(), webhookInput(&plan, target, secret)))
-	if err != nil {
-		where := fmt.Sprintf("%s repository %s", hostTitle(plan.GitProvider.ValueString()), plan.Repository.ValueString())
-		if buildHook == nil {
-			resp.Diagnostics.AddError("Could not create the webhook", fmt.Sprintf("Creating the webhook on %s failed: %s", where, errorDetail(err)))
-			return
+	switch {
+	case err != nil && found:
+		// Made, but its answer came after the timeout: kept in state (Terraform marks it tainted).
+		setWebhookState(&plan, hook)
+		also := ""
+		if buildHook != nil {
+			also = fmt.Sprintf(" (posting to the build hook %s, created before it)", buildHook.ID)
+			resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateTargetURL, buildHook.URL)...)
 		}
+		resp.Diagnostics.AddError("Could not create the webhook in time", timeoutDetail(timeout, "waiting for "+hostTitle(host.Kind())+"'s answer", err,
+			fmt.Sprintf("The webhook %s on %s%s was created all the same: the provider found it after the timeout. It is kept in "+
+				"Terraform's state, marked tainted, so the next apply replaces it; to keep it instead, run terraform untaint "+
+				"<address of this resource>.", hook.ID, where, also)))
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	case err != nil && timeoutPassed(ctx) && buildHook != nil:
+		// The undo would run past the timeout too: keep the build hook in state instead.
+		resp.Diagnostics.AddError("Could not create the webhook in time", timeoutDetail(timeout, "creating the webhook on "+where, err,
+			fmt.Sprintf("The %s build hook %s of site %s was created; creating the webhook on %s did not finish, and a webhook "+
+				"created late may still appear there. The build hook is kept in Terraform's state, marked tainted: the next apply "+
+				"deletes it, and any webhook of %s posting to it, then creates both again.", plat.Name(), buildHook.ID,
+				plan.SiteID.ValueString(), where, where)))
+		r.keepBuildHook(ctx, &plan, buildHook, resp)
+		return
+	case err != nil && timeoutPassed(ctx):
+		resp.Diagnostics.AddError("Could not create the webhook in time", timeoutDetail(timeout, "creating the webhook on "+where, err,
+			fmt.Sprintf("No webhook of this resource is known to exist on %[1]s. If one made at the time of this apply appears "+
+				"there, bring it under Terraform with terraform import <address of this resource> '%[2]s:%[3]s:<hook id>', or "+
+				"delete it there; otherwise apply again.", where, plan.GitProvider.ValueString(), plan.Repository.ValueString())))
+		return
+	case err != nil && buildHook == nil:
+		resp.Diagnostics.AddError("Could not create the webhook", fmt.Sprintf("Creating the webhook on %s failed: %s", where, errorDetail(err)))
+		return
+	case err != nil:
 		if r.undoBuildHook(ctx, buildHooks, host, &plan, buildHook, err, &resp.Diagnostics) {
 			return
 		}
 		// The undo left something behind: keep it in state. Terraform marks the webhook tainted, and its
 		// destroy removes the build hook and any hook of the repository posting to it.
-		plan.ID = types.StringValue("")
-		plan.URL = types.StringValue(buildHook.URL)
-		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateTargetURL, buildHook.URL)...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		r.keepBuildHook(ctx, &plan, buildHook, resp)
 		return
 	}
 	setWebhookState(&plan, hook)
@@ -479,6 +525,16 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
+// keepBuildHook keeps a failed create's build hook in state, without a webhook: Terraform marks the
+// resource tainted, and its destroy removes the build hook and any hook of the repository posting to it.
+func (r *webhookResource) keepBuildHook(ctx context.Context, plan *webhookModel, buildHook *platform.BuildHook, resp *resource.CreateResponse) {
+	plan.ID = types.StringNull()
+	plan.BuildHookID = types.StringValue(buildHook.ID)
+	plan.URL = types.StringValue(buildHook.URL)
+	resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateTargetURL, buildHook.URL)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
 // undoBuildHook undoes a create whose repository webhook failed after its build hook was made: it deletes
 // the build hook and, when the webhook's create may have been applied after all (a lost answer), any hook
 // of the repository posting to the build hook. It says what happened in one diagnostic, and returns true
@@ -487,7 +543,7 @@ func (r *webhookResource) undoBuildHook(ctx context.Context, hooks platform.Buil
 	buildHook *platform.BuildHook, createErr error, diags *diag.Diagnostics) bool {
 	where := fmt.Sprintf("%s repository %s", hostTitle(host.Kind()), plan.Repository.ValueString())
 	siteID := plan.SiteID.ValueString()
-	cleanupCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	cleanupCtx, cancel := untilDeadline(ctx)
 	defer cancel()
 	var hookErr error
 	if httpx.MayHaveBeenApplied(createErr) {
@@ -605,7 +661,7 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	ctx, cancel, _ := withOperationTimeout(ctx, state.Timeouts, "read", defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -736,7 +792,7 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, timeout := withOperationTimeout(ctx, plan.Timeouts, "update", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -755,7 +811,11 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 		_ = json.Unmarshal(raw, &target) // empty target is looked up or caught below
 		if plat, d := r.clients.Platform(plan.Platform.ValueString()); target == "" && d == nil {
 			var err error
-			if target, err = plat.HookTarget(ctx, plan.GitProvider.ValueString(), plan.SiteID.ValueString()); err != nil {
+			if target, err = plat.HookTarget(ctx, plan.GitProvider.ValueString(), plan.SiteID.ValueString()); err != nil && timeoutPassed(ctx) {
+				resp.Diagnostics.AddError("Could not update the webhook in time", timeoutDetail(timeout, "reading the URL the webhook posts to", err,
+					"Nothing was changed: the webhook is as it was before. Apply again to make the change."))
+				return
+			} else if err != nil {
 				addHookTargetError(&resp.Diagnostics, plat, plan.SiteID.ValueString(), err)
 				return
 			}
@@ -768,6 +828,13 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 	plan.ID = state.ID
 	plan.BuildHookID = state.BuildHookID
 	hook, err := host.UpdateWebhook(ctx, plan.Repository.ValueString(), plan.ID.ValueString(), webhookInput(&plan, target, secret))
+	if err != nil && timeoutPassed(ctx) {
+		resp.Diagnostics.AddError("Could not update the webhook in time", timeoutDetail(timeout,
+			fmt.Sprintf("updating the webhook %s of %s repository %s", plan.ID.ValueString(), hostTitle(host.Kind()), plan.Repository.ValueString()), err,
+			"The change may or may not have been applied: the state keeps the webhook as it was before, and the next plan "+
+				"shows what "+hostTitle(host.Kind())+" holds now. Apply again to finish the change."))
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Could not update the webhook", errorDetail(err))
 		return
@@ -783,7 +850,7 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, timeout := withOperationTimeout(ctx, state.Timeouts, "delete", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -821,6 +888,18 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 		}()
 	}
 	wg.Wait()
+	if timeoutPassed(ctx) && (failedDelete(hookErr) || failedDelete(buildErr)) {
+		hookWhat := "the webhook " + state.ID.ValueString()
+		if state.ID.ValueString() == "" {
+			hookWhat = "any webhook posting to the build hook"
+		}
+		halves := []deletedHalf{{fmt.Sprintf("%s of %s repository %s", hookWhat, hostTitle(host.Kind()), state.Repository.ValueString()), hookErr}}
+		if id := state.BuildHookID.ValueString(); id != "" {
+			halves = append(halves, deletedHalf{fmt.Sprintf("the build hook %s of site %s", id, state.SiteID.ValueString()), buildErr})
+		}
+		resp.Diagnostics.AddError("Could not delete the webhook in time", deleteTimeoutDetail(timeout, halves))
+		return
+	}
 	// A 404 means already gone (Netlify's unlink_repo deletes build hooks, for one): done.
 	if hookErr != nil && !httpx.IsNotFound(hookErr) {
 		resp.Diagnostics.AddError("Could not delete the webhook", errorDetail(hookErr))
@@ -847,10 +926,12 @@ func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportSt
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%s\n\n%s", err, usage))
 		return
 	}
-	values := map[string]string{"git_provider": in.GitProvider, "repository": in.Repository, "id": in.ID, "build_hook_id": in.BuildHookID,
-		"platform": kind}
+	values := map[string]string{"git_provider": in.GitProvider, "repository": in.Repository, "id": in.ID, "platform": kind}
 	if in.SiteID != "" {
 		values["site_id"] = in.SiteID
+	}
+	if in.BuildHookID != "" {
+		values["build_hook_id"] = in.BuildHookID
 	}
 	if in.BuildHookID != "" {
 		// Read fills in the build hook's title and branch.
