@@ -1,9 +1,11 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -220,10 +222,19 @@ func dropConnection(w http.ResponseWriter) {
 	_ = conn.Close() // closing is the point; an error means it is closed already
 }
 
-// sleepCtx waits d unless the request is cancelled first; false when it was.
+// sleepCtx waits d unless the request is cancelled first; false when it was. It reads the request's body
+// first (the handlers read it from memory then): net/http notices a client that hangs up only once the
+// body is read, so a client that gives up during the wait would otherwise go unnoticed, and its request
+// be applied after the wait.
 func sleepCtx(r *http.Request, d time.Duration) bool {
 	if d <= 0 {
 		return true
+	}
+	if r.Body != nil && r.Body != http.NoBody {
+		// Up to one byte more than any handler reads, so that theirs still sees a body that is too large.
+		data, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		_ = r.Body.Close() // read to its end, or failed: either way done with
+		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), errReader{err}))
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -233,4 +244,14 @@ func sleepCtx(r *http.Request, d time.Duration) bool {
 	case <-r.Context().Done():
 		return false
 	}
+}
+
+// errReader returns err, or io.EOF when err is nil: the end of a body read ahead, as it ended.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	return 0, io.EOF
 }
