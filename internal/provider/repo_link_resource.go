@@ -609,10 +609,21 @@ func (r *repoLinkResource) lateWrite(ctx context.Context, timeout operationTimeo
 	return false
 }
 
-// sameRepoLink reports whether the platform holds the repository and branch that were sent.
+// sameRepoLink reports whether the platform holds the link that was sent: the repository, the branch and
+// the build settings. A setting the platform does not report back counts as different: the write is then
+// said to be unknown, never wrongly said to be applied.
 func sameRepoLink(held *platform.RepoSettings, sent platform.RepoSettings) bool {
+	sameSet := func(a, b []string) bool {
+		a, b = slices.Clone(a), slices.Clone(b)
+		slices.Sort(a)
+		slices.Sort(b)
+		return slices.Equal(slices.Compact(a), slices.Compact(b))
+	}
 	return strings.EqualFold(held.RepoPath, sent.RepoPath) && held.RepoBranch == sent.RepoBranch &&
-		(held.Provider == "" || held.Provider == sent.Provider)
+		(held.Provider == "" || held.Provider == sent.Provider) && held.DeployKeyID == sent.DeployKeyID &&
+		held.InstallationID == sent.InstallationID && held.Cmd == sent.Cmd && held.Dir == sent.Dir && held.Base == sent.Base &&
+		held.FunctionsDir == sent.FunctionsDir && (sent.Dokploy != nil || sameSet(held.AllowedBranches, sent.AllowedBranches)) &&
+		(sent.Dokploy == nil || (held.Dokploy != nil && held.Dokploy.BuildType == sent.Dokploy.BuildType))
 }
 
 func addRepoLinkWriteError(diags *diag.Diagnostics, plat platform.Platform, siteID string, err error) {
