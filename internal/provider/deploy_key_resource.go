@@ -153,7 +153,7 @@ func (r *deployKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			},
 			"git_key_id": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The git host's id of the installed deploy key; empty without `repository`.",
+				MarkdownDescription: "The git host's id of the installed deploy key; null without `repository`.",
 				PlanModifiers:       keep,
 			},
 			"created_at": schema.StringAttribute{
@@ -593,6 +593,9 @@ func (r *deployKeyResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if state.ReadOnly.IsNull() {
 		state.ReadOnly = types.BoolValue(true)
 	}
+	if state.GitKeyID.ValueString() == "" {
+		state.GitKeyID = types.StringNull() // not installed: null, as a state from before held ""
+	}
 
 	switch {
 	case platGone:
@@ -797,6 +800,6 @@ func setPlatformKey(m *deployKeyModel, key *platform.DeployKey) {
 	if fp, err := githost.FingerprintSHA256(key.PublicKey); err == nil {
 		m.Fingerprint = types.StringValue(fp)
 	} else {
-		m.Fingerprint = types.StringValue("")
+		m.Fingerprint = types.StringNull()
 	}
 }

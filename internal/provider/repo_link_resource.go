@@ -931,10 +931,11 @@ func setRepoLinkFromPlatform(ctx context.Context, m *repoLinkModel, rs *platform
 	m.PublishDir = optionalString(m.PublishDir, rs.Dir)
 	m.BaseDir = optionalString(m.BaseDir, rs.Base)
 	m.FunctionsDir = optionalString(m.FunctionsDir, rs.FunctionsDir)
-	if rs.RepoID != "" || m.RepoID.IsNull() || m.RepoID.IsUnknown() {
-		m.RepoID = types.StringValue(rs.RepoID)
+	// Dokploy keeps no repository id: the one written stays; none known is null, as is an empty URL.
+	if rs.RepoID != "" || m.RepoID.IsUnknown() || m.RepoID.ValueString() == "" {
+		m.RepoID = stringOrNull(rs.RepoID)
 	}
-	m.RepoURL = types.StringValue(rs.RepoURL)
+	m.RepoURL = stringOrNull(rs.RepoURL)
 
 	var diags diag.Diagnostics
 	m.AllowedBranches, diags = allowedBranchesFromPlatform(ctx, m.AllowedBranches, []string{prevBranch, rs.RepoBranch}, rs.AllowedBranches)

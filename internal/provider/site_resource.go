@@ -138,12 +138,12 @@ func (r *siteResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			},
 			"url": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The site's main URL (`http://…`); empty on Dokploy, where domains are set apart.",
+				MarkdownDescription: "The site's main URL (`http://…`); null on Dokploy, where domains are set apart.",
 				PlanModifiers:       keep,
 			},
 			"ssl_url": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The site's HTTPS URL; empty on Dokploy.",
+				MarkdownDescription: "The site's HTTPS URL; null on Dokploy.",
 				PlanModifiers:       keep,
 			},
 			"admin_url": schema.StringAttribute{
@@ -462,16 +462,17 @@ func setSite(m *siteModel, site *platform.Site) {
 		m.TeamSlug = types.StringNull()
 	}
 	if site.EnvironmentID != "" {
-		d := &dokploySiteModel{EnvironmentID: types.StringValue(site.EnvironmentID), AppName: types.StringValue(site.AppName),
-			ProjectID: types.StringValue(site.ProjectID), Description: types.StringNull()}
+		d := &dokploySiteModel{EnvironmentID: types.StringValue(site.EnvironmentID), AppName: stringOrNull(site.AppName),
+			ProjectID: stringOrNull(site.ProjectID), Description: types.StringNull()}
 		if site.Description != "" || (m.Dokploy != nil && !m.Dokploy.Description.IsNull()) {
 			d.Description = types.StringValue(site.Description)
 		}
 		m.Dokploy = d
 	}
-	m.URL = types.StringValue(site.URL)
-	m.SSLURL = types.StringValue(site.SSLURL)
-	m.AdminURL = types.StringValue(site.AdminURL)
+	// What the platform answers empty (Dokploy has no URLs) is null, not "".
+	m.URL = stringOrNull(site.URL)
+	m.SSLURL = stringOrNull(site.SSLURL)
+	m.AdminURL = stringOrNull(site.AdminURL)
 }
 
 // addSiteWriteError explains the platform's refusals a user can fix.

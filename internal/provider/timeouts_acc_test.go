@@ -219,7 +219,7 @@ func TestAccTimeouts_webhook(t *testing.T) {
 			{
 				// Slow and never applied, nothing kept: the error says how to import a hook that appears later.
 				PreConfig: func() { env.emu.InjectFault(slow(createHook)) },
-				Config:    plain + `resource "gitdeploy_webhook" "second" {
+				Config: plain + `resource "gitdeploy_webhook" "second" {
   git_provider = "github"
   repository   = "gitdeploy-demo/private-app"
   timeouts {

@@ -165,7 +165,7 @@ func (r *webhookResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			},
 			"build_hook_id": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The Netlify build hook's id, with `build_hook`; empty otherwise.",
+				MarkdownDescription: "The Netlify build hook's id, with `build_hook`; null otherwise.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"events": schema.SetAttribute{
@@ -774,6 +774,9 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if hook != nil && hook.SecretSet != nil && !*hook.SecretSet {
 		// The host says the hook has no secret: an update cannot remove one.
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSecretUnknown, nil)...)
+	}
+	if state.BuildHookID.ValueString() == "" {
+		state.BuildHookID = types.StringNull() // no build hook: null, as a state from before held ""
 	}
 	if reason != "" {
 		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateWebhookReplace, halfGone{Reason: reason})...)

@@ -132,7 +132,7 @@ func TestAccWebhook_lifecycle(t *testing.T) {
 							resource.TestCheckResourceAttr(webhookAddr, "url", wantURL),
 							resource.TestCheckResourceAttr(webhookAddr, "events.#", "2"),
 							resource.TestCheckResourceAttr(webhookAddr, "active", "true"),
-							resource.TestCheckResourceAttr(webhookAddr, "build_hook_id", ""),
+							resource.TestCheckNoResourceAttr(webhookAddr, "build_hook_id"),
 							captureAttr(webhookAddr, "id", &hookID),
 							env.checkHook(h.kind, h.repo, "tfacc-hook-secret-s3cret", githost.EventPush, githost.EventPullRequest),
 						),
