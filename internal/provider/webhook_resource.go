@@ -39,7 +39,7 @@ const (
 	// Private-state keys of gitdeploy_webhook.
 	privateWebhookReplace = "replace" // one half (git hook or build hook) is gone: replace both
 	// privateTargetURL is the URL the hook should post to as last read from the platform (a build hook's,
-	// Dokploy's deploy URL), to plan url against it; named for the build hooks it first held.
+	// Dokploy's deploy URL), to plan target_url against it; named for the build hooks it first held.
 	privateTargetURL = "build_hook_url"
 	// privateSecretUnknown marks a webhook whose secret the provider never sent (imported): an update
 	// would send the hook without one, which removes the host's.
@@ -68,6 +68,7 @@ type webhookModel struct {
 	GitProvider      types.String   `tfsdk:"git_provider"`
 	Repository       types.String   `tfsdk:"repository"`
 	URL              types.String   `tfsdk:"url"`
+	TargetURL        types.String   `tfsdk:"target_url"`
 	AllowInsecureURL types.Bool     `tfsdk:"allow_insecure_url"`
 	SiteID           types.String   `tfsdk:"site_id"`
 	BuildHook        *buildHookSpec `tfsdk:"build_hook"`
@@ -123,16 +124,22 @@ func (r *webhookResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				PlanModifiers:       replace,
 			},
 			"url": schema.StringAttribute{
-				Optional:  true,
-				Computed:  true,
-				Sensitive: true,
-				MarkdownDescription: "Where the git host posts its events. Default: the platform's incoming endpoint " +
-					"for `git_provider` (derived from the Netlify `api_url`), or the build hook's URL with `build_hook`. " +
-					"An explicit URL must be `https://` unless `allow_insecure_url = true`. Sensitive: a build hook's URL " +
-					"starts a build for anyone who posts to it.",
+				Optional: true,
+				MarkdownDescription: "An explicit URL for the git host to post its events to, instead of the platform's " +
+					"(see `target_url`). It must be `https://` unless `allow_insecure_url = true`. It is shown in plans: " +
+					"pass a URL that carries a secret as a sensitive value (`sensitive(...)`).",
 				Validators: []validator.String{
 					stringvalidator.ConflictsWith(path.MatchRoot("build_hook")),
 				},
+			},
+			"target_url": schema.StringAttribute{
+				Computed:  true,
+				Sensitive: true,
+				MarkdownDescription: "Where the git host posts its events: `url` when set; otherwise the platform's " +
+					"incoming endpoint for `git_provider` (derived from the Netlify `api_url`), the build hook's URL with " +
+					"`build_hook`, or the Dokploy application's deploy URL. Sensitive: a build hook's or a deploy URL starts " +
+					"a build for anyone who posts to it. Computed only, so that `terraform plan -generate-config-out` never " +
+					"writes it.",
 			},
 			"allow_insecure_url": schema.BoolAttribute{
 				Optional:            true,
@@ -265,11 +272,13 @@ func checkHostWebhookSettings(ctx context.Context, host githost.Host, c *webhook
 	unsupported := func(attr, why string) {
 		diags.AddAttributeError(path.Root(attr), "Setting not available on "+host.Title, why)
 	}
+	// What the host does anyway (always active, always JSON) may be said: a configuration Terraform
+	// generates for an imported webhook writes these defaults out.
 	has := host.Webhooks
-	if !has.Active && !c.Active.IsNull() {
+	if !has.Active && !c.Active.IsNull() && !c.Active.IsUnknown() && !c.Active.ValueBool() {
 		unsupported("active", host.Title+" webhooks have no active flag: remove active, or delete the webhook to stop deliveries.")
 	}
-	if !has.ContentType && !c.ContentType.IsNull() {
+	if !has.ContentType && !c.ContentType.IsNull() && !c.ContentType.IsUnknown() && c.ContentType.ValueString() != githubDefaultContentTy {
 		unsupported("content_type", host.Title+" always posts JSON: remove content_type.")
 	}
 	if !has.BranchFilter && !c.BranchFilter.IsNull() {
@@ -326,7 +335,7 @@ func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		resp.Diagnostics.Append(diags...)
 		var gone halfGone
 		if len(raw) > 0 && json.Unmarshal(raw, &gone) == nil && gone.Reason != "" {
-			for _, a := range []string{"id", "build_hook_id", "url"} {
+			for _, a := range []string{"id", "build_hook_id", "target_url"} {
 				resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(a), types.StringUnknown())...)
 			}
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("id"))
@@ -338,6 +347,7 @@ func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 
 	// Plan the target URL so that a hand-made change of it shows as drift.
 	if !config.URL.IsNull() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("target_url"), config.URL)...)
 		return
 	}
 	switch {
@@ -349,13 +359,13 @@ func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		resp.Diagnostics.Append(diags...)
 		var hookURL string
 		if len(raw) > 0 && json.Unmarshal(raw, &hookURL) == nil && hookURL != "" {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("url"), hookURL)...)
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("target_url"), hookURL)...)
 		}
 	case plat != nil && !plan.GitProvider.IsUnknown():
 		// The platform's endpoint for the git host needs no site, and no request.
 		target, err := plat.HookTarget(ctx, plan.GitProvider.ValueString(), "")
 		if err == nil {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("url"), target)...)
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("target_url"), target)...)
 		}
 	}
 }
@@ -415,7 +425,7 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	var plat platform.Platform
-	if plan.BuildHook != nil || plan.URL.IsUnknown() || plan.URL.IsNull() {
+	if plan.BuildHook != nil || plan.URL.IsNull() {
 		if plat = r.clients.requirePlatform(plan.Platform.ValueString(), &resp.Diagnostics); plat == nil {
 			return
 		}
@@ -530,7 +540,7 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 func (r *webhookResource) keepBuildHook(ctx context.Context, plan *webhookModel, buildHook *platform.BuildHook, resp *resource.CreateResponse) {
 	plan.ID = types.StringNull()
 	plan.BuildHookID = types.StringValue(buildHook.ID)
-	plan.URL = types.StringValue(buildHook.URL)
+	plan.TargetURL = types.StringValue(buildHook.URL)
 	resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateTargetURL, buildHook.URL)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
@@ -760,6 +770,18 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 	case buildGone:
 		reason = fmt.Sprintf("The build hook %s of site %s no longer exists", buildHookID, state.SiteID.ValueString())
 	}
+	if hook != nil && state.TargetURL.IsNull() {
+		// Imported (or written before target_url): url, which a configuration sets, holds the hook's URL
+		// only where it is not the platform's own target, so that a generated configuration leaves it out.
+		if def := r.platformTarget(ctx, &state, buildHook, target); def == "" || hook.URL != def {
+			state.URL = types.StringValue(hook.URL)
+			if u, err := url.Parse(hook.URL); err == nil && u.Scheme == "http" {
+				state.AllowInsecureURL = types.BoolValue(true)
+			}
+		} else {
+			state.URL = types.StringNull()
+		}
+	}
 	if hook != nil {
 		setWebhookState(&state, hook)
 	}
@@ -806,7 +828,7 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 		return
 	}
 	target := plan.URL.ValueString()
-	if plan.URL.IsUnknown() {
+	if plan.URL.IsNull() {
 		// The target the platform last reported for this site (the build hook, which a change would replace,
 		// or Dokploy's deploy URL); otherwise the platform's endpoint for the git host.
 		raw, diags := req.Private.GetKey(ctx, privateTargetURL)
@@ -872,7 +894,7 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 		defer wg.Done()
 		if state.ID.ValueString() == "" {
 			// Kept after a failed create: a hook whose create answer was lost is known by its URL.
-			hookErr = deleteHooksWithURL(ctx, host, state.Repository.ValueString(), state.URL.ValueString(), r.clients.readAfterWrite)
+			hookErr = deleteHooksWithURL(ctx, host, state.Repository.ValueString(), state.TargetURL.ValueString(), r.clients.readAfterWrite)
 			return
 		}
 		hookErr = host.DeleteWebhook(ctx, state.Repository.ValueString(), state.ID.ValueString())
@@ -944,6 +966,26 @@ func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportSt
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(a), v)...)
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSecretUnknown, []byte("true"))...)
+}
+
+// platformTarget is the URL the webhook posts to when url is not set: the build hook's, the site's deploy
+// URL read (target), or the platform's endpoint for the git host; "" when it cannot be told.
+func (r *webhookResource) platformTarget(ctx context.Context, m *webhookModel, buildHook *platform.BuildHook, target string) string {
+	switch {
+	case buildHook != nil:
+		return buildHook.URL
+	case target != "":
+		return target
+	}
+	plat, ok := r.clients.platforms[statePlatform(m.Platform).ValueString()]
+	if !ok || plat.HookTargetNeedsSite() {
+		return ""
+	}
+	endpoint, err := plat.HookTarget(ctx, m.GitProvider.ValueString(), "")
+	if err != nil {
+		return ""
+	}
+	return endpoint
 }
 
 // addHookTargetError explains a failed read of the URL a webhook posts to (Dokploy's deploy URL).
@@ -1022,7 +1064,7 @@ func webhookInput(m *webhookModel, target, secret string) githost.WebhookInput {
 // where the host reports its default, so the plan stays empty.
 func setWebhookState(m *webhookModel, h *githost.Webhook) {
 	m.ID = types.StringValue(h.ID)
-	m.URL = types.StringValue(h.URL)
+	m.TargetURL = types.StringValue(h.URL)
 	events := make([]attr.Value, 0, len(h.Events))
 	for _, e := range h.Events {
 		events = append(events, types.StringValue(e))
