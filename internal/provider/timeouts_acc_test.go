@@ -176,6 +176,7 @@ func TestAccTimeouts_webhook(t *testing.T) {
 	timeouts := `
   timeouts {
     create = "2s"
+    delete = "2s"
   }`
 	withBuildHook := webhookConfig(env, kind, repo, `site_id = gitdeploy_site.test.id
   build_hook = {
@@ -229,6 +230,14 @@ func TestAccTimeouts_webhook(t *testing.T) {
 				ExpectError: phrases(`timeouts.create = "2s"`, "No webhook of this resource is known to exist on GitHub repository gitdeploy-demo/private-app",
 					"terraform import <address of this resource> 'github:gitdeploy-demo/private-app:<hook id>'"),
 			},
+			{
+				// The delete's one slow request is used up by the failing destroy; the test's own then works.
+				PreConfig: func() { env.emu.InjectFault(slow("DELETE /github/api/v3/repos/{owner}/{repo}/hooks/{hook_id}")) },
+				Config:    plain,
+				Destroy:   true,
+				ExpectError: phrases(`The delete stopped at its timeout, timeouts.delete = "2s"`, "Deleting the webhook",
+					"of GitHub repository gitdeploy-demo/website did not finish", "stays in Terraform's state"),
+			},
 		},
 	})
 }
@@ -243,6 +252,7 @@ func TestAccTimeouts_repoLink(t *testing.T) {
   timeouts {
     create = "2s"
     update = "2s"
+    delete = "2s"
   }`)
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -270,6 +280,14 @@ func TestAccTimeouts_repoLink(t *testing.T) {
 				Config:    cfg(`build_command = "make"`),
 				Check: env.checkRepoLink(repoLinkAddr, kind, repo, linkWant{branch: "main", cmd: "make", allowed: []string{"main"},
 					keyAddr: repoLinkKeyAddr}),
+			},
+			{
+				// Unlinking is slow: the link stays in the state, and the site and key are not destroyed before it.
+				PreConfig: func() { env.emu.InjectFault(slow(writeLink)) },
+				Config:    cfg(`build_command = "make"`),
+				Destroy:   true,
+				ExpectError: phrases(`The delete stopped at its timeout, timeouts.delete = "2s"`,
+					"Deleting the repository settings of Netlify site", "did not finish", "stays in Terraform's state"),
 			},
 		},
 	})
