@@ -65,24 +65,9 @@ func (c *Client) ListDeployKeys(ctx context.Context, repo string) ([]githost.Dep
 		return nil, err
 	}
 	relPath := "repos/" + owner + "/" + name + "/keys"
-	var all []githost.DeployKey
-	opts := &gogithub.ListOptions{PerPage: maxPerPage, Page: 1}
-	for {
-		keys, resp, err := c.api.Repositories.ListKeys(ctx, owner, name, opts)
-		if err != nil {
-			return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, resp, err), repo, githost.AdminAccess)
-		}
-		for _, key := range keys {
-			if key != nil {
-				all = append(all, *deployKeyFrom(key))
-			}
-		}
-		// A next page that does not move forward would loop for ever; stop there.
-		if resp.NextPage <= opts.Page {
-			return all, nil
-		}
-		opts.Page = resp.NextPage
-	}
+	return githost.Collect(c.api.Repositories.ListKeysIter(ctx, owner, name, &gogithub.ListOptions{PerPage: maxPerPage}), deployKeyFrom, func(x *githost.DeployKey) string { return x.ID }, func(err error) error {
+		return githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, responseOf(err), err), repo, githost.AdminAccess)
+	})
 }
 
 // DeleteDeployKey removes a deploy key from repo. A key that is already gone is an error

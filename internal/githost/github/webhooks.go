@@ -83,24 +83,9 @@ func (c *Client) ListWebhooks(ctx context.Context, repo string) ([]githost.Webho
 		return nil, err
 	}
 	relPath := "repos/" + owner + "/" + name + "/hooks"
-	var all []githost.Webhook
-	opts := &gogithub.ListOptions{PerPage: maxPerPage, Page: 1}
-	for {
-		hooks, resp, err := c.api.Repositories.ListHooks(ctx, owner, name, opts)
-		if err != nil {
-			return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, resp, err), repo, githost.AdminAccess)
-		}
-		for _, hook := range hooks {
-			if hook != nil {
-				all = append(all, *webhookFrom(hook))
-			}
-		}
-		// A next page that does not move forward would loop for ever; stop there.
-		if resp.NextPage <= opts.Page {
-			return all, nil
-		}
-		opts.Page = resp.NextPage
-	}
+	return githost.Collect(c.api.Repositories.ListHooksIter(ctx, owner, name, &gogithub.ListOptions{PerPage: maxPerPage}), webhookFrom, func(x *githost.Webhook) string { return x.ID }, func(err error) error {
+		return githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, responseOf(err), err), repo, githost.AdminAccess)
+	})
 }
 
 // UpdateWebhook replaces the webhook's settings (PATCH /repos/{owner}/{repo}/hooks/{id}). The whole

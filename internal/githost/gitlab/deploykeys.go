@@ -68,24 +68,12 @@ func (c *Client) ListDeployKeys(ctx context.Context, repo string) ([]githost.Dep
 		return nil, err
 	}
 	relPath := "projects/" + project + "/deploy_keys"
-	var all []githost.DeployKey
-	opts := &gl.ListProjectDeployKeysOptions{ListOptions: gl.ListOptions{PerPage: maxPerPage, Page: 1}}
-	for {
-		keys, resp, err := c.api.DeployKeys.ListProjectDeployKeys(repo, opts, gl.WithContext(ctx))
-		if err != nil {
-			return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, resp, err), repo, githost.AdminAccess)
-		}
-		for _, key := range keys {
-			if key != nil {
-				all = append(all, *deployKeyFrom(key))
-			}
-		}
-		// A next page that does not move forward would loop for ever; stop there.
-		if resp.NextPage <= opts.Page {
-			return all, nil
-		}
-		opts.Page = resp.NextPage
-	}
+	opts := &gl.ListProjectDeployKeysOptions{ListOptions: gl.ListOptions{PerPage: maxPerPage}}
+	return githost.Collect(gl.Scan2(func(page gl.PaginationOptionFunc) ([]*gl.ProjectDeployKey, *gl.Response, error) {
+		return c.api.DeployKeys.ListProjectDeployKeys(repo, opts, gl.WithContext(ctx), page)
+	}), deployKeyFrom, func(x *githost.DeployKey) string { return x.ID }, func(err error) error {
+		return githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, responseOf(err), err), repo, githost.AdminAccess)
+	})
 }
 
 // RenameDeployKey implements githost.DeployKeyRenamer: PUT /projects/:id/deploy_keys/:key_id with the

@@ -125,3 +125,12 @@ func nonEmpty(items []string) []string {
 func (c *Client) missingIDError(operation, method, relPath string, resp *gl.Response) error {
 	return c.apiError(operation, method, relPath, resp, errMissingID)
 }
+
+// responseOf is the answer a Scan2 error carries (the iterator yields the error alone).
+func responseOf(err error) *gl.Response {
+	var errResp *gl.ErrorResponse
+	if errors.As(err, &errResp) && errResp.Response != nil {
+		return &gl.Response{Response: errResp.Response}
+	}
+	return nil
+}

@@ -104,24 +104,12 @@ func (c *Client) ListWebhooks(ctx context.Context, repo string) ([]githost.Webho
 		return nil, err
 	}
 	relPath := "projects/" + project + "/hooks"
-	var all []githost.Webhook
-	opts := &gl.ListProjectHooksOptions{ListOptions: gl.ListOptions{PerPage: maxPerPage, Page: 1}}
-	for {
-		hooks, resp, err := c.api.Projects.ListProjectHooks(repo, opts, gl.WithContext(ctx))
-		if err != nil {
-			return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, resp, err), repo, githost.AdminAccess)
-		}
-		for _, hook := range hooks {
-			if hook != nil {
-				all = append(all, *webhookFrom(hook))
-			}
-		}
-		// A next page that does not move forward would loop for ever; stop there.
-		if resp.NextPage <= opts.Page {
-			return all, nil
-		}
-		opts.Page = resp.NextPage
-	}
+	opts := &gl.ListProjectHooksOptions{ListOptions: gl.ListOptions{PerPage: maxPerPage}}
+	return githost.Collect(gl.Scan2(func(page gl.PaginationOptionFunc) ([]*gl.ProjectHook, *gl.Response, error) {
+		return c.api.Projects.ListProjectHooks(repo, opts, gl.WithContext(ctx), page)
+	}), webhookFrom, func(x *githost.Webhook) string { return x.ID }, func(err error) error {
+		return githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, responseOf(err), err), repo, githost.AdminAccess)
+	})
 }
 
 // UpdateWebhook replaces the webhook's settings (PUT /projects/:id/hooks/:hook_id), sending the token
