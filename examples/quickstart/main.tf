@@ -65,10 +65,10 @@ output "quickstart_sites" {
     for host, site in gitdeploy_site.quickstart : host => {
       site_id    = site.id
       url        = site.ssl_url
-      repo_id    = gitdeploy_repo_link.app[host].repo_id
-      deploy_key = gitdeploy_deploy_key.app[host].fingerprint
+      repo_id    = gitdeploy_repo_link.quickstart[host].repo_id
+      deploy_key = gitdeploy_deploy_key.quickstart[host].fingerprint
       # target_url is sensitive (a build hook's URL starts builds); Netlify's incoming endpoint is public.
-      webhook_url = nonsensitive(gitdeploy_webhook.app[host].target_url)
+      webhook_url = nonsensitive(gitdeploy_webhook.quickstart[host].target_url)
     }
   }
 }
