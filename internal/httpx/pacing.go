@@ -130,8 +130,18 @@ func (b *budget) observe(h http.Header, now time.Time) {
 	if !okLimit || !okRemaining || !okReset || limit <= 0 {
 		return
 	}
+	left := remaining - b.inFlight
+	if b.known && reset.Sub(b.reset) < time.Second {
+		// The same window (or an older one): answers arrive out of order, and one that the service
+		// sent before others may still say more is left. Only a lower count is news.
+		if reset.Before(b.reset.Add(-time.Second)) || left >= b.remaining {
+			return
+		}
+		b.remaining = left
+		return
+	}
 	b.known, b.limit, b.reset = true, limit, reset
-	b.remaining = remaining - b.inFlight
+	b.remaining = left
 }
 
 func headerInt(h http.Header, names ...string) (int, bool) {

@@ -148,6 +148,33 @@ func TestBudgetSpreadsTheLastTenth(t *testing.T) {
 	}
 }
 
+// Answers arrive out of order: one the service sent earlier, saying more is left, does not raise
+// the count a later answer lowered; an answer from the next window does.
+func TestBudgetIgnoresStaleAnswers(t *testing.T) {
+	b := &budget{}
+	now := time.Unix(2_000_000_000, 0)
+	answer := func(remaining int, reset int64) http.Header {
+		h := http.Header{}
+		h.Set("X-RateLimit-Limit", "100")
+		h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
+		h.Set("X-RateLimit-Reset", strconv.FormatInt(reset, 10))
+		return h
+	}
+	for range 4 {
+		b.reserve(now)
+	}
+	b.observe(answer(5, 2_000_000_010), now)  // three still in flight: 2 left
+	b.observe(answer(50, 2_000_000_010), now) // sent before the first: stale
+	b.observe(answer(60, 2_000_000_000), now) // an older window: stale
+	if b.remaining != 2 {
+		t.Fatalf("after a stale answer %d are counted as left, want 2", b.remaining)
+	}
+	b.observe(answer(99, 2_000_000_070), now) // the next window
+	if b.remaining != 99 {
+		t.Fatalf("after the next window's answer %d are counted as left, want 99", b.remaining)
+	}
+}
+
 // A burst against a service that announces its budget stays inside it: no 429 at all.
 func TestBudgetTransportAvoidsRateLimits(t *testing.T) {
 	const limit, window = 40, time.Second
