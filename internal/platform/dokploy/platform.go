@@ -114,6 +114,8 @@ func (c *Client) toSite(app *Application) *platform.Site {
 		site.AdminURL = fmt.Sprintf("%s/dashboard/project/%s/environment/%s/services/application/%s", c.instance,
 			url.PathEscape(app.ProjectID), url.PathEscape(app.EnvironmentID), url.PathEscape(app.ID))
 	}
+	build := &platform.DokployBuild{BuildType: app.BuildType, Dockerfile: app.Dockerfile, DockerContextPath: app.DockerContextPath,
+		DockerBuildStage: app.DockerBuildStage, WatchPaths: app.WatchPaths, AutoDeploy: app.AutoDeploy, EnableSubmodules: app.EnableSubmodules}
 	if app.SourceType == "git" && app.CustomGitURL != "" {
 		site.Repo = &platform.RepoSettings{
 			RepoPath:    repoPathOfURL(app.CustomGitURL),
@@ -122,10 +124,14 @@ func (c *Client) toSite(app *Application) *platform.Site {
 			DeployKeyID: app.CustomGitSSHKeyID,
 			Dir:         app.PublishDirectory,
 			Base:        app.CustomGitBuildPath,
-			Dokploy: &platform.DokployBuild{BuildType: app.BuildType, Dockerfile: app.Dockerfile,
-				DockerContextPath: app.DockerContextPath, DockerBuildStage: app.DockerBuildStage, WatchPaths: app.WatchPaths,
-				AutoDeploy: app.AutoDeploy, EnableSubmodules: app.EnableSubmodules},
+			Dokploy:     build,
 		}
+	}
+	// Through a connection Dokploy keeps the repository's parts but no URL, and a repository id only for
+	// GitLab (the project's).
+	if link, branch, buildPath := connectionLinkOf(app); link != nil {
+		site.Repo = &platform.RepoSettings{Provider: link.Kind, RepoPath: link.Repository.FullName, RepoBranch: branch,
+			RepoID: link.Repository.ID, Connection: link, Dir: app.PublishDirectory, Base: buildPath, Dokploy: build}
 	}
 	return site
 }
@@ -212,7 +218,8 @@ func toDeployKey(k SSHKey) *platform.DeployKey {
 
 // SetRepo implements platform.RepoLinker: the build type (application.saveBuildType), whether pushes
 // deploy (application.update), then the git source over SSH with the deploy key, or over HTTPS without one
-// (application.saveGitProvider), every field sent each time; then application.one. Dokploy has no one
+// (application.saveGitProvider), or through a git-provider connection (save<Kind>Provider), every field
+// sent each time; then application.one. Dokploy has no one
 // call for all three: each sets whole values, so sending them again after a failure converges.
 func (c *Client) SetRepo(ctx context.Context, siteID string, repo platform.RepoSettings) (*platform.Site, error) {
 	build := platform.DokployBuild{BuildType: "nixpacks", AutoDeploy: true}
@@ -225,6 +232,14 @@ func (c *Client) SetRepo(ctx context.Context, siteID string, repo platform.RepoS
 	}
 	if err := c.UpdateApplication(ctx, siteID, ApplicationUpdate{AutoDeploy: &build.AutoDeploy}); err != nil {
 		return nil, err
+	}
+	if repo.Connection != nil {
+		// Dokploy's save<Kind>Provider sets the kind's columns and sourceType; those of the SSH source it
+		// leaves, and they no longer count.
+		if err := c.saveConnectionLink(ctx, siteID, repo.Connection, repo.RepoBranch, repo.Base, build); err != nil {
+			return nil, err
+		}
+		return c.GetSite(ctx, siteID)
 	}
 	cloneURL := repo.SSHURL
 	if repo.DeployKeyID == "" {
