@@ -263,6 +263,7 @@ func (p *gitDeployProvider) Resources(_ context.Context) []func() resource.Resou
 		NewSiteResource,
 		NewRepoLinkResource,
 		NewWebhookResource,
+		NewGitConnectionResource,
 	}
 }
 

@@ -1,0 +1,225 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"sort"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/emulator"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+)
+
+// gitdeploy_git_connection against the emulated Dokploy, whose connections reach the emulated hosts: a
+// GitLab connection's url https://gitlab.com, a Gitea one's <emulator>/gitea, and Bitbucket's fixed API.
+
+const connAddr = "gitdeploy_git_connection.c"
+
+// connectionConfig is the Dokploy provider with one connection of kind and the lines given.
+func connectionConfig(env *testEnv, kind, body string) string {
+	return env.dokployProviderConfig() + fmt.Sprintf(`
+resource "gitdeploy_git_connection" "c" {
+  kind = %q
+  %s
+}
+`, kind, body)
+}
+
+// woVariable declares the ephemeral variable that feeds a write-only credential.
+const woVariable = `
+variable "credential" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+`
+
+// checkOnlyConnection checks that Dokploy holds exactly the state's connection, with the credential given
+// in clear (column is Dokploy's name of it) and the columns given.
+func (e *testEnv) checkOnlyConnection(kind, column, credential string, columns map[string]any) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs := s.RootModule().Resources[connAddr].Primary.Attributes
+		conns := e.emu.DokployConnections()
+		if len(conns) != 1 || conns[0].ID != rs["id"] || conns[0].Kind != kind || conns[0].GitProviderID != rs["git_provider_id"] {
+			return fmt.Errorf("want only the %s connection %s, Dokploy has %+v", kind, rs["id"], conns)
+		}
+		if got := conns[0].Columns[column]; got != credential {
+			return fmt.Errorf("Dokploy holds %s %v, want %q", column, got, credential)
+		}
+		for k, want := range columns {
+			if got := conns[0].Columns[k]; got != want {
+				return fmt.Errorf("Dokploy holds %s %v, want %v", k, got, want)
+			}
+		}
+		if conns[0].Name != rs["name"] {
+			return fmt.Errorf("Dokploy's name %q, state's %q", conns[0].Name, rs["name"])
+		}
+		return nil
+	}
+}
+
+// checkNoConnections is the destroy check: nothing left in Dokploy.
+func (e *testEnv) checkNoConnections() resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if conns := e.emu.DokployConnections(); len(conns) != 0 {
+			return fmt.Errorf("connections left: %+v", conns)
+		}
+		return nil
+	}
+}
+
+// onlyConnectionID returns the id of the one connection Dokploy holds.
+func (e *testEnv) onlyConnectionID() string {
+	e.t.Helper()
+	conns := e.emu.DokployConnections()
+	if len(conns) != 1 {
+		e.t.Fatalf("want one connection, Dokploy has %+v", conns)
+	}
+	return conns[0].ID
+}
+
+func (e *testEnv) changeConnection(patch map[string]any) {
+	e.t.Helper()
+	if err := e.emu.UpdateDokployConnection(e.onlyConnectionID(), patch); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func expectAction(addr string, action plancheck.ResourceActionType) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, action)}}
+}
+
+var emptyPlanAfterApply = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+
+func TestAccGitConnection_gitea(t *testing.T) {
+	env := newTestEnv(t)
+	giteaURL := env.url + "/gitea"
+	cfg := func(name, token string) string {
+		return connectionConfig(env, githost.Gitea, fmt.Sprintf(`name = %q
+  url  = %q
+  access_token = %q`, name, giteaURL, token))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoConnections(),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg("gitea", emulator.DefaultGiteaToken),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					env.checkOnlyConnection(githost.Gitea, "accessToken", emulator.DefaultGiteaToken, map[string]any{"giteaUrl": giteaURL}),
+					resource.TestCheckResourceAttr(connAddr, "platform", "dokploy"),
+					resource.TestCheckResourceAttr(connAddr, "url", giteaURL),
+					resource.TestCheckNoResourceAttr(connAddr, "authorized"),
+					resource.TestCheckNoResourceAttr(connAddr, "workspace"),
+					resource.TestMatchResourceAttr(connAddr, "created_at", regexp.MustCompile(`^\d{4}-\d\d-\d\dT`)),
+				),
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+			{
+				// Renamed in place.
+				Config:           cfg("gitea renamed", emulator.DefaultGiteaToken),
+				ConfigPlanChecks: expectAction(connAddr, plancheck.ResourceActionUpdate),
+				Check:            env.checkOnlyConnection(githost.Gitea, "accessToken", emulator.DefaultGiteaToken, map[string]any{"giteaUrl": giteaURL}),
+			},
+			importResendsCredential(connAddr, "access_token"),
+			{
+				// The token and the name changed by hand: both show in the plan, and apply puts them back.
+				PreConfig: func() {
+					env.changeConnection(map[string]any{"accessToken": "changed-by-hand", "name": "by hand"})
+				},
+				Config: cfg("gitea renamed", emulator.DefaultGiteaToken),
+				ConfigPlanChecks: expectAction(connAddr, plancheck.ResourceActionUpdate),
+				Check: env.checkOnlyConnection(githost.Gitea, "accessToken", emulator.DefaultGiteaToken, nil),
+			},
+			{
+				// Removed by hand: created again.
+				PreConfig: func() {
+					if !env.emu.DeleteDokployConnection(env.onlyConnectionID()) {
+						t.Fatal("no connection to delete")
+					}
+				},
+				Config:           cfg("gitea renamed", emulator.DefaultGiteaToken),
+				ConfigPlanChecks: expectAction(connAddr, plancheck.ResourceActionCreate),
+				Check:            env.checkOnlyConnection(githost.Gitea, "accessToken", emulator.DefaultGiteaToken, nil),
+			},
+		},
+	})
+}
+
+// TestAccGitConnection_failedTest: a token Gitea refuses fails the create with Dokploy's answer, on the
+// attribute to fix, and leaves no connection behind.
+func TestAccGitConnection_failedTest(t *testing.T) {
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoConnections(),
+		Steps: []resource.TestStep{
+			{
+				Config: connectionConfig(env, githost.Gitea, fmt.Sprintf(`name = "gitea"
+  url  = "%s/gitea"
+  access_token = "wrong"`, env.url)),
+				ExpectError: regexp.MustCompile(`(?s)Gitea connection failed its test.*access_token = "wrong".*Failed to connect to Gitea API: 401.*` +
+					`Check access_token.*nothing was left behind`),
+			},
+			{
+				PreConfig: func() {
+					if conns := env.emu.DokployConnections(); len(conns) != 0 {
+						t.Fatalf("a failed create left %+v", conns)
+					}
+				},
+				Config:   env.dokployProviderConfig(),
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// importResendsCredential imports addr by its id with an import block and expects a plan whose only change is
+// the credential attrs: credentials are never imported, so the first apply after an import sends the
+// configured ones again, and nothing else differs.
+func importResendsCredential(addr string, attrs ...string) resource.TestStep {
+	return resource.TestStep{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithID,
+		ImportStateIdFunc: attrsID(addr, "id"), ExpectNonEmptyPlan: true,
+		ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{onlyChanged{addr, attrs}}}}
+}
+
+// onlyChanged is a plan check: addr is updated in place, and only attrs differ between before and after.
+type onlyChanged struct {
+	addr  string
+	attrs []string
+}
+
+func (c onlyChanged) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != c.addr {
+			continue
+		}
+		if !rc.Change.Actions.Update() {
+			resp.Error = fmt.Errorf("%s: actions %v, want update", c.addr, rc.Change.Actions)
+			return
+		}
+		before, _ := rc.Change.Before.(map[string]any)
+		after, _ := rc.Change.After.(map[string]any)
+		var changed []string
+		for k := range after {
+			if !reflect.DeepEqual(before[k], after[k]) {
+				changed = append(changed, k)
+			}
+		}
+		sort.Strings(changed)
+		want := slices.Clone(c.attrs)
+		sort.Strings(want)
+		if !slices.Equal(changed, want) {
+			resp.Error = fmt.Errorf("%s: changed attributes %v, want only %v", c.addr, changed, want)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("%s not in the plan", c.addr)
+}
