@@ -207,7 +207,7 @@ func (r *gitConnectionResource) Schema(ctx context.Context, _ resource.SchemaReq
 				"the connection's Authorize button). Open it signed in to GitLab as the user whose projects Dokploy should see.",
 		},
 		"email": schema.StringAttribute{
-			Optional: true,
+			Optional:            true,
 			MarkdownDescription: "Bitbucket: the Atlassian account's e-mail, which goes with `api_token`. Required for Bitbucket.",
 		},
 		"username": schema.StringAttribute{

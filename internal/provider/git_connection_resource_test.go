@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -134,9 +134,9 @@ func TestAccGitConnection_gitea(t *testing.T) {
 				PreConfig: func() {
 					env.changeConnection(map[string]any{"accessToken": "changed-by-hand", "name": "by hand"})
 				},
-				Config: cfg("gitea renamed", emulator.DefaultGiteaToken),
+				Config:           cfg("gitea renamed", emulator.DefaultGiteaToken),
 				ConfigPlanChecks: expectAction(connAddr, plancheck.ResourceActionUpdate),
-				Check: env.checkOnlyConnection(githost.Gitea, "accessToken", emulator.DefaultGiteaToken, nil),
+				Check:            env.checkOnlyConnection(githost.Gitea, "accessToken", emulator.DefaultGiteaToken, nil),
 			},
 			{
 				// Removed by hand: created again.
