@@ -32,15 +32,6 @@ resource "gitdeploy_git_connection" "c" {
 `, kind, body)
 }
 
-// woVariable declares the ephemeral variable that feeds a write-only credential.
-const woVariable = `
-variable "credential" {
-  type      = string
-  sensitive = true
-  ephemeral = true
-}
-`
-
 // checkOnlyConnection checks that Dokploy holds exactly the state's connection, with the credential given
 // in clear (column is Dokploy's name of it) and the columns given.
 func (e *testEnv) checkOnlyConnection(kind, column, credential string, columns map[string]any) resource.TestCheckFunc {
@@ -222,4 +213,176 @@ func (c onlyChanged) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest
 		return
 	}
 	resp.Error = fmt.Errorf("%s not in the plan", c.addr)
+}
+
+// Bitbucket with the write-only API token: only its SHA-256 is kept, and a token changed by hand still
+// shows (as api_token_wo_version); the workspace and e-mail changed by hand show too.
+func TestAccGitConnection_bitbucket(t *testing.T) {
+	env := newTestEnv(t)
+	cfg := func(name, version string) string {
+		return connectionConfig(env, githost.Bitbucket, fmt.Sprintf(`name  = %q
+  email = %q
+  api_token_wo         = %q
+  api_token_wo_version = %s
+  workspace = "gitdeploy-demo"`, name, emulator.DefaultBitbucketEmail, emulator.DefaultBitbucketAPIToken, version))
+	}
+	columns := map[string]any{"bitbucketEmail": emulator.DefaultBitbucketEmail, "bitbucketWorkspaceName": "gitdeploy-demo"}
+	check := env.checkOnlyConnection(githost.Bitbucket, "apiToken", emulator.DefaultBitbucketAPIToken, columns)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoConnections(),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg("bitbucket", "1"),
+				Check: resource.ComposeAggregateTestCheckFunc(check,
+					resource.TestCheckNoResourceAttr(connAddr, "api_token"),
+					resource.TestCheckNoResourceAttr(connAddr, "api_token_wo"),
+					resource.TestCheckNoResourceAttr(connAddr, "url"),
+					resource.TestCheckNoResourceAttr(connAddr, "username"),
+					resource.TestCheckResourceAttr(connAddr, "workspace", "gitdeploy-demo")),
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+			{Config: cfg("bitbucket renamed", "1"), ConfigPlanChecks: expectAction(connAddr, plancheck.ResourceActionUpdate), Check: check},
+			importResendsCredential(connAddr, "api_token_wo_version"),
+			{
+				PreConfig:        func() { env.changeConnection(map[string]any{"apiToken": "changed-by-hand"}) },
+				Config:           cfg("bitbucket renamed", "1"),
+				ConfigPlanChecks: expectAction(connAddr, plancheck.ResourceActionUpdate),
+				Check:            check,
+			},
+			{
+				PreConfig: func() {
+					env.changeConnection(map[string]any{"bitbucketWorkspaceName": "elsewhere", "bitbucketEmail": "someone@example.org"})
+				},
+				Config:           cfg("bitbucket renamed", "1"),
+				ConfigPlanChecks: expectAction(connAddr, plancheck.ResourceActionUpdate),
+				Check:            check,
+			},
+			{
+				// A new version sends the token again; Dokploy holds the same one.
+				Config: cfg("bitbucket renamed", "2"), ConfigPlanChecks: expectAction(connAddr, plancheck.ResourceActionUpdate), Check: check,
+			},
+		},
+	})
+}
+
+// A Bitbucket workspace the token cannot list fails on workspace; a token Bitbucket refuses on
+// api_token_wo. Neither leaves a connection.
+func TestAccGitConnection_bitbucketFailedTest(t *testing.T) {
+	env := newTestEnv(t)
+	cfg := func(token, workspace string) string {
+		return connectionConfig(env, githost.Bitbucket, fmt.Sprintf(`name  = "bitbucket"
+  email = %q
+  api_token_wo         = %q
+  api_token_wo_version = 1
+  workspace = %q`, emulator.DefaultBitbucketEmail, token, workspace))
+	}
+	noneLeft := func() {
+		if conns := env.emu.DokployConnections(); len(conns) != 0 {
+			t.Fatalf("a failed create left %+v", conns)
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoConnections(),
+		Steps: []resource.TestStep{
+			{Config: cfg(emulator.DefaultBitbucketAPIToken, "nowhere"),
+				ExpectError: regexp.MustCompile(`(?s)failed its test.*workspace = "nowhere".*Failed to fetch repositories: Not Found.*no workspace "nowhere"`)},
+			{PreConfig: noneLeft, Config: cfg("wrong", "gitdeploy-demo"),
+				ExpectError: regexp.MustCompile(`(?s)failed its test.*api_token_wo .*Unauthorized.*Check api_token_wo and email`)},
+			{PreConfig: noneLeft, Config: env.dokployProviderConfig(), PlanOnly: true},
+		},
+	})
+}
+
+// GitLab: an OAuth application nobody authorised yet is created with a warning and authorized = false;
+// authorised by hand, the next refresh shows true; a secret or group changed by hand shows in the plan.
+func TestAccGitConnection_gitlab(t *testing.T) {
+	env := newTestEnv(t)
+	cfg := func(group string) string {
+		return connectionConfig(env, githost.GitLab, fmt.Sprintf(`name           = "gitlab"
+  application_id = "gitdeploy-oauth-app"
+  secret         = "gitdeploy-oauth-secret"
+  group_name     = %q`, group))
+	}
+	check := func(group string) resource.TestCheckFunc {
+		return env.checkOnlyConnection(githost.GitLab, "secret", "gitdeploy-oauth-secret", map[string]any{"gitlabUrl": defaultGitLabURL,
+			"applicationId": "gitdeploy-oauth-app", "groupName": group})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoConnections(),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg("gitdeploy-demo"),
+				Check: resource.ComposeAggregateTestCheckFunc(check("gitdeploy-demo"),
+					resource.TestCheckResourceAttr(connAddr, "url", defaultGitLabURL),
+					resource.TestCheckResourceAttr(connAddr, "authorized", "false"),
+					resource.TestCheckResourceAttr(connAddr, "redirect_uri", env.url+"/dokploy/api/providers/gitlab/callback"),
+					resource.TestMatchResourceAttr(connAddr, "authorize_url",
+						regexp.MustCompile(`^https://gitlab\.com/oauth/authorize\?client_id=gitdeploy-oauth-app&redirect_uri=.*gitlabId%3D`))),
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+			{
+				// Authorised by hand: the refresh shows it, and the plan stays empty.
+				PreConfig: func() {
+					if _, err := env.emu.AuthorizeDokployConnection(env.onlyConnectionID(), "demo"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           cfg("gitdeploy-demo"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            resource.TestCheckResourceAttr(connAddr, "authorized", "true"),
+			},
+			{
+				// Authorised, an update is tested: the groups change in place.
+				Config: cfg("gitdeploy-demo/frontend"), ConfigPlanChecks: expectAction(connAddr, plancheck.ResourceActionUpdate),
+				Check: resource.ComposeAggregateTestCheckFunc(check("gitdeploy-demo/frontend"),
+					resource.TestCheckResourceAttr(connAddr, "authorized", "true")),
+			},
+			{
+				PreConfig:        func() { env.changeConnection(map[string]any{"secret": "changed-by-hand", "groupName": "elsewhere"}) },
+				Config:           cfg("gitdeploy-demo/frontend"),
+				ConfigPlanChecks: expectAction(connAddr, plancheck.ResourceActionUpdate),
+				Check:            check("gitdeploy-demo/frontend"),
+			},
+			importResendsCredential(connAddr, "secret"),
+		},
+	})
+}
+
+// Plan-time errors: GitHub's kind, another kind's settings, what a kind requires, a platform without
+// connections.
+func TestAccGitConnection_planTimeErrors(t *testing.T) {
+	env := newTestEnv(t)
+	step := func(cfg, want string) resource.TestStep {
+		return resource.TestStep{Config: cfg, PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			step(connectionConfig(env, "github", `name = "gh"`), `(?s)GitHub connections are made in Dokploy's dashboard.*gitdeploy_git_connection\s+data source`),
+			step(connectionConfig(env, "bitbucket", `name = "bb"
+  email     = "a@example.com"
+  api_token = "t"
+  url       = "https://bitbucket.org"`), `(?s)Setting not available on Bitbucket connections.*url is a setting of GitLab and Gitea\s+connections`),
+			step(connectionConfig(env, "gitlab", `name = "gl"
+  application_id = "a"
+  secret         = "s"
+  access_token   = "t"`), `(?s)access_token is a setting of Gitea connections, and this connection has kind\s+=\s+"gitlab"`),
+			step(connectionConfig(env, "gitea", `name = "gt"
+  access_token = "t"`), `(?s)Missing url`),
+			step(connectionConfig(env, "bitbucket", `name = "bb"
+  api_token = "t"`), `(?s)Missing email`),
+			step(connectionConfig(env, "gitea", `name = "gt"
+  url = "https://gitea.example.com"
+  access_token_wo_version = 1`), `(?s)access_token_wo_version without access_token_wo`),
+			step(env.providerConfig()+`resource "gitdeploy_git_connection" "c" {
+  kind = "gitea"
+  name = "gt"
+  url  = "https://gitea.example.com"
+  access_token = "t"
+}`, `(?s)Git-provider connections need Dokploy`),
+		},
+	})
 }
