@@ -271,5 +271,7 @@ func (p *gitDeployProvider) DataSources(_ context.Context) []func() datasource.D
 	return []func() datasource.DataSource{
 		NewRepositoriesDataSource,
 		NewBranchesDataSource,
+		NewGitConnectionsDataSource,
+		NewGitConnectionDataSource,
 	}
 }
