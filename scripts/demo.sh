@@ -96,10 +96,10 @@ terraform destroy -auto-approve -input=false
 cp -R "$root/examples/dokploy" "$work/dokploy"
 cd "$work/dokploy"
 unset NETLIFY_API_URL NETLIFY_AUTH_TOKEN
-export DOKPLOY_URL DOKPLOY_API_KEY=emulator-dokploy-api-key TF_VAR_environment_id
+export DOKPLOY_URL DOKPLOY_API_KEY=emulator-dokploy-api-key TF_VAR_dokploy_environment_id
 DOKPLOY_URL=$(url_of dokploy)
-TF_VAR_environment_id=$(sed -n 's/^dokploy environment ([^)]*): *//p' "$work/emulator.out" | head -n1)
-[ -n "$DOKPLOY_URL" ] && [ -n "$TF_VAR_environment_id" ] || { echo "could not read the emulator's Dokploy URL and environment" >&2; exit 1; }
+TF_VAR_dokploy_environment_id=$(sed -n 's/^dokploy environment ([^)]*): *//p' "$work/emulator.out" | head -n1)
+[ -n "$DOKPLOY_URL" ] && [ -n "$TF_VAR_dokploy_environment_id" ] || { echo "could not read the emulator's Dokploy URL and environment" >&2; exit 1; }
 
 step "terraform apply (examples/dokploy)"
 terraform apply -auto-approve -input=false

@@ -3,6 +3,7 @@
 // credentials.
 //
 //	gitdeploy-emulator [-listen 127.0.0.1:0] [-seed FILE] [-latency 50ms] [-allow-remote]
+//	gitdeploy-emulator -version
 //
 // It prints the base URLs, the seed's credentials and the Dokploy environment ids, then serves until SIGINT
 // or SIGTERM. -latency
@@ -23,8 +24,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/buildversion"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/emulator"
 )
+
+// version is set by the release build (-ldflags "-X main.version=..."); see buildversion.Resolve.
+var version = buildversion.Unstamped
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -41,6 +46,8 @@ type options struct {
 	seedFile    string
 	latency     time.Duration
 	allowRemote bool
+	// printVersion asks for the version instead of serving.
+	printVersion bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -51,6 +58,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.seedFile, "seed", "", "seed JSON file (default: the built-in demo seed)")
 	fs.DurationVar(&o.latency, "latency", 0, "delay added to every API request, e.g. 50ms")
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow listening on a non-loopback address")
+	fs.BoolVar(&o.printVersion, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -87,6 +95,10 @@ func checkLoopback(addr string) error {
 func run(ctx context.Context, args []string, stdout io.Writer, ready chan<- string) error {
 	opts, err := parseFlags(args, stdout)
 	if err != nil {
+		return err
+	}
+	if opts.printVersion {
+		_, err := fmt.Fprintln(stdout, "gitdeploy-emulator", buildversion.Resolve(version))
 		return err
 	}
 	seed := emulator.DefaultSeed()

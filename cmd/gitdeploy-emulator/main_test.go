@@ -146,3 +146,15 @@ func TestRunRejectsABadSeedFile(t *testing.T) {
 		t.Error("a bad seed file was accepted")
 	}
 }
+
+func TestRunPrintsTheVersion(t *testing.T) {
+	defer func(stamped string) { version = stamped }(version)
+	version = "1.2.3"
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-version"}, &out, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != "gitdeploy-emulator 1.2.3\n" {
+		t.Errorf("-version printed %q", got)
+	}
+}

@@ -28,47 +28,47 @@ variable "branch" {
 }
 
 # 1. A site on the platform.
-resource "gitdeploy_site" "app" {
+resource "gitdeploy_site" "quickstart" {
   for_each = var.repositories
   name     = "quickstart-${each.key}"
 }
 
 # 2. A Netlify deploy key, installed read-only on the repository (not on your profile).
-resource "gitdeploy_deploy_key" "app" {
+resource "gitdeploy_deploy_key" "quickstart" {
   for_each     = var.repositories
   git_provider = each.key
   repository   = each.value
 }
 
 # 3. The site's repository link; the repository, the branch and the key are checked before it is written.
-resource "gitdeploy_repo_link" "app" {
+resource "gitdeploy_repo_link" "quickstart" {
   for_each      = var.repositories
-  site_id       = gitdeploy_site.app[each.key].id
+  site_id       = gitdeploy_site.quickstart[each.key].id
   git_provider  = each.key
   repository    = each.value
   branch        = var.branch
-  deploy_key_id = gitdeploy_deploy_key.app[each.key].id
+  deploy_key_id = gitdeploy_deploy_key.quickstart[each.key].id
   build_command = "npm run build"
   publish_dir   = "dist"
 }
 
 # 4. The webhook that makes every push build: it posts to Netlify's incoming endpoint for the git host.
-resource "gitdeploy_webhook" "app" {
+resource "gitdeploy_webhook" "quickstart" {
   for_each     = var.repositories
   git_provider = each.key
   repository   = each.value
   events       = ["push", "pull_request"]
 }
 
-output "sites" {
+output "quickstart_sites" {
   value = {
-    for host, site in gitdeploy_site.app : host => {
+    for host, site in gitdeploy_site.quickstart : host => {
       site_id    = site.id
       url        = site.ssl_url
-      repo_id    = gitdeploy_repo_link.app[host].repo_id
-      deploy_key = gitdeploy_deploy_key.app[host].fingerprint
+      repo_id    = gitdeploy_repo_link.quickstart[host].repo_id
+      deploy_key = gitdeploy_deploy_key.quickstart[host].fingerprint
       # url is sensitive (a build hook's URL starts builds); Netlify's incoming endpoint is public.
-      webhook_url = nonsensitive(gitdeploy_webhook.app[host].url)
+      webhook_url = nonsensitive(gitdeploy_webhook.quickstart[host].url)
     }
   }
 }

@@ -756,7 +756,7 @@ func (e *Emulator) bbGetKey(w http.ResponseWriter, r *http.Request, c bbCaller) 
 }
 
 // bbUpdateKey is PUT .../deploy-keys/{key_id}: "The same key needs to be passed in but the comment and
-// label can change."
+// label can change." (Bitbucket's docs).
 func (e *Emulator) bbUpdateKey(w http.ResponseWriter, r *http.Request, c bbCaller) {
 	repo := e.bbKeyWriter(w, r, c)
 	if repo == nil {

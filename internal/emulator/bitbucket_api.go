@@ -262,7 +262,7 @@ func (st *state) bitbucketKeyInstalled(r *bbRepo, deployKeyID string) bool {
 // DELETE /_emulator/bitbucket/repositories/{workspace}/{repo_slug}/deploy-keys/{id}  DeleteBitbucketDeployKey
 // POST   /_emulator/bitbucket/repositories/{workspace}/{repo_slug}/branches          AddBranch; DELETE .../branches/{branch}
 // GET    /_emulator/bitbucket/repositories/{workspace}/{repo_slug}/hooks             BitbucketHooks (secrets in clear)
-// PUT    /_emulator/bitbucket/repositories/{workspace}/{repo_slug}/hooks/{uid}       UpdateBitbucketHook; DELETE: DeleteBitbucketHook
+// PUT    /_emulator/bitbucket/repositories/{workspace}/{repo_slug}/hooks/{uid}       UpdateBitbucketHook; DELETE: DeleteBitbucketHook.
 func (e *Emulator) adminBitbucketRoutes() {
 	a := AdminPrefix + "/bitbucket/repositories/{workspace}/{repo_slug}"
 	m := e.admin

@@ -174,7 +174,9 @@ func (e *Emulator) dkSSHKeyUpdate(w http.ResponseWriter, _ *http.Request, in dkI
 	writeDokployResult(w, dk.sshKeyOut(k))
 }
 
-func optStrMin(name string, min int) dkField { return dkField{name: name, typ: tString, minLen: min} }
+func optStrMin(name string, minLen int) dkField {
+	return dkField{name: name, typ: tString, minLen: minLen}
+}
 
 func (e *Emulator) dkSSHKeyRemove(w http.ResponseWriter, _ *http.Request, in dkInput) {
 	v, err := in.validate(reqStr("sshKeyId", 0))

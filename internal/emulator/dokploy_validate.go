@@ -204,12 +204,12 @@ func (f dkField) check1(raw json.RawMessage, fromQuery bool) (any, []dkIssue) {
 		if kind != "object" {
 			return nil, []dkIssue{invalidType(f, kind, f.name)}
 		}
-		return json.RawMessage(slices.Clone(raw)), nil
+		return slices.Clone(raw), nil
 	case tObjects:
 		if kind != "array" {
 			return nil, []dkIssue{invalidType(f, kind, f.name)}
 		}
-		return json.RawMessage(slices.Clone(raw)), nil
+		return slices.Clone(raw), nil
 	}
 	return nil, nil
 }
@@ -297,9 +297,9 @@ func ptrFloat(f float64) *float64 { return &f }
 
 // Shorthands for schemas.
 
-// reqStr is a required non-null string (z.string()), with a minimum length when min > 0.
-func reqStr(name string, min int) dkField {
-	return dkField{name: name, typ: tString, required: true, minLen: min}
+// reqStr is a required non-null string (z.string()), with a minimum length when minLen > 0.
+func reqStr(name string, minLen int) dkField {
+	return dkField{name: name, typ: tString, required: true, minLen: minLen}
 }
 
 // optStr is an optional non-null string.

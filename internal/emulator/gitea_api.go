@@ -225,7 +225,7 @@ func (e *Emulator) DeleteGiteaHook(repo, id string) bool {
 // DELETE /_emulator/gitea/repos/{owner}/{repo}/keys/{id}    DeleteGiteaDeployKey
 // POST   /_emulator/gitea/repos/{owner}/{repo}/branches     AddBranch; DELETE .../branches/{branch}
 // GET    /_emulator/gitea/repos/{owner}/{repo}/hooks        GiteaHooks (secrets in clear)
-// PATCH  /_emulator/gitea/repos/{owner}/{repo}/hooks/{id}   UpdateGiteaHook; DELETE: DeleteGiteaHook
+// PATCH  /_emulator/gitea/repos/{owner}/{repo}/hooks/{id}   UpdateGiteaHook; DELETE: DeleteGiteaHook.
 func (e *Emulator) adminGiteaRoutes() {
 	a := AdminPrefix + "/gitea/repos/{owner}/{repo}"
 	m := e.admin

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/httpx"
 )
@@ -30,4 +31,39 @@ func NewAPIError(service, operation, method, path string, resp *http.Response, e
 		apiErr.Path = resp.Request.URL.EscapedPath()
 	}
 	return apiErr, nil
+}
+
+// RepositoryAccess is the access a request on a repository needs, for the message of its 404.
+type RepositoryAccess int
+
+const (
+	// ReadAccess reads the repository or its branches.
+	ReadAccess RepositoryAccess = iota
+	// AdminAccess reads or changes its deploy keys or webhooks.
+	AdminAccess
+)
+
+// notVisible is the heart of ExplainMissingRepository's message, also how it recognises one it wrote.
+const notVisible = "does not exist or is not visible to the token"
+
+// ExplainMissingRepository rewrites the message of a 404 answer to a request on repo itself or on one of
+// its collections (branches, deploy keys, webhooks). The git hosts answer 404, not 403, both when the
+// repository does not exist and when the token may not see it (GitHub's REST troubleshooting guide, "404
+// error for an existing repository"), and GitHub also when the token may see it but not administer it:
+// the message says so instead of the host's bare "Not Found". The status stays 404, so httpx.IsNotFound
+// still tells; any other error is returned as it is.
+func ExplainMissingRepository(err error, repo string, access RepositoryAccess) error {
+	apiErr, ok := err.(*httpx.APIError) //nolint:errorlint // only the clients' own, unwrapped APIError is rewritten
+	if !ok || apiErr.StatusCode != http.StatusNotFound || strings.Contains(apiErr.Message, notVisible) {
+		return err
+	}
+	explained := *apiErr
+	explained.Message = fmt.Sprintf("repository %q %s", repo, notVisible)
+	if access == AdminAccess {
+		explained.Message += ", or the token lacks the admin rights that deploy keys and webhooks need"
+	}
+	if apiErr.Message != "" {
+		explained.Message += " (" + apiErr.Message + ")"
+	}
+	return &explained
 }

@@ -99,10 +99,10 @@ type Webhook struct {
 	ID           string
 	URL          string
 	Events       []string // provider vocabulary, sorted
-	Active       bool     // GitHub only; GitLab hooks are always active
-	ContentType  string   // GitHub only: "json" or "form"
+	Active       bool     // GitHub, Bitbucket, Gitea; GitLab hooks are always active
+	ContentType  string   // "json" or "form" (GitHub, Gitea); the other hosts always post JSON
 	InsecureSSL  bool     // GitHub insecure_ssl = "1"; GitLab enable_ssl_verification = false
-	BranchFilter string   // GitLab push_events_branch_filter only
+	BranchFilter string   // GitLab push_events_branch_filter, Gitea branch_filter
 	// SecretSet says whether the host reports a secret on the hook (GitHub masks it as "********"); nil
 	// when the host does not tell (GitLab).
 	SecretSet *bool

@@ -52,7 +52,7 @@ func MayHaveBeenApplied(err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return true
 	}
-	if neverSent(err) {
+	if neverSent(err) || IsConnectionError(err) {
 		return false
 	}
 	var (

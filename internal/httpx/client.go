@@ -30,6 +30,9 @@ type Options struct {
 	MutationInterval time.Duration
 	// Clock, when set, follows the service's clock through the Date header of every answer.
 	Clock *Clock
+	// Endpoint says where the base URL was configured: a request that cannot reach the service fails
+	// with a *ConnectionError that names it.
+	Endpoint Endpoint
 
 	// secondaryRateLimitWait is the first wait after a GitHub secondary rate limit without
 	// Retry-After (GitHub asks for at least a minute); unexported so that only tests shorten it.
@@ -95,9 +98,13 @@ func (o Options) withDefaults() Options {
 //   - sets the User-Agent,
 //   - retries (go-retryablehttp) connection errors, 429 and 5xx (not 501) answers for idempotent
 //     methods, and for POST/PATCH only what cannot have been applied (dial errors, rate limits),
+//   - stays inside the request budget the service announces (X-RateLimit-* or RateLimit-*): once less
+//     than a tenth of the window's limit remains, requests are spread over the rest of the window,
 //   - waits as the service asks (Retry-After, X-RateLimit-Reset, GitHub secondary limits), and
 //     fails at once with a *RateLimitError when that wait would pass the request context's deadline,
-//   - logs each attempt with tflog from the request's context, secrets and query values masked.
+//   - logs each attempt with tflog from the request's context, secrets and query values masked,
+//   - fails with a *ConnectionError when the service cannot be reached: at once for a refused
+//     connection, an unknown host or a TLS failure, after the retries for other connection failures.
 //
 // When retries are exhausted on an HTTP answer, that last answer is returned (not an error), so
 // that the caller can turn it into an *APIError with the service's message.
@@ -120,6 +127,7 @@ func NewClient(opts Options) *http.Client {
 	if opts.MutationInterval > 0 {
 		attempt = &pacingTransport{pacer: &pacer{interval: opts.MutationInterval}, next: attempt}
 	}
+	attempt = &budgetTransport{budget: &budget{}, next: attempt}
 	retrying.HTTPClient = &http.Client{
 		Transport: attempt,
 		// Redirects are followed by the outer client, so that every hop goes through the retries.
@@ -195,5 +203,10 @@ func (t *requestTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		out.Header.Set("User-Agent", ua)
 	}
-	return t.next.RoundTrip(out)
+	resp, err := t.next.RoundTrip(out)
+	if reason, _, ok := connectionFailure(err); ok {
+		return nil, &ConnectionError{Service: t.opts.Service, Address: req.URL.Scheme + "://" + req.URL.Host,
+			Reason: reason, Endpoint: t.opts.Endpoint, Err: err}
+	}
+	return resp, err
 }

@@ -25,6 +25,16 @@ type APIError struct {
 func (e *APIError) Unwrap() error { return e.Err }
 
 func (e *APIError) Error() string {
+	if e.StatusCode == 0 {
+		// No answer: say why, not "answered 0". A ConnectionError's own text names the setting to fix;
+		// the library's wrapper of it would repeat the URL first.
+		msg := e.Message
+		var connErr *ConnectionError
+		if errors.As(e.Err, &connErr) {
+			msg = connErr.Error()
+		}
+		return fmt.Sprintf("%s: %s (%s %s) got no answer: %s", e.Service, e.Operation, e.Method, e.Path, msg)
+	}
 	msg := e.Message
 	if msg == "" {
 		msg = http.StatusText(e.StatusCode)

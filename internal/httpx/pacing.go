@@ -2,6 +2,8 @@ package httpx
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -63,4 +65,109 @@ func (t *pacingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	return t.next.RoundTrip(req)
+}
+
+// spreadBelowFraction is the share of a rate-limit window's requests below which budget spreads the
+// rest evenly over the time left in the window, instead of letting a burst spend them and run into 429s.
+const spreadBelowFraction = 10
+
+// budget keeps a client inside the request budget its service announces with every answer
+// (X-RateLimit-Limit, -Remaining and -Reset on Netlify and GitHub; RateLimit-* on GitLab): requests go
+// out freely while plenty remain; once fewer than a tenth of the window's limit remain, they are spread
+// evenly over the time until the window resets, and none is started beyond the budget before the reset.
+// So a plan of a thousand sites against Netlify's 500 requests a minute slows down ahead of the limit
+// rather than waiting out 429s. Services that announce nothing are not paced.
+type budget struct {
+	mu        sync.Mutex
+	known     bool
+	limit     int
+	remaining int // announced by the latest answer, less the requests started since
+	reset     time.Time
+	next      time.Time // the earliest start of the next request while spreading
+	inFlight  int
+}
+
+// reserve returns how long to wait before starting a request, and counts it as started.
+func (b *budget) reserve(now time.Time) time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.inFlight++
+	if !b.known || !now.Before(b.reset) {
+		b.known = false // a new window: the next answer tells its budget
+		return 0
+	}
+	b.remaining--
+	if b.remaining >= b.limit/spreadBelowFraction {
+		return 0
+	}
+	start := now
+	if b.next.After(start) {
+		start = b.next
+	}
+	if b.remaining < 0 {
+		if b.reset.After(start) {
+			start = b.reset // nothing left in this window
+		}
+	} else {
+		start = start.Add(b.reset.Sub(start) / time.Duration(b.remaining+1))
+	}
+	b.next = start
+	return start.Sub(now)
+}
+
+// observe reads an answer's budget; the requests still in flight are not in it yet.
+func (b *budget) observe(h http.Header, now time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.inFlight--
+	limit, okLimit := headerInt(h, "X-RateLimit-Limit", "RateLimit-Limit")
+	remaining, okRemaining := headerInt(h, "X-RateLimit-Remaining", "RateLimit-Remaining")
+	resetValue := h.Get("X-RateLimit-Reset")
+	if resetValue == "" {
+		resetValue = h.Get("RateLimit-Reset")
+	}
+	reset, okReset := parseResetEpoch(resetValue, now)
+	if !okLimit || !okRemaining || !okReset || limit <= 0 {
+		return
+	}
+	b.known, b.limit, b.reset = true, limit, reset
+	b.remaining = remaining - b.inFlight
+}
+
+func headerInt(h http.Header, names ...string) (int, bool) {
+	for _, name := range names {
+		if v := strings.TrimSpace(h.Get(name)); v != "" {
+			n, err := strconv.Atoi(v)
+			return n, err == nil
+		}
+	}
+	return 0, false
+}
+
+// budgetTransport waits for a request's place in the service's announced budget before sending it.
+type budgetTransport struct {
+	budget *budget
+	next   http.RoundTripper
+}
+
+func (t *budgetTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	wait := t.budget.reserve(time.Now())
+	if wait > 0 {
+		tflog.Debug(req.Context(), "pacing a request to stay within the service's rate limit", map[string]any{"wait_ms": wait.Milliseconds()})
+		timer := time.NewTimer(wait)
+		select {
+		case <-req.Context().Done():
+			timer.Stop()
+			t.budget.observe(nil, time.Now())
+			return nil, req.Context().Err()
+		case <-timer.C:
+		}
+	}
+	resp, err := t.next.RoundTrip(req)
+	var h http.Header
+	if resp != nil {
+		h = resp.Header
+	}
+	t.budget.observe(h, time.Now())
+	return resp, err
 }

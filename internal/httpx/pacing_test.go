@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -109,5 +110,96 @@ func TestPacingTransportLetsReadsPass(t *testing.T) {
 	cancelWrite()
 	if err := <-writeDone; err == nil {
 		t.Fatal("a cancelled write waited for its slot instead of failing")
+	}
+}
+
+func TestBudgetSpreadsTheLastTenth(t *testing.T) {
+	b := &budget{}
+	now := time.Unix(2_000_000_000, 0)
+	h := http.Header{}
+	h.Set("X-RateLimit-Limit", "100")
+	h.Set("X-RateLimit-Remaining", "12")
+	h.Set("X-RateLimit-Reset", "2000000010") // 10 s from now
+	if got := b.reserve(now); got != 0 {
+		t.Fatalf("before any answer the request waits %v, want 0", got)
+	}
+	b.observe(h, now)
+	// 12 remain: two go at once (down to the tenth), then the rest are spread over the 10 s left.
+	for i := range 2 {
+		if got := b.reserve(now); got != 0 {
+			t.Fatalf("request %d waits %v with plenty left, want 0", i, got)
+		}
+	}
+	var last time.Duration
+	for i := range 10 {
+		got := b.reserve(now)
+		if got <= last || got > 10*time.Second {
+			t.Fatalf("spread request %d waits %v (after %v), want more than the previous and within the window", i, got, last)
+		}
+		last = got
+	}
+	// Beyond the budget: not before the reset.
+	if got := b.reserve(now); got < 10*time.Second {
+		t.Fatalf("a request beyond the budget waits %v, want at least until the reset", got)
+	}
+	// A new window: free again until an answer says otherwise.
+	if got := b.reserve(now.Add(11 * time.Second)); got != 0 {
+		t.Fatalf("in a new window the request waits %v, want 0", got)
+	}
+}
+
+// A burst against a service that announces its budget stays inside it: no 429 at all.
+func TestBudgetTransportAvoidsRateLimits(t *testing.T) {
+	const limit, window = 40, time.Second
+	var (
+		mu          sync.Mutex
+		windowStart = time.Now()
+		used        int
+		refused     int
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		now := time.Now()
+		if now.Sub(windowStart) >= window {
+			windowStart, used = now, 0
+		}
+		reset := windowStart.Add(window)
+		w.Header().Set("X-RateLimit-Limit", strconv.Itoa(limit))
+		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix()+1, 10)) // epoch seconds, rounded up
+		if used >= limit {
+			refused++
+			w.Header().Set("X-RateLimit-Remaining", "0")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		used++
+		w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(limit-used))
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	client := NewClient(Options{Service: "test", MaxRetries: -1})
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 10)
+	for range 100 {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-slots }()
+			req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL, nil)
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			_ = resp.Body.Close()
+		}()
+	}
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if refused != 0 {
+		t.Errorf("%d of 100 requests were refused for the rate limit, want none", refused)
 	}
 }

@@ -99,7 +99,7 @@ func TestDecide(t *testing.T) {
 		}
 	})
 	t.Run("dial errors are retried for POST, others are not", func(t *testing.T) {
-		dial := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}
+		dial := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: network is unreachable")}
 		read := &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}
 		if d := p.decide(http.MethodPost, false, nil, dial, false, 1); !d.retry {
 			t.Fatal("dial error on POST not retried")

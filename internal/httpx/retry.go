@@ -125,6 +125,11 @@ func (p *retryPolicy) decide(method string, repeatable bool, resp *http.Response
 		if !retryableTransportError(err) {
 			return retryDecision{}
 		}
+		// A refused connection or an unknown host at a configured address is a configuration error:
+		// retrying only delays the error that says which setting to fix. Timeouts and resets are retried.
+		if _, final, ok := connectionFailure(err); ok && final {
+			return retryDecision{}
+		}
 		// A POST or PATCH that may have reached the server must not be sent twice: the caller looks
 		// for what it may have created instead (see MayHaveBeenApplied).
 		if !safe && !neverSent(err) {

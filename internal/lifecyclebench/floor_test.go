@@ -21,8 +21,8 @@ func TestFloorOf(t *testing.T) {
 		// 5 reads per chain ÷ 10 × 50 ms = 25 ms per chain.
 		{githost.GitLab, StepPlan, 100, own + 2500*time.Millisecond, 1.3, false},
 		{githost.GitHub, StepPlan, 200, own + 5*time.Second, 1.3, false},
-		// 11 requests per chain: 55 ms per chain.
-		{githost.GitLab, StepApply, 100, own + 5500*time.Millisecond, 1.3, false},
+		// 10 requests per chain: 50 ms per chain.
+		{githost.GitLab, StepApply, 100, own + 5000*time.Millisecond, 1.3, false},
 		// 10 requests per chain: 50 ms per chain.
 		{githost.GitLab, StepDestroy, 200, own + 10*time.Second, 1.3, false},
 		// 2 GitHub writes per chain, one second apart: (200 - 1) s + one round trip.
@@ -37,7 +37,7 @@ func TestFloorOf(t *testing.T) {
 		}
 	}
 	// Without pacing, GitHub's apply has the latency floor and its target.
-	if f := floorOf(githost.GitHub, StepApply, 100, own, latency, 0); f.PacedBy() || f.Total != own+5500*time.Millisecond || f.Target != 1.3 {
+	if f := floorOf(githost.GitHub, StepApply, 100, own, latency, 0); f.PacedBy() || f.Total != own+5000*time.Millisecond || f.Target != 1.3 {
 		t.Errorf("unpaced GitHub apply: %+v", f)
 	}
 }

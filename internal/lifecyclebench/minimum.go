@@ -15,9 +15,9 @@ import (
 //     state, so there is no GET of what a POST returned. The deploy key is created on the platform, then
 //     installed on the repository (the second call needs the first one's public key). The repo link's
 //     pre-flight reads what it must check before writing: the repository (its id and URL go into the
-//     site's repo object, its visibility decides whether a key is needed), the branch (that it exists),
-//     the platform key (its public key) and the repository's deploy keys (one page: that the public key is
-//     installed). Then one PATCH writes the repo object. Terraform does not refresh resources it is about
+//     site's repo object, its visibility decides whether a key is needed), the branch (that it exists)
+//     and the repository's deploy keys (one page: that the key's public key is installed; the key was made
+//     by the same apply, so its public key is known without reading it). Then one PATCH writes the repo object. Terraform does not refresh resources it is about
 //     to create. The repository and the branch are read twice: in the plan, so that a wrong one fails
 //     before anything is created, and in the final plan Terraform makes during apply, once the key's id
 //     is known (another process: the plan's answers cannot be kept). The final plan's checks stand for
@@ -86,7 +86,6 @@ func Needs(host string, step Step) []Need {
 			{"POST " + h.keys, 1, "gitdeploy_deploy_key: install the public key on the repository"},
 			{"GET " + h.repo, 2, "gitdeploy_repo_link pre-flight: repository id, URL, visibility (at plan, and again in the final plan with the key known)"},
 			{"GET " + h.branch, 2, "gitdeploy_repo_link pre-flight: the branch exists (at plan, and again in the final plan)"},
-			{"GET " + nlKey, 1, "gitdeploy_repo_link pre-flight: the public key of deploy_key_id"},
 			{"GET " + h.keys, 1, "gitdeploy_repo_link pre-flight: that key is installed on the repository"},
 			{"PATCH " + nlSite, 1, "gitdeploy_repo_link: write the site's repo object"},
 			{"POST " + h.hooks, 1, "gitdeploy_webhook: create the hook"},

@@ -14,7 +14,7 @@ import (
 // on purpose.
 func TestNeedsPerChain(t *testing.T) {
 	want := map[Step]struct{ requests, githubWrites int }{
-		StepApply:   {11, 2}, // site, key ×2, six pre-flight reads (repository and branch at plan too), link, hook; GitHub: key and hook
+		StepApply:   {10, 2}, // site, key ×2, five pre-flight reads (repository and branch at plan too), link, hook; GitHub: key and hook
 		StepPlan:    {5, 0},  // site (the link uses its read), key ×2, hook, the link's branch
 		StepDestroy: {10, 2}, // the plan's five reads, link, site, key ×2, hook
 	}

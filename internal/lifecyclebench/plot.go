@@ -129,8 +129,8 @@ func chainTicks(ns []int) plot.ConstantTicks {
 }
 
 // wholeTicks are the default ticks with whole-number labels (requests are counts).
-func wholeTicks(min, max float64) []plot.Tick {
-	ticks := plot.DefaultTicks{}.Ticks(min, max)
+func wholeTicks(lo, hi float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
 	for i := range ticks {
 		if ticks[i].Label != "" {
 			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'f', 0, 64)
@@ -139,17 +139,17 @@ func wholeTicks(min, max float64) []plot.Tick {
 	return ticks
 }
 
-// logTicks125 labels 1, 2 and 5 times the powers of ten in [min, max], with minor ticks in between.
-func logTicks125(min, max float64) []plot.Tick {
-	if min <= 0 || max <= 0 || min > max {
+// logTicks125 labels 1, 2 and 5 times the powers of ten in [lo, hi], with minor ticks in between.
+func logTicks125(lo, hi float64) []plot.Tick {
+	if lo <= 0 || hi <= 0 || lo > hi {
 		return nil
 	}
 	var ticks []plot.Tick
-	for exp := math.Floor(math.Log10(min)); exp <= math.Ceil(math.Log10(max)); exp++ {
+	for exp := math.Floor(math.Log10(lo)); exp <= math.Ceil(math.Log10(hi)); exp++ {
 		decade := math.Pow10(int(exp))
 		for i := 1; i < 10; i++ {
 			v := float64(i) * decade
-			if v < min/1.0001 || v > max*1.0001 {
+			if v < lo/1.0001 || v > hi*1.0001 {
 				continue
 			}
 			t := plot.Tick{Value: v}

@@ -270,8 +270,8 @@ func writeMethod(b *strings.Builder) {
   each git host, and reset before every N. It answers GitHub's documented rate limits (5,000 requests an hour; 100
   concurrent and 80 content-creating requests a minute) with 403 and retry-after, counted as rate-limit refusals.
 - Minimum requests per chain: apply creates each object once and keeps the create's answer (no GET after a POST);
-  the repo link's pre-flight reads the repository, the branch, the platform key and the repository's deploy keys,
-  then writes once; the repository and the branch are also read at plan, so that a wrong one fails the plan before
+  the repo link's pre-flight reads the repository, the branch and the repository's deploy keys (the key's public
+  key is known from its create in the same apply), then writes once; the repository and the branch are also read at plan, so that a wrong one fails the plan before
   anything is created. A no-change plan reads each remote object once (the repo link uses gitdeploy_site's read of
   the site, and reads its branch). Destroy is that refresh, then one request per object removed.
 - Floor = Terraform's own time (the step with zero chains) + the larger of: minimum requests ÷ parallelism ×

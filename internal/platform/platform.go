@@ -311,3 +311,16 @@ type ConnectionLink struct {
 	ConnectionID string // "" when read back after the connection was removed
 	Repository   ConnectionRepository
 }
+
+// SitePager is a platform whose site listing holds the same site objects its reads answer (Netlify's
+// sites with their build settings), so that a refresh of many sites can read them from a few pages.
+type SitePager interface {
+	// SitesPage returns one page (from 1) of every site the token may read, and whether more follow.
+	SitesPage(ctx context.Context, page int) (sites []Site, more bool, err error)
+}
+
+// DeployKeyPager is a platform whose deploy key listing holds what its key reads answer.
+type DeployKeyPager interface {
+	// DeployKeysPage returns one page (from 1) of the account's deploy keys, and whether more follow.
+	DeployKeysPage(ctx context.Context, page int) (keys []DeployKey, more bool, err error)
+}

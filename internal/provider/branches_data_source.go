@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -123,7 +124,8 @@ func (d *branchesDataSource) ValidateConfig(ctx context.Context, req datasource.
 		return
 	}
 	checkConnectionListing(c.GitProvider, c.ConnectionID, c.Platform, &resp.Diagnostics)
-	if c.GitProvider.IsUnknown() || c.Repository.IsUnknown() || c.GitProvider.IsNull() {
+	// An unsupported git_provider is its own validator's error: one mistake, one error.
+	if c.GitProvider.IsUnknown() || c.Repository.IsUnknown() || !slices.Contains(githost.Kinds, c.GitProvider.ValueString()) {
 		return
 	}
 	checkRepositoryAttr(c.GitProvider, c.Repository, &resp.Diagnostics)
@@ -152,7 +154,7 @@ func (d *branchesDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if err != nil {
 		if httpx.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("repository"), "Repository not found",
-				fmt.Sprintf("%s repository %q does not exist or is not visible to the token.\n\n%s", hostTitle(m.GitProvider.ValueString()), repo, err))
+				fmt.Sprintf("Check the spelling of %q and the %s token's access to it.\n\n%s", repo, hostTitle(m.GitProvider.ValueString()), err))
 			return
 		}
 		resp.Diagnostics.AddError("Could not list branches", err.Error())

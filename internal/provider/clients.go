@@ -38,6 +38,7 @@ type systemSettings struct {
 	url          string
 	tokenUnknown bool   // the token comes from something not known until apply
 	tokenHint    string // where a user supplies the token, for the diagnostic when it is missing
+	urlSource    httpx.EndpointSource
 }
 
 type settings struct {
@@ -150,9 +151,9 @@ func resolveSystem(token, url types.String, getenv func(string) string, tokenEnv
 	}
 	switch {
 	case url.ValueString() != "":
-		s.url = url.ValueString()
+		s.url, s.urlSource = url.ValueString(), httpx.EndpointFromSetting
 	case getenv(urlEnv) != "":
-		s.url = getenv(urlEnv)
+		s.url, s.urlSource = getenv(urlEnv), httpx.EndpointFromEnv
 	default:
 		s.url = urlDefault
 	}
@@ -173,19 +174,30 @@ type clients struct {
 	ledger *createLedger
 	// siteReads passes a site read by gitdeploy_site's refresh on to its gitdeploy_repo_link's.
 	siteReads *freshReads[string, *platform.Site]
+	// madeKeys passes the platform keys this process has just made (by madeKeyID) on to the pre-flight of
+	// the links that use them: their public key is known without reading the key again.
+	madeKeys *freshReads[string, *platform.DeployKey]
 	// preflights passes the pre-flight of a gitdeploy_repo_link's final plan on to its create or update.
 	preflights *freshReads[preflightKey, *githost.Repository]
+	// sitePages and keyPages answer a refresh's reads of many sites or deploy keys from listings, by
+	// platform kind (a nil entry reads one by one).
+	sitePages map[string]*coalescedReads[*platform.Site]
+	keyPages  map[string]*coalescedReads[*platform.DeployKey]
 	// runtimeSecrets are masked in every service's logs: GitHub App installation tokens and JWTs.
 	runtimeSecrets *httpx.SecretSet
 }
 
 func newClients(_ context.Context, s settings, version string) (*clients, diag.Diagnostics) {
-	var diags diag.Diagnostics
+	diags := validateEndpoints(s)
+	if diags.HasError() {
+		return nil, diags
+	}
 	c := &clients{platforms: map[string]platform.Platform{}, gitHosts: map[string]githost.GitHost{}, missing: map[string]string{},
 		readAfterWrite: backoffPolicy{firstWait: s.retryWaitMin, maxWait: s.retryWaitMax, rereads: readAfterWriteRereads, budget: readAfterWriteBudget},
 		clocks:         map[string]*httpx.Clock{},
 		ledger:         newCreateLedger(s.retryWaitMin, s.retryWaitMax), siteReads: newFreshReads[string, *platform.Site](),
 		preflights:     newFreshReads[preflightKey, *githost.Repository](),
+		madeKeys:       newFreshReads[string, *platform.DeployKey](),
 		runtimeSecrets: &httpx.SecretSet{}}
 	userAgent := "terraform-provider-gitdeploy/" + version
 	maxRetries := s.maxRetries
@@ -197,7 +209,7 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 		c.clocks[service] = clock
 		return httpx.NewClient(httpx.Options{Service: service, UserAgent: userAgent, Secrets: secrets,
 			MaxRetries: maxRetries, MutationInterval: writeInterval, RetryWaitMin: s.retryWaitMin, RetryWaitMax: s.retryWaitMax,
-			Clock: clock, RuntimeSecrets: c.runtimeSecrets})
+			Clock: clock, RuntimeSecrets: c.runtimeSecrets, Endpoint: s.endpoint(service)})
 	}
 
 	if hint, ok := missingHint(s.netlify); ok {
@@ -286,7 +298,29 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 			c.gitHosts[githost.GitLab] = h
 		}
 	}
+	c.coalesceReads()
 	return c, diags
+}
+
+// coalesceReads sets up, for each platform that lists what its reads answer, the listings that answer a
+// refresh of many of its sites or deploy keys.
+func (c *clients) coalesceReads() {
+	c.sitePages = map[string]*coalescedReads[*platform.Site]{}
+	c.keyPages = map[string]*coalescedReads[*platform.DeployKey]{}
+	for kind, p := range c.platforms {
+		if pager, ok := p.(platform.SitePager); ok {
+			c.sitePages[kind] = newCoalescedReads(func(ctx context.Context, page int) ([]*platform.Site, bool, error) {
+				sites, more, err := pager.SitesPage(ctx, page)
+				return pointers(sites), more, err
+			}, func(s *platform.Site) string { return s.ID })
+		}
+		if pager, ok := p.(platform.DeployKeyPager); ok {
+			c.keyPages[kind] = newCoalescedReads(func(ctx context.Context, page int) ([]*platform.DeployKey, bool, error) {
+				keys, more, err := pager.DeployKeysPage(ctx, page)
+				return pointers(keys), more, err
+			}, func(k *platform.DeployKey) string { return k.ID })
+		}
+	}
 }
 
 // clock returns the clock of a service by its name in messages ("Netlify", "GitHub", "GitLab"); nil, a
@@ -411,4 +445,37 @@ func hostTitle(kind string) string {
 		return h.Title
 	}
 	return kind
+}
+
+// siteChanging is called before a write to a site: what this run read of it no longer stands.
+func (c *clients) siteChanging(plat platform.Platform, id string) {
+	c.siteReads.forget(id)
+	c.sitePages[plat.Kind()].forget(id)
+}
+
+// keyChanging is called before a write to a platform deploy key.
+func (c *clients) keyChanging(plat platform.Platform, id string) {
+	c.keyPages[plat.Kind()].forget(id)
+}
+
+// readSite reads a site for a refresh: from the run's listing of many sites when it answers. A site the
+// listing lacks (deleted, or too new for it) is read on its own.
+func (c *clients) readSite(ctx context.Context, plat platform.Platform, id string) (*platform.Site, error) {
+	return c.sitePages[plat.Kind()].read(ctx, id, func(ctx context.Context) (*platform.Site, error) { return plat.GetSite(ctx, id) })
+}
+
+// readDeployKey reads a platform deploy key for a refresh, as readSite does a site.
+func (c *clients) readDeployKey(ctx context.Context, plat platform.Platform, id string) (*platform.DeployKey, error) {
+	return c.keyPages[plat.Kind()].read(ctx, id, func(ctx context.Context) (*platform.DeployKey, error) { return plat.GetDeployKey(ctx, id) })
+}
+
+// madeKeyID is a platform key's key in clients.madeKeys.
+func madeKeyID(plat platform.Platform, id string) string { return plat.Kind() + "/" + id }
+
+// platformKey reads a platform deploy key for a pre-flight: a key this process has just made is known.
+func (c *clients) platformKey(ctx context.Context, plat platform.Platform, id string) (*platform.DeployKey, error) {
+	if key, ok := c.madeKeys.take(madeKeyID(plat, id)); ok {
+		return key, nil
+	}
+	return plat.GetDeployKey(ctx, id)
 }

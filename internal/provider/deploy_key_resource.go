@@ -275,6 +275,7 @@ func (r *deployKeyResource) Create(ctx context.Context, req resource.CreateReque
 		}
 		plan.GitKeyID = types.StringValue(installed.ID)
 	}
+	r.clients.madeKeys.put(madeKeyID(plat, key.ID), key)
 	resp.Diagnostics.Append(recordCreated(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -489,7 +490,7 @@ func (r *deployKeyResource) Read(ctx context.Context, req resource.ReadRequest, 
 		defer wg.Done()
 		defer close(platRead)
 		platKey, platErr = readAfterCreate(ctx, created, r.clients.readAfterWrite, func(ctx context.Context) (*platform.DeployKey, error) {
-			return plat.GetDeployKey(ctx, state.ID.ValueString())
+			return r.clients.readDeployKey(ctx, plat, state.ID.ValueString())
 		})
 	}()
 	if readGit {
@@ -663,6 +664,7 @@ func (r *deployKeyResource) Delete(ctx context.Context, req resource.DeleteReque
 		wg              sync.WaitGroup
 		platErr, gitErr error
 	)
+	r.clients.keyChanging(plat, state.ID.ValueString())
 	wg.Add(1)
 	go func() {
 		defer wg.Done()

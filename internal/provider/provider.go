@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost/bitbucket"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // Environment variables the provider reads when a setting is not in its configuration.
@@ -137,6 +138,7 @@ func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 						Optional: true,
 						MarkdownDescription: "Base URL of the API. Defaults to `" + envNetlifyAPIURL + "`, then `" +
 							defaultNetlifyAPIURL + "`.",
+						Validators: []validator.String{baseURLValidator{netlifyEndpoint}},
 					},
 				},
 			},
@@ -147,6 +149,7 @@ func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 						Optional: true,
 						MarkdownDescription: "The instance's address, e.g. `https://dokploy.example.com` (the API is under " +
 							"`/api`). Defaults to the `" + envDokployURL + "` environment variable.",
+						Validators: []validator.String{baseURLValidator{dokployEndpoint}},
 					},
 					"api_key": schema.StringAttribute{
 						Optional:  true,
@@ -169,6 +172,7 @@ func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 						Optional: true,
 						MarkdownDescription: "API base URL. Defaults to `" + envGitHubBaseURL + "`, then github.com. " +
 							"For GitHub Enterprise Server give `https://HOST/`: `api/v3/` is added.",
+						Validators: []validator.String{baseURLValidator{gitHubEndpoint}},
 					},
 					"write_interval": schema.StringAttribute{
 						Optional: true,
@@ -204,6 +208,7 @@ func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"base_url": schema.StringAttribute{
 						Optional:            true,
 						MarkdownDescription: "API base URL. Defaults to `" + envBitbucketURL + "`, then `" + bitbucket.DefaultBaseURL + "`.",
+						Validators:          []validator.String{baseURLValidator{bitbucketEndpoint}},
 					},
 				},
 			},
@@ -219,6 +224,7 @@ func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 						Optional: true,
 						MarkdownDescription: "The instance's root URL, e.g. `https://gitea.example.com/` (the API is under " +
 							"`/api/v1`). Defaults to `" + envGiteaBaseURL + "`; required.",
+						Validators: []validator.String{baseURLValidator{giteaEndpoint}},
 					},
 				},
 			},
@@ -234,6 +240,7 @@ func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 						Optional: true,
 						MarkdownDescription: "API base URL. Defaults to `" + envGitLabBaseURL + "`, then `" +
 							defaultGitLabBaseURL + "`.",
+						Validators: []validator.String{baseURLValidator{gitLabEndpoint}},
 					},
 				},
 			},
@@ -242,6 +249,7 @@ func (p *gitDeployProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 }
 
 func (p *gitDeployProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	tflog.Info(ctx, "configuring the gitdeploy provider", map[string]any{"version": p.version})
 	var config providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {

@@ -192,8 +192,9 @@ func (r *repoLinkResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			},
 			"repo_id": schema.StringAttribute{
 				Computed: true,
-				MarkdownDescription: "The repository's id on the git host, in decimal (GitHub repository id, GitLab " +
-					"project id), as sent to the platform.",
+				MarkdownDescription: "The repository's id as sent to the platform: the git host's own id in decimal " +
+					"(GitHub's repository id, GitLab's project id, Gitea's repository id), not its path; for Bitbucket on " +
+					"Netlify `workspace/repo_slug`, the form Netlify expects. Looked up on the git host: never set it by hand.",
 				PlanModifiers: keep,
 			},
 			"repo_url": schema.StringAttribute{
@@ -439,7 +440,7 @@ func (r *repoLinkResource) preflightAtPlan(ctx context.Context, req resource.Mod
 		return
 	}
 	var checks diag.Diagnostics
-	repo := preflightRepoLink(ctx, plat, host, &plan, r.clients.readAfterWrite, &checks)
+	repo := preflightRepoLink(ctx, r.clients, plat, host, &plan, &checks)
 	resp.Diagnostics.Append(checks...)
 	if key, known := preflightKeyOf(&plan); known && repo != nil && len(checks) == 0 {
 		r.clients.preflights.put(key, repo)
@@ -549,7 +550,7 @@ func (r *repoLinkResource) write(ctx context.Context, plat platform.Platform, ho
 		key, _ := preflightKeyOf(plan)
 		var checked bool
 		if repo, checked = r.clients.preflights.take(key); !checked {
-			repo = preflightRepoLink(ctx, plat, host, plan, r.clients.readAfterWrite, diags)
+			repo = preflightRepoLink(ctx, r.clients, plat, host, plan, diags)
 		}
 	} else {
 		repo, link = r.connectionRepository(ctx, plat, plan, diags)
@@ -564,7 +565,7 @@ func (r *repoLinkResource) write(ctx context.Context, plat platform.Platform, ho
 	}
 	settings.Connection = link
 	siteID := plan.SiteID.ValueString()
-	r.clients.siteReads.forget(siteID)
+	r.clients.siteChanging(plat, siteID)
 	site, err := plat.SetRepo(ctx, siteID, settings)
 	if err != nil {
 		addRepoLinkWriteError(diags, plat, siteID, err)
@@ -644,9 +645,9 @@ func repoSettingsFromPlan(ctx context.Context, plan *repoLinkModel, repo *githos
 // names a platform key installed on the repository. A deploy_key_id that is set is always checked: a key
 // that is not installed fails the platform's clone ("Permission denied (publickey)"). The reads are
 // independent and run at once. A key just installed may not be listed yet (listings lag behind writes):
-// the repository's keys are listed again as relist says before the key counts as missing. It returns the
+// the repository's keys are listed again as the clients' readAfterWrite policy says before the key counts as missing. It returns the
 // repository, or nil with error diagnostics.
-func preflightRepoLink(ctx context.Context, plat platform.Platform, host githost.GitHost, plan *repoLinkModel, relist backoffPolicy, diags *diag.Diagnostics) *githost.Repository {
+func preflightRepoLink(ctx context.Context, c *clients, plat platform.Platform, host githost.GitHost, plan *repoLinkModel, diags *diag.Diagnostics) *githost.Repository {
 	var (
 		repoName   = plan.Repository.ValueString()
 		branchName = plan.Branch.ValueString()
@@ -670,12 +671,12 @@ func preflightRepoLink(ctx context.Context, plat platform.Platform, host githost
 	run(func() { repo, repoErr = host.GetRepository(ctx, repoName) })
 	run(func() { branch, branchErr = host.GetBranch(ctx, repoName, branchName) })
 	if checkKey {
-		run(func() { platKey, platKeyErr = plat.GetDeployKey(ctx, keyID) })
+		run(func() { platKey, platKeyErr = c.platformKey(ctx, plat, keyID) })
 		run(func() { repoKeys, lsErr = host.ListDeployKeys(ctx, repoName) })
 	}
 	wg.Wait()
 	if checkKey && platKeyErr == nil && lsErr == nil && !keyListed(repoKeys, platKey.PublicKey) {
-		repoKeys, lsErr = backoffRun(ctx, relist, time.Time{}, func(ctx context.Context) ([]githost.DeployKey, error) {
+		repoKeys, lsErr = backoffRun(ctx, c.readAfterWrite, time.Time{}, func(ctx context.Context) ([]githost.DeployKey, error) {
 			return host.ListDeployKeys(ctx, repoName)
 		}, func(keys []githost.DeployKey, err error) bool {
 			return err != nil || keyListed(keys, platKey.PublicKey)
@@ -801,12 +802,18 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 	justRead, _ := r.clients.siteReads.take(state.SiteID.ValueString())
 	// Just after the create, a site without a link (or no site) may only mean that the write has not
 	// reached every replica: a missing link counts as "not found" for readAfterCreate, which reads anew.
+	// Reads again go to the site itself: what the run read first is what they doubt.
+	firstRead := true
 	site, err := readAfterCreate(ctx, createdAt(ctx, req.Private), r.clients.readAfterWrite, func(ctx context.Context) (*platform.Site, error) {
 		site, err := justRead, error(nil)
-		if site == nil {
+		switch {
+		case site != nil:
+		case firstRead:
+			site, err = r.clients.readSite(ctx, plat, state.SiteID.ValueString())
+		default:
 			site, err = plat.GetSite(ctx, state.SiteID.ValueString())
 		}
-		justRead = nil
+		justRead, firstRead = nil, false
 		if err == nil && site.Repo == nil {
 			return nil, &httpx.APIError{Service: plat.Name(), Operation: "read repository link", Method: http.MethodGet,
 				StatusCode: http.StatusNotFound, Message: "the site has no repository linked"}
@@ -985,7 +992,7 @@ func (r *repoLinkResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 
 	// ClearRepo, not Netlify's unlink_repo: that would delete the deploy key, which other sites may share.
-	r.clients.siteReads.forget(state.SiteID.ValueString())
+	r.clients.siteChanging(plat, state.SiteID.ValueString())
 	if err := plat.ClearRepo(ctx, state.SiteID.ValueString()); err != nil && !httpx.IsNotFound(err) {
 		resp.Diagnostics.AddError("Could not unlink the repository", errorDetail(err))
 	}

@@ -320,7 +320,7 @@ func (r *siteResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 
 	site, err := readAfterCreate(ctx, createdAt(ctx, req.Private), r.clients.readAfterWrite, func(ctx context.Context) (*platform.Site, error) {
-		return plat.GetSite(ctx, state.ID.ValueString())
+		return r.clients.readSite(ctx, plat, state.ID.ValueString())
 	})
 	if httpx.IsNotFound(err) {
 		resp.State.RemoveResource(ctx) // deleted by hand: the next plan creates it again
@@ -356,7 +356,7 @@ func (r *siteResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
-	r.clients.siteReads.forget(state.ID.ValueString())
+	r.clients.siteChanging(plat, state.ID.ValueString())
 	site, err := plat.UpdateSite(ctx, state.ID.ValueString(), in)
 	if err != nil {
 		addSiteWriteError(&resp.Diagnostics, "Could not update the site", plat, &plan, err)
@@ -379,7 +379,7 @@ func (r *siteResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		return
 	}
 
-	r.clients.siteReads.forget(state.ID.ValueString())
+	r.clients.siteChanging(plat, state.ID.ValueString())
 	if err := plat.DeleteSite(ctx, state.ID.ValueString()); err != nil && !httpx.IsNotFound(err) {
 		resp.Diagnostics.AddError("Could not delete the site", errorDetail(err))
 	}

@@ -182,28 +182,40 @@ func (r *webhookResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				},
 			},
 			"branch_filter": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "GitLab only: push events only for branches matching this wildcard (`push_events_branch_filter`).",
+				Optional: true,
+				MarkdownDescription: webhookSettingDescription(func(w githost.WebhookSettings) bool { return w.BranchFilter },
+					"Deliver push events only for branches matching this wildcard, e.g. `release/*` (GitLab "+
+						"`push_events_branch_filter`, Gitea `branch_filter`).",
+					"; on %s setting it fails the plan (filter on the platform instead, e.g. with `allowed_branches` of "+
+						"`gitdeploy_repo_link`)."),
 			},
 			"active": schema.BoolAttribute{
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(true),
-				MarkdownDescription: "GitHub only: whether the hook delivers events. Default `true`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+				MarkdownDescription: webhookSettingDescription(func(w githost.WebhookSettings) bool { return w.Active },
+					"Whether the hook delivers events: `false` keeps the webhook on the repository but stops its deliveries. "+
+						"Default `true`. Read back from the host, so a hook switched off by hand shows in the next plan.",
+					". %s webhooks have no such flag and always deliver: setting `active` there fails the plan (it reads "+
+						"`true`); delete the webhook to stop deliveries."),
 			},
 			"content_type": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
 				Default:  stringdefault.StaticString(githubDefaultContentTy),
-				MarkdownDescription: "How deliveries are encoded: `json` (the default, what Netlify expects) or `form`. Only " +
-					"GitHub lets you choose; GitLab always posts JSON.",
+				MarkdownDescription: webhookSettingDescription(func(w githost.WebhookSettings) bool { return w.ContentType },
+					"How deliveries are encoded: `json` (the default, what Netlify expects) or `form`.",
+					"; %s always post JSON: setting it there fails the plan."),
 				Validators: []validator.String{stringvalidator.OneOf("json", "form")},
 			},
 			"insecure_ssl": schema.BoolAttribute{
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
-				MarkdownDescription: "Skip TLS certificate verification of the target (GitHub `insecure_ssl`, GitLab `enable_ssl_verification = false`). Default `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+				MarkdownDescription: webhookSettingDescription(func(w githost.WebhookSettings) bool { return w.InsecureSSL },
+					"Skip TLS certificate verification of the target (GitHub `insecure_ssl`, GitLab "+
+						"`enable_ssl_verification = false`). Default `false`.",
+					"; %s always verify the target's certificate: `true` there fails the plan."),
 			},
 			"secret": schema.StringAttribute{
 				Optional:  true,
@@ -228,6 +240,35 @@ func (r *webhookResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
 	}
+}
+
+// webhookSettingDescription describes a webhook setting only some git hosts have, naming them from the host
+// registry so that the documentation says exactly which: what, then "Available on <hosts>" and
+// without (a format taking the other hosts' names) when some host lacks the setting.
+func webhookSettingDescription(has func(githost.WebhookSettings) bool, what, without string) string {
+	var with, lacking []string
+	for _, kind := range githost.Kinds {
+		if h, ok := githost.Describe(kind); ok {
+			if has(h.Webhooks) {
+				with = append(with, h.Title)
+			} else {
+				lacking = append(lacking, h.Title)
+			}
+		}
+	}
+	out := what + " Available on " + joinTitles(with)
+	if len(lacking) == 0 {
+		return out + "."
+	}
+	return out + fmt.Sprintf(without, joinTitles(lacking))
+}
+
+// joinTitles joins host names as prose: "GitHub", "GitHub and GitLab", "Bitbucket, Gitea and GitHub".
+func joinTitles(titles []string) string {
+	if len(titles) < 2 {
+		return strings.Join(titles, "")
+	}
+	return strings.Join(titles[:len(titles)-1], ", ") + " and " + titles[len(titles)-1]
 }
 
 func (r *webhookResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -1,14 +1,18 @@
-# The release branches of a repository, to allow each of them to build.
-data "gitdeploy_branches" "releases" {
+# The release branches of a repository, to let each of them build on a site.
+data "gitdeploy_branches" "release_train" {
   git_provider = "github"
-  repository   = "acme/website"
+  repository   = "acme/release-train"
   name_regex   = "^release/"
 }
 
-resource "gitdeploy_repo_link" "website" {
-  site_id          = "3f2a0c9e-0000-4000-8000-000000000000"
+resource "gitdeploy_site" "release_train" {
+  name = "acme-release-train"
+}
+
+resource "gitdeploy_repo_link" "release_train" {
+  site_id          = gitdeploy_site.release_train.id
   git_provider     = "github"
-  repository       = "acme/website"
-  branch           = data.gitdeploy_branches.releases.default_branch
-  allowed_branches = data.gitdeploy_branches.releases.names
+  repository       = "acme/release-train"
+  branch           = data.gitdeploy_branches.release_train.default_branch
+  allowed_branches = data.gitdeploy_branches.release_train.names
 }

@@ -1,19 +1,29 @@
+# Provider-defined functions (Terraform 1.8+) need the provider in required_providers, as the resources do
+# not: write this block once per configuration.
+terraform {
+  required_providers {
+    gitdeploy = {
+      source = "gitdeploy/gitdeploy"
+    }
+  }
+}
+
 # Repositories kept as clone URLs in an inventory become the arguments the resources take.
 locals {
-  sites = {
-    website = "git@github.com:gitdeploy-demo/website.git"
-    app     = "https://gitlab.com/gitdeploy-demo/frontend/app.git"
+  inventory_urls = {
+    portfolio = "git@github.com:acme/portfolio.git"
+    portal    = "https://gitlab.com/acme/frontend/portal.git"
   }
-  repos = { for name, url in local.sites : name => provider::gitdeploy::parse_repository_url(url) }
+  inventory_repos = { for name, url in local.inventory_urls : name => provider::gitdeploy::parse_repository_url(url) }
 }
 
-resource "gitdeploy_deploy_key" "site" {
-  for_each = local.repos
+resource "gitdeploy_deploy_key" "inventory" {
+  for_each = local.inventory_repos
 
   git_provider = each.value.git_provider # "github", "gitlab"; null for a self-hosted host: set it yourself
-  repository   = each.value.repository   # "gitdeploy-demo/website", "gitdeploy-demo/frontend/app"
+  repository   = each.value.repository   # "acme/portfolio", "acme/frontend/portal"
 }
 
-output "hosts" {
-  value = { for name, repo in local.repos : name => repo.host } # github.com, gitlab.com
+output "inventory_hosts" {
+  value = { for name, repo in local.inventory_repos : name => repo.host } # github.com, gitlab.com
 }

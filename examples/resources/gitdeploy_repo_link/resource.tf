@@ -27,13 +27,13 @@ resource "gitdeploy_deploy_key" "monorepo" {
   repository   = "acme/frontend/monorepo"
 }
 
-resource "gitdeploy_site" "app" {
+resource "gitdeploy_site" "monorepo" {
   for_each = toset(["shop", "docs", "blog"])
-  name     = "acme-${each.key}"
+  name     = "acme-monorepo-${each.key}"
 }
 
-resource "gitdeploy_repo_link" "app" {
-  for_each      = gitdeploy_site.app
+resource "gitdeploy_repo_link" "monorepo" {
+  for_each      = gitdeploy_site.monorepo
   site_id       = each.value.id
   git_provider  = "gitlab"
   repository    = "acme/frontend/monorepo"
@@ -46,41 +46,13 @@ resource "gitdeploy_repo_link" "app" {
 }
 
 # A private GitHub repository linked through the Netlify GitHub App instead of a deploy key.
-resource "gitdeploy_site" "internal" {}
+resource "gitdeploy_site" "internal_docs" {}
 
-resource "gitdeploy_repo_link" "internal" {
-  site_id         = gitdeploy_site.internal.id
-  git_provider    = "github"
-  repository      = "acme/internal-docs"
-  branch          = "main"
-  installation_id = 12345678
-}
-
-# On Dokploy: the application builds from the repository over SSH with a Dokploy SSH key installed on it,
-# with a Dockerfile, and deploys only on pushes that touch the service's directory.
-resource "gitdeploy_deploy_key" "api" {
-  platform     = "dokploy"
+resource "gitdeploy_repo_link" "internal_docs" {
+  site_id      = gitdeploy_site.internal_docs.id
   git_provider = "github"
-  repository   = "acme/platform"
-}
-
-resource "gitdeploy_repo_link" "api" {
-  platform      = "dokploy"
-  site_id       = gitdeploy_site.api.id
-  git_provider  = "github"
-  repository    = "acme/platform"
-  branch        = "main"
-  deploy_key_id = gitdeploy_deploy_key.api.id
-  base_dir      = "services/api"
-  dokploy = {
-    build_type  = "dockerfile"
-    dockerfile  = "Dockerfile"
-    watch_paths = ["services/api/**"]
-  }
-}
-
-resource "gitdeploy_site" "api" {
-  platform = "dokploy"
-  name     = "acme-api"
-  dokploy  = { environment_id = "Ev4kMz8QwT2nXr6LpB9cH" }
+  repository   = "acme/internal-docs"
+  branch       = "main"
+  # The last number in the URL of the app's "Configure" page on GitHub: no API of the provider's gives it.
+  installation_id = 12345678
 }

@@ -55,7 +55,7 @@ func (c *Client) CreateDeployKey(ctx context.Context, repo string, in githost.De
 		body: map[string]string{"key": strings.TrimSpace(in.Key), "label": in.Title}}
 	var k deployKey
 	if err := c.do(ctx, cl, &k); err != nil {
-		return nil, err
+		return nil, githost.ExplainMissingRepository(err, repo, githost.AdminAccess)
 	}
 	out, err := deployKeyFrom(&k)
 	if err != nil {
@@ -103,7 +103,7 @@ func (c *Client) ListDeployKeys(ctx context.Context, repo string) ([]githost.Dep
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, githost.ExplainMissingRepository(err, repo, githost.AdminAccess)
 	}
 	return all, nil
 }

@@ -45,7 +45,7 @@ func (c *Client) GetRepository(ctx context.Context, repo string) (*githost.Repos
 	cl := call{operation: "read repository", method: http.MethodGet, relPath: path}
 	var r repository
 	if err := c.do(ctx, cl, &r); err != nil {
-		return nil, err
+		return nil, githost.ExplainMissingRepository(err, repo, githost.ReadAccess)
 	}
 	out, err := repositoryFrom(&r)
 	if err != nil {
@@ -191,7 +191,7 @@ func (c *Client) ListBranches(ctx context.Context, repo string) ([]githost.Branc
 	}
 	got := <-repository
 	if listErr != nil {
-		return nil, listErr
+		return nil, githost.ExplainMissingRepository(listErr, repo, githost.ReadAccess)
 	}
 	if got.err != nil {
 		return nil, got.err

@@ -133,7 +133,11 @@ func (c *Client) CreateWebhook(ctx context.Context, repo string, in githost.Webh
 	if err != nil {
 		return nil, err
 	}
-	return c.hookCall(ctx, call{operation: "create webhook", method: http.MethodPost, relPath: path + "/hooks", body: body})
+	h, err := c.hookCall(ctx, call{operation: "create webhook", method: http.MethodPost, relPath: path + "/hooks", body: body})
+	if err != nil {
+		return nil, githost.ExplainMissingRepository(err, repo, githost.AdminAccess)
+	}
+	return h, nil
 }
 
 // GetWebhook reads one webhook of repo; id is its UUID in braces. A hook that is gone is an error
@@ -167,7 +171,7 @@ func (c *Client) ListWebhooks(ctx context.Context, repo string) ([]githost.Webho
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, githost.ExplainMissingRepository(err, repo, githost.AdminAccess)
 	}
 	return all, nil
 }

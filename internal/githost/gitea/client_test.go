@@ -97,7 +97,7 @@ func TestRepositoriesAndBranches(t *testing.T) {
 		t.Fatalf("repository = %+v", repo)
 	}
 	_, err = client.GetRepository(ctx, "gitdeploy-demo/gone")
-	if apiErr := requireAPIError(t, err, http.StatusNotFound); apiErr.Message != "The target couldn't be found." ||
+	if apiErr := requireAPIError(t, err, http.StatusNotFound); apiErr.Message != `repository "gitdeploy-demo/gone" does not exist or is not visible to the token (The target couldn't be found.)` ||
 		apiErr.Path != "/gitea/api/v1/repos/gitdeploy-demo/gone" || apiErr.Operation != "read repository" {
 		t.Errorf("APIError = %+v", apiErr)
 	}

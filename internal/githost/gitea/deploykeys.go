@@ -25,7 +25,7 @@ func (c *Client) CreateDeployKey(ctx context.Context, repo string, in githost.De
 	relPath := relRepoPath(owner, name) + "/keys"
 	key, resp, err := api.CreateDeployKey(owner, name, sdk.CreateKeyOption{Title: in.Title, Key: in.Key, ReadOnly: in.ReadOnly})
 	if err != nil {
-		return nil, c.apiError(operation, http.MethodPost, relPath, resp, err)
+		return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodPost, relPath, resp, err), repo, githost.AdminAccess)
 	}
 	if key == nil || key.ID == 0 {
 		return nil, c.missingIDError(operation, http.MethodPost, relPath, resp)
@@ -75,7 +75,7 @@ func (c *Client) ListDeployKeys(ctx context.Context, repo string) ([]githost.Dep
 		}
 		keys, resp, err := api.ListDeployKeys(owner, name, sdk.ListDeployKeysOptions{ListOptions: sdk.ListOptions{Page: page, PageSize: maxLimit}})
 		if err != nil {
-			return nil, c.apiError(operation, http.MethodGet, relPath, resp, err)
+			return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, resp, err), repo, githost.AdminAccess)
 		}
 		for _, key := range keys {
 			if key != nil {

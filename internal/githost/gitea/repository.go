@@ -29,7 +29,7 @@ func (c *Client) GetRepository(ctx context.Context, repo string) (*githost.Repos
 	relPath := relRepoPath(owner, name)
 	r, resp, err := api.GetRepo(owner, name)
 	if err != nil {
-		return nil, c.apiError(operation, http.MethodGet, relPath, resp, err)
+		return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, resp, err), repo, githost.ReadAccess)
 	}
 	if r == nil || r.ID == 0 {
 		return nil, c.missingIDError(operation, http.MethodGet, relPath, resp)
@@ -184,7 +184,7 @@ func (c *Client) ListBranches(ctx context.Context, repo string) ([]githost.Branc
 		}
 		branches, resp, err := api.ListRepoBranches(owner, name, sdk.ListRepoBranchesOptions{ListOptions: sdk.ListOptions{Page: page, PageSize: maxLimit}})
 		if err != nil {
-			return githost.Page[githost.Branch]{}, c.apiError(operation, http.MethodGet, relPath, resp, err)
+			return githost.Page[githost.Branch]{}, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, resp, err), repo, githost.ReadAccess)
 		}
 		out := githost.Page[githost.Branch]{Items: make([]githost.Branch, 0, len(branches)), Next: resp.NextPage, Last: resp.LastPage}
 		for _, b := range branches {

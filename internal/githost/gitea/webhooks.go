@@ -123,7 +123,7 @@ func (c *Client) CreateWebhook(ctx context.Context, repo string, in githost.Webh
 	h, resp, err := api.CreateRepoHook(owner, name, sdk.CreateHookOption{Type: hookType, Config: config, Events: events,
 		BranchFilter: in.BranchFilter, Active: in.Active})
 	if err != nil {
-		return nil, c.apiError(operation, http.MethodPost, relPath, resp, err)
+		return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodPost, relPath, resp, err), repo, githost.AdminAccess)
 	}
 	if h == nil || h.ID == 0 {
 		return nil, c.missingIDError(operation, http.MethodPost, relPath, resp)
@@ -173,7 +173,7 @@ func (c *Client) ListWebhooks(ctx context.Context, repo string) ([]githost.Webho
 		}
 		hooks, resp, err := api.ListRepoHooks(owner, name, sdk.ListHooksOptions{ListOptions: sdk.ListOptions{Page: page, PageSize: maxLimit}})
 		if err != nil {
-			return nil, c.apiError(operation, http.MethodGet, relPath, resp, err)
+			return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, resp, err), repo, githost.AdminAccess)
 		}
 		for _, h := range hooks {
 			if h != nil {

@@ -308,7 +308,7 @@ func (t *installationTransport) RoundTrip(req *http.Request) (*http.Response, er
 			return resp, nil // cannot send the body again: report the 401
 		}
 		if body, err = req.GetBody(); err != nil {
-			return resp, nil
+			return resp, nil //nolint:nilerr // the body cannot be sent again: the 401 is the answer to report
 		}
 	}
 	t.tokens.invalidate(token)

@@ -289,6 +289,9 @@ func TestListDeployKeysFollowsEveryPage(t *testing.T) {
 	}
 	for i, req := range seen {
 		want := fmt.Sprintf("/api/v3/repos/octo/hello/keys?page=%d&per_page=100", i+1)
+		if i == 0 {
+			want = "/api/v3/repos/octo/hello/keys?per_page=100" // the first page, unnamed
+		}
 		if req.RequestURI != want {
 			t.Errorf("request %d = %s, want %s", i, req.RequestURI, want)
 		}
@@ -301,9 +304,10 @@ func TestListDeployKeysStopsOnABackwardsLink(t *testing.T) {
 		w.Header().Set("Link", fmt.Sprintf(`<http://%s/api/v3/repos/octo/hello/keys?page=1>; rel="next"`, r.Host))
 		writeJSON(t, w, http.StatusOK, []map[string]any{{"id": 1}})
 	})
+	// The second answer repeats the first page's key: the listing stops there.
 	keys, err := client.ListDeployKeys(context.Background(), "octo/hello")
-	if err != nil || len(keys) != 1 || len(fake.seen()) != 1 {
-		t.Fatalf("ListDeployKeys = %v, %v after %d requests; want 1 key after 1 request", keys, err, len(fake.seen()))
+	if err != nil || len(keys) != 1 || len(fake.seen()) != 2 {
+		t.Fatalf("ListDeployKeys = %v, %v after %d requests; want 1 key after 2 requests", keys, err, len(fake.seen()))
 	}
 }
 

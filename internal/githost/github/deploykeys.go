@@ -27,7 +27,7 @@ func (c *Client) CreateDeployKey(ctx context.Context, repo string, in githost.De
 	}
 	key, resp, err := c.api.Repositories.CreateKey(ctx, owner, name, body)
 	if err != nil {
-		return nil, c.apiError(operation, http.MethodPost, relPath, resp, err)
+		return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodPost, relPath, resp, err), repo, githost.AdminAccess)
 	}
 	if key.GetID() == 0 {
 		return nil, c.missingIDError(operation, http.MethodPost, relPath, resp)
@@ -66,23 +66,26 @@ func (c *Client) ListDeployKeys(ctx context.Context, repo string) ([]githost.Dep
 	}
 	relPath := "repos/" + owner + "/" + name + "/keys"
 	var all []githost.DeployKey
-	opts := &gogithub.ListOptions{PerPage: maxPerPage, Page: 1}
-	for {
-		keys, resp, err := c.api.Repositories.ListKeys(ctx, owner, name, opts)
+	seen := map[string]bool{}
+	for key, err := range c.api.Repositories.ListKeysIter(ctx, owner, name, &gogithub.ListOptions{PerPage: maxPerPage}) {
 		if err != nil {
-			return nil, c.apiError(operation, http.MethodGet, relPath, resp, err)
+			return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, responseOf(err), err), repo, githost.AdminAccess)
 		}
-		for _, key := range keys {
-			if key != nil {
-				all = append(all, *deployKeyFrom(key))
-			}
+		if key == nil {
+			continue
 		}
-		// A next page that does not move forward would loop for ever; stop there.
-		if resp.NextPage <= opts.Page {
-			return all, nil
+		item := deployKeyFrom(key)
+		// An item listed twice means the server's next page went back: what was listed is all there is.
+		if seen[item.ID] {
+			break
 		}
-		opts.Page = resp.NextPage
+		seen[item.ID] = true
+		all = append(all, *item)
+		if len(all) > maxListed {
+			return nil, tooManyListed(operation, relPath)
+		}
 	}
+	return all, nil
 }
 
 // DeleteDeployKey removes a deploy key from repo. A key that is already gone is an error

@@ -87,3 +87,26 @@ func errorResponseMessage(e *gogithub.ErrorResponse) string {
 func (c *Client) missingIDError(operation, method, relPath string, resp *gogithub.Response) error {
 	return c.apiError(operation, method, relPath, resp, errMissingID)
 }
+
+// responseOf is the answer an iterator's error carries (go-github's iterators yield the error alone).
+func responseOf(err error) *gogithub.Response {
+	var errResp *gogithub.ErrorResponse
+	var rateErr *gogithub.RateLimitError
+	var abuseErr *gogithub.AbuseRateLimitError
+	switch {
+	case errors.As(err, &errResp) && errResp.Response != nil:
+		return &gogithub.Response{Response: errResp.Response}
+	case errors.As(err, &rateErr) && rateErr.Response != nil:
+		return &gogithub.Response{Response: rateErr.Response}
+	case errors.As(err, &abuseErr) && abuseErr.Response != nil:
+		return &gogithub.Response{Response: abuseErr.Response}
+	}
+	return nil
+}
+
+// maxListed bounds a listing whose pages never end (a server whose next page does not move on).
+const maxListed = 100_000
+
+func tooManyListed(operation, relPath string) error {
+	return fmt.Errorf("%s: %s (GET %s): more than %d items; stopped", serviceName, operation, relPath, maxListed)
+}

@@ -128,7 +128,7 @@ func (c *Client) ListBranches(ctx context.Context, repo string) ([]githost.Branc
 	}
 	got := <-repository
 	if listErr != nil {
-		return nil, listErr
+		return nil, githost.ExplainMissingRepository(listErr, repo, githost.ReadAccess)
 	}
 	if got.err != nil {
 		return nil, got.err

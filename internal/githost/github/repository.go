@@ -21,7 +21,7 @@ func (c *Client) GetRepository(ctx context.Context, repo string) (*githost.Repos
 	relPath := "repos/" + owner + "/" + name
 	r, resp, err := c.api.Repositories.Get(ctx, owner, name)
 	if err != nil {
-		return nil, c.apiError(operation, http.MethodGet, relPath, resp, err)
+		return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, resp, err), repo, githost.ReadAccess)
 	}
 	if r.GetID() == 0 {
 		return nil, c.missingIDError(operation, http.MethodGet, relPath, resp)

@@ -44,7 +44,7 @@ func (c *Client) CreateWebhook(ctx context.Context, repo string, in githost.Webh
 	relPath := "repos/" + owner + "/" + name + "/hooks"
 	created, resp, err := c.api.Repositories.CreateHook(ctx, owner, name, hook)
 	if err != nil {
-		return nil, c.apiError(operation, http.MethodPost, relPath, resp, err)
+		return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodPost, relPath, resp, err), repo, githost.AdminAccess)
 	}
 	if created.GetID() == 0 {
 		return nil, c.missingIDError(operation, http.MethodPost, relPath, resp)
@@ -84,23 +84,26 @@ func (c *Client) ListWebhooks(ctx context.Context, repo string) ([]githost.Webho
 	}
 	relPath := "repos/" + owner + "/" + name + "/hooks"
 	var all []githost.Webhook
-	opts := &gogithub.ListOptions{PerPage: maxPerPage, Page: 1}
-	for {
-		hooks, resp, err := c.api.Repositories.ListHooks(ctx, owner, name, opts)
+	seen := map[string]bool{}
+	for hook, err := range c.api.Repositories.ListHooksIter(ctx, owner, name, &gogithub.ListOptions{PerPage: maxPerPage}) {
 		if err != nil {
-			return nil, c.apiError(operation, http.MethodGet, relPath, resp, err)
+			return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, responseOf(err), err), repo, githost.AdminAccess)
 		}
-		for _, hook := range hooks {
-			if hook != nil {
-				all = append(all, *webhookFrom(hook))
-			}
+		if hook == nil {
+			continue
 		}
-		// A next page that does not move forward would loop for ever; stop there.
-		if resp.NextPage <= opts.Page {
-			return all, nil
+		item := webhookFrom(hook)
+		// An item listed twice means the server's next page went back: what was listed is all there is.
+		if seen[item.ID] {
+			break
 		}
-		opts.Page = resp.NextPage
+		seen[item.ID] = true
+		all = append(all, *item)
+		if len(all) > maxListed {
+			return nil, tooManyListed(operation, relPath)
+		}
 	}
+	return all, nil
 }
 
 // UpdateWebhook replaces the webhook's settings (PATCH /repos/{owner}/{repo}/hooks/{id}). The whole

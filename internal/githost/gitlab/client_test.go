@@ -265,9 +265,11 @@ func TestBadInputMakesNoRequest(t *testing.T) {
 func TestListDeployKeysFollowsEveryPage(t *testing.T) {
 	const pages = 3
 	fake, client := newFakeGitLab(t, func(w http.ResponseWriter, r *http.Request) {
-		var n int
-		if _, err := fmt.Sscanf(r.URL.Query().Get("page"), "%d", &n); err != nil {
-			t.Errorf("page %q: %v", r.URL.Query().Get("page"), err)
+		n := 1 // the first request names no page
+		if p := r.URL.Query().Get("page"); p != "" {
+			if _, err := fmt.Sscanf(p, "%d", &n); err != nil {
+				t.Errorf("page %q: %v", p, err)
+			}
 		}
 		w.Header().Set("X-Page", fmt.Sprint(n))
 		w.Header().Set("X-Per-Page", "100")
@@ -299,6 +301,9 @@ func TestListDeployKeysFollowsEveryPage(t *testing.T) {
 	}
 	for i, req := range seen {
 		want := fmt.Sprintf("/api/v4/projects/group%%2Fsub%%2Fproject/deploy_keys?page=%d&per_page=100", i+1)
+		if i == 0 {
+			want = "/api/v4/projects/group%2Fsub%2Fproject/deploy_keys?per_page=100" // the first page, unnamed
+		}
 		if req.RequestURI != want {
 			t.Errorf("request %d = %s, want %s", i, req.RequestURI, want)
 		}
@@ -374,5 +379,18 @@ func TestTransportErrorAndCancellation(t *testing.T) {
 	_, err = client.ListDeployKeys(ctx, "group/project")
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("ListDeployKeys with a cancelled context = %v, want context.Canceled", err)
+	}
+}
+
+func TestListDeployKeysStopsOnABackwardsPage(t *testing.T) {
+	fake, client := newFakeGitLab(t, func(w http.ResponseWriter, _ *http.Request) {
+		// A broken server whose next page is always page 1.
+		w.Header().Set("X-Page", "1")
+		w.Header().Set("X-Next-Page", "1")
+		writeJSON(t, w, http.StatusOK, []map[string]any{{"id": 1}})
+	})
+	keys, err := client.ListDeployKeys(context.Background(), "group/app")
+	if err != nil || len(keys) != 1 || len(fake.seen()) != 2 {
+		t.Fatalf("ListDeployKeys = %v, %v after %d requests; want 1 key after 2 requests", keys, err, len(fake.seen()))
 	}
 }

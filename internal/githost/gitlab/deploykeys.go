@@ -29,7 +29,7 @@ func (c *Client) CreateDeployKey(ctx context.Context, repo string, in githost.De
 	}
 	key, resp, err := c.api.DeployKeys.AddDeployKey(repo, opts, gl.WithContext(ctx))
 	if err != nil {
-		return nil, c.apiError(operation, http.MethodPost, relPath, resp, err)
+		return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodPost, relPath, resp, err), repo, githost.AdminAccess)
 	}
 	if key == nil || key.ID == 0 {
 		return nil, c.missingIDError(operation, http.MethodPost, relPath, resp)
@@ -69,23 +69,29 @@ func (c *Client) ListDeployKeys(ctx context.Context, repo string) ([]githost.Dep
 	}
 	relPath := "projects/" + project + "/deploy_keys"
 	var all []githost.DeployKey
-	opts := &gl.ListProjectDeployKeysOptions{ListOptions: gl.ListOptions{PerPage: maxPerPage, Page: 1}}
-	for {
-		keys, resp, err := c.api.DeployKeys.ListProjectDeployKeys(repo, opts, gl.WithContext(ctx))
+	seen := map[string]bool{}
+	opts := &gl.ListProjectDeployKeysOptions{ListOptions: gl.ListOptions{PerPage: maxPerPage}}
+	for key, err := range gl.Scan2(func(page gl.PaginationOptionFunc) ([]*gl.ProjectDeployKey, *gl.Response, error) {
+		return c.api.DeployKeys.ListProjectDeployKeys(repo, opts, gl.WithContext(ctx), page)
+	}) {
 		if err != nil {
-			return nil, c.apiError(operation, http.MethodGet, relPath, resp, err)
+			return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, responseOf(err), err), repo, githost.AdminAccess)
 		}
-		for _, key := range keys {
-			if key != nil {
-				all = append(all, *deployKeyFrom(key))
-			}
+		if key == nil {
+			continue
 		}
-		// A next page that does not move forward would loop for ever; stop there.
-		if resp.NextPage <= opts.Page {
-			return all, nil
+		item := deployKeyFrom(key)
+		// An item listed twice means the server's next page went back: what was listed is all there is.
+		if seen[item.ID] {
+			break
 		}
-		opts.Page = resp.NextPage
+		seen[item.ID] = true
+		all = append(all, *item)
+		if len(all) > maxListed {
+			return nil, tooManyListed(operation, relPath)
+		}
 	}
+	return all, nil
 }
 
 // RenameDeployKey implements githost.DeployKeyRenamer: PUT /projects/:id/deploy_keys/:key_id with the

@@ -3,6 +3,7 @@ package gitlab
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
@@ -124,4 +125,20 @@ func nonEmpty(items []string) []string {
 // missingIDError reports a successful answer that lacks the object's id.
 func (c *Client) missingIDError(operation, method, relPath string, resp *gl.Response) error {
 	return c.apiError(operation, method, relPath, resp, errMissingID)
+}
+
+// responseOf is the answer a Scan2 error carries (the iterator yields the error alone).
+func responseOf(err error) *gl.Response {
+	var errResp *gl.ErrorResponse
+	if errors.As(err, &errResp) && errResp.Response != nil {
+		return &gl.Response{Response: errResp.Response}
+	}
+	return nil
+}
+
+// maxListed bounds a listing whose pages never end (a server whose next page does not move on).
+const maxListed = 100_000
+
+func tooManyListed(operation, relPath string) error {
+	return fmt.Errorf("%s: %s (GET %s): more than %d items; stopped", serviceName, operation, relPath, maxListed)
 }

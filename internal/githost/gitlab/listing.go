@@ -99,7 +99,7 @@ func (c *Client) ListBranches(ctx context.Context, repo string) ([]githost.Branc
 			ListOptions: gl.ListOptions{Page: int64(page), PerPage: maxPerPage},
 		}, gl.WithContext(ctx))
 		if err != nil {
-			return githost.Page[githost.Branch]{}, c.apiError(operation, http.MethodGet, relPath, resp, err)
+			return githost.Page[githost.Branch]{}, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, resp, err), repo, githost.ReadAccess)
 		}
 		out := githost.Page[githost.Branch]{Items: make([]githost.Branch, 0, len(branches)), Next: int(resp.NextPage), Last: int(resp.TotalPages)}
 		for _, b := range branches {

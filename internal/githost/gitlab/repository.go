@@ -20,7 +20,7 @@ func (c *Client) GetRepository(ctx context.Context, repo string) (*githost.Repos
 	relPath := "projects/" + project
 	p, resp, err := c.api.Projects.GetProject(repo, nil, gl.WithContext(ctx))
 	if err != nil {
-		return nil, c.apiError(operation, http.MethodGet, relPath, resp, err)
+		return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, resp, err), repo, githost.ReadAccess)
 	}
 	if p == nil || p.ID == 0 {
 		return nil, c.missingIDError(operation, http.MethodGet, relPath, resp)

@@ -65,7 +65,7 @@ func (c *Client) CreateWebhook(ctx context.Context, repo string, in githost.Webh
 	relPath := "projects/" + project + "/hooks"
 	hook, resp, err := c.api.Projects.AddProjectHook(repo, opts, gl.WithContext(ctx))
 	if err != nil {
-		return nil, c.apiError(operation, http.MethodPost, relPath, resp, err)
+		return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodPost, relPath, resp, err), repo, githost.AdminAccess)
 	}
 	if hook == nil || hook.ID == 0 {
 		return nil, c.missingIDError(operation, http.MethodPost, relPath, resp)
@@ -105,23 +105,29 @@ func (c *Client) ListWebhooks(ctx context.Context, repo string) ([]githost.Webho
 	}
 	relPath := "projects/" + project + "/hooks"
 	var all []githost.Webhook
-	opts := &gl.ListProjectHooksOptions{ListOptions: gl.ListOptions{PerPage: maxPerPage, Page: 1}}
-	for {
-		hooks, resp, err := c.api.Projects.ListProjectHooks(repo, opts, gl.WithContext(ctx))
+	seen := map[string]bool{}
+	opts := &gl.ListProjectHooksOptions{ListOptions: gl.ListOptions{PerPage: maxPerPage}}
+	for hook, err := range gl.Scan2(func(page gl.PaginationOptionFunc) ([]*gl.ProjectHook, *gl.Response, error) {
+		return c.api.Projects.ListProjectHooks(repo, opts, gl.WithContext(ctx), page)
+	}) {
 		if err != nil {
-			return nil, c.apiError(operation, http.MethodGet, relPath, resp, err)
+			return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, responseOf(err), err), repo, githost.AdminAccess)
 		}
-		for _, hook := range hooks {
-			if hook != nil {
-				all = append(all, *webhookFrom(hook))
-			}
+		if hook == nil {
+			continue
 		}
-		// A next page that does not move forward would loop for ever; stop there.
-		if resp.NextPage <= opts.Page {
-			return all, nil
+		item := webhookFrom(hook)
+		// An item listed twice means the server's next page went back: what was listed is all there is.
+		if seen[item.ID] {
+			break
 		}
-		opts.Page = resp.NextPage
+		seen[item.ID] = true
+		all = append(all, *item)
+		if len(all) > maxListed {
+			return nil, tooManyListed(operation, relPath)
+		}
 	}
+	return all, nil
 }
 
 // UpdateWebhook replaces the webhook's settings (PUT /projects/:id/hooks/:hook_id), sending the token

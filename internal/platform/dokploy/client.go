@@ -120,7 +120,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s: %s (%s %s): %w", serviceName, cl.operation, method, req.URL.Path, scrub(err, cl.secrets))
+		return httpx.TransportError(serviceName, cl.operation, method, req.URL.Path, scrub(err, cl.secrets))
 	}
 	defer func() { _ = resp.Body.Close() }() // a read-only body: nothing to report on close
 

@@ -203,6 +203,13 @@ func (c *Client) ListDeployKeys(ctx context.Context) ([]platform.DeployKey, erro
 	return out, nil
 }
 
+// DeployKeysPage implements platform.DeployKeyPager: sshKey.all, which answers every key at once (one
+// page), each as sshKey.one does.
+func (c *Client) DeployKeysPage(ctx context.Context, _ int) ([]platform.DeployKey, bool, error) {
+	keys, err := c.ListDeployKeys(ctx)
+	return keys, false, err
+}
+
 // DeleteDeployKey implements platform.DeployKeyManager: sshKey.remove.
 func (c *Client) DeleteDeployKey(ctx context.Context, id string) error {
 	return c.DeleteSSHKey(ctx, id)

@@ -130,7 +130,7 @@ func (c *Client) send(ctx context.Context, operation, method string, p path, que
 
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s (%s %s): %w", serviceName, operation, method, req.URL.Path, err)
+		return nil, httpx.TransportError(serviceName, operation, method, req.URL.Path, err)
 	}
 	defer func() { _ = resp.Body.Close() }() // a read-only body: nothing to report on close
 

@@ -197,3 +197,29 @@ func TestUnsafeIDsAreRefusedBeforeAnyRequest(t *testing.T) {
 		t.Fatalf("requests were sent: %+v", f.requests)
 	}
 }
+
+// An unreachable API is an APIError without an answer whose text says the service could not be reached and
+// names the setting (given to the shared stack), without repeating the URL net/http's error carries.
+func TestUnreachableAPI(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	apiURL := srv.URL + "/api/v1"
+	srv.Close() // nothing listens there any more
+	c, err := New(Config{APIURL: apiURL, Token: testToken, HTTPClient: httpx.NewClient(httpx.Options{Service: "Netlify",
+		Endpoint: httpx.Endpoint{URL: apiURL, Setting: "netlify.api_url", EnvVar: "NETLIFY_API_URL", Source: httpx.EndpointFromEnv}})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetSite(context.Background(), "site-1")
+	var apiErr *httpx.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 0 || !httpx.IsConnectionError(err) {
+		t.Fatalf("want an APIError without an answer around a ConnectionError, got %T %v", err, err)
+	}
+	want := "Netlify: read site (GET /api/v1/sites/site-1) got no answer: could not reach Netlify at " + srv.URL +
+		`: connection refused (nothing is listening there). The address is the environment variable NETLIFY_API_URL = "` + apiURL + `"`
+	if !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("got  %q\nwant %q…", err, want)
+	}
+	if httpx.MayHaveBeenApplied(err) {
+		t.Error("a request that never reached Netlify cannot have been applied")
+	}
+}

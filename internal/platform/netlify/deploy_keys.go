@@ -54,6 +54,19 @@ func (c *Client) ListDeployKeys(ctx context.Context) ([]platform.DeployKey, erro
 	return out, nil
 }
 
+// DeployKeysPage implements platform.DeployKeyPager: one page of GET /deploy_keys.
+func (c *Client) DeployKeysPage(ctx context.Context, page int) ([]platform.DeployKey, bool, error) {
+	keys, more, err := listPage[deployKeyJSON](ctx, c, "list deploy keys", path{"deploy_keys"}, nil, page)
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]platform.DeployKey, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, *k.toPlatform())
+	}
+	return out, more, nil
+}
+
 // DeleteDeployKey implements platform.Platform: DELETE /deploy_keys/{id} → 204 (or 200). A 404 is
 // returned as the APIError: the caller decides that a missing key is deleted.
 func (c *Client) DeleteDeployKey(ctx context.Context, id string) error {

@@ -21,24 +21,34 @@ const (
 // link to another host can never receive the token.
 func listAll[T any](ctx context.Context, c *Client, operation string, p path, query url.Values) ([]T, error) {
 	var all []T
+	q := query
+	for page := 1; page <= maxPages; page++ {
+		items, more, err := listPage[T](ctx, c, operation, p, q, page)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, items...)
+		if !more {
+			return all, nil
+		}
+	}
+	return nil, fmt.Errorf("%s: %s: more than %d pages; stopped", serviceName, operation, maxPages)
+}
+
+// listPage GETs one page (from 1) of a paginated list and reports whether its Link header has a next one.
+func listPage[T any](ctx context.Context, c *Client, operation string, p path, query url.Values, page int) ([]T, bool, error) {
 	q := url.Values{}
 	for k, v := range query {
 		q[k] = v
 	}
 	q.Set("per_page", strconv.Itoa(perPage))
-	for page := 1; page <= maxPages; page++ {
-		q.Set("page", strconv.Itoa(page))
-		var items []T
-		header, err := c.send(ctx, operation, http.MethodGet, p, q, nil, &items, http.StatusOK)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, items...)
-		if len(items) == 0 || !hasNextLink(header.Get("Link")) {
-			return all, nil
-		}
+	q.Set("page", strconv.Itoa(page))
+	var items []T
+	header, err := c.send(ctx, operation, http.MethodGet, p, q, nil, &items, http.StatusOK)
+	if err != nil {
+		return nil, false, err
 	}
-	return nil, fmt.Errorf("%s: %s: more than %d pages; stopped", serviceName, operation, maxPages)
+	return items, len(items) > 0 && hasNextLink(header.Get("Link")), nil
 }
 
 // hasNextLink reports whether an RFC 8288 Link header has a rel="next" link.

@@ -89,6 +89,20 @@ func (c *Client) ListSites(ctx context.Context, in platform.SiteInput) ([]platfo
 	return out, nil
 }
 
+// SitesPage implements platform.SitePager: one page of GET /sites?filter=all, whose site objects hold
+// their build settings as GET /sites/{id} does.
+func (c *Client) SitesPage(ctx context.Context, page int) ([]platform.Site, bool, error) {
+	sites, more, err := listPage[siteJSON](ctx, c, "list sites", path{"sites"}, url.Values{"filter": {"all"}}, page)
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]platform.Site, 0, len(sites))
+	for _, s := range sites {
+		out = append(out, *s.toPlatform())
+	}
+	return out, more, nil
+}
+
 // UpdateSite implements platform.Platform: PATCH /sites/{id} with name and custom_domain.
 // TeamSlug is ignored: moving a site between teams is not an update. The PATCH sets both fields,
 // so it may be sent again after a lost answer.
