@@ -102,8 +102,9 @@ resource "gitdeploy_site" "app" {
 }
 
 // checkLinkedThroughConnection checks the application's source: kind, the state's connection, the
-// repository and branch, no SSH key.
-func (e *testEnv) checkLinkedThroughConnection(kind, branch string) resource.TestCheckFunc {
+// repository and the branch main, no SSH key.
+func (e *testEnv) checkLinkedThroughConnection(kind string) resource.TestCheckFunc {
+	const branch = "main"
 	return func(s *terraform.State) error {
 		attrs := s.RootModule().Resources[connLinkAddr].Primary.Attributes
 		app, ok := e.emu.DokployApplication(attrs["site_id"])
@@ -160,7 +161,7 @@ func TestAccRepoLinkThroughConnection(t *testing.T) {
 					},
 					Config: chain,
 					Check: resource.ComposeAggregateTestCheckFunc(
-						env.checkLinkedThroughConnection(kind, "main"),
+						env.checkLinkedThroughConnection(kind),
 						env.checkConnectionPushBuilds(kind),
 						resource.TestCheckNoResourceAttr(connLinkAddr, "deploy_key_id"),
 						checkConnectionIDAttr(kind),
@@ -180,7 +181,7 @@ func TestAccRepoLinkThroughConnection(t *testing.T) {
 					},
 					Config:           chain,
 					ConfigPlanChecks: expectAction(connLinkAddr, plancheck.ResourceActionUpdate),
-					Check:            env.checkLinkedThroughConnection(kind, "main"),
+					Check:            env.checkLinkedThroughConnection(kind),
 				},
 				{
 					// Relinked over SSH by hand: connection_id and the source show in the plan.
@@ -192,7 +193,7 @@ func TestAccRepoLinkThroughConnection(t *testing.T) {
 					},
 					Config:           chain,
 					ConfigPlanChecks: expectAction(connLinkAddr, plancheck.ResourceActionUpdate),
-					Check:            resource.ComposeAggregateTestCheckFunc(env.checkLinkedThroughConnection(kind, "main"), env.checkConnectionPushBuilds(kind)),
+					Check:            resource.ComposeAggregateTestCheckFunc(env.checkLinkedThroughConnection(kind), env.checkConnectionPushBuilds(kind)),
 				},
 				{
 					// A branch the connection does not see fails the plan, before anything is written.
@@ -217,7 +218,7 @@ func TestAccRepoLinkThroughConnection(t *testing.T) {
 						plancheck.ExpectResourceAction("gitdeploy_git_connection.app", plancheck.ResourceActionCreate),
 						plancheck.ExpectResourceAction(connLinkAddr, plancheck.ResourceActionUpdate)}},
 				}
-				relinked := resource.ComposeAggregateTestCheckFunc(env.checkLinkedThroughConnection(kind, "main"), env.checkConnectionPushBuilds(kind))
+				relinked := resource.ComposeAggregateTestCheckFunc(env.checkLinkedThroughConnection(kind), env.checkConnectionPushBuilds(kind))
 				if kind == githost.GitLab {
 					removed.ExpectError = regexp.MustCompile(`GitLab connection not authorised`)
 					steps = append(steps, removed, resource.TestStep{PreConfig: env.authorizeGitLabConnection, Config: chain, Check: relinked})
