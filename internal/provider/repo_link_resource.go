@@ -999,7 +999,9 @@ func (r *repoLinkResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 // ImportState takes the site id, after "<platform>:" when the provider configures both platforms. Dokploy
-// does not keep the git host's kind: its links are imported as "dokploy:<application_id>:<git_provider>".
+// does not keep the git host's kind of a link over SSH: such links are imported as
+// "dokploy:<application_id>:<git_provider>"; a link through a connection as "dokploy:<application_id>",
+// whose source names the connection and its kind (Read fills them in).
 func (r *repoLinkResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	kind, raw, d := splitPlatformPrefix(r.clients, req.ID)
 	if d != nil {
@@ -1014,7 +1016,8 @@ func (r *repoLinkResource) ImportState(ctx context.Context, req resource.ImportS
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("%s. Import a repository link by the id of its site, e.g. \"3f8a1c2e-4b5d-4e6f-8a9b-0c1d2e3f4a5b\"; "+
-				"on Dokploy add the git host: \"dokploy:<application_id>:github\".", err))
+				"on Dokploy add the git host of a link over SSH: \"dokploy:<application_id>:github\" (a link through a "+
+				"git-provider connection needs only \"dokploy:<application_id>\").", err))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), siteID)...)
