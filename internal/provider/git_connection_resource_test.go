@@ -121,13 +121,20 @@ func TestAccGitConnection_gitea(t *testing.T) {
 			},
 			importResendsCredential(connAddr, "access_token"),
 			{
-				// The token and the name changed by hand: both show in the plan, and apply puts them back.
-				PreConfig: func() {
-					env.changeConnection(map[string]any{"accessToken": "changed-by-hand", "name": "by hand"})
-				},
+				// The token changed by hand: the plan shows it, and apply puts it back.
+				PreConfig:        func() { env.changeConnection(map[string]any{"accessToken": "changed-by-hand"}) },
 				Config:           cfg("gitea renamed", emulator.DefaultGiteaToken),
 				ConfigPlanChecks: expectAction(connAddr, plancheck.ResourceActionUpdate),
 				Check:            env.checkOnlyConnection(githost.Gitea, "accessToken", emulator.DefaultGiteaToken, nil),
+			},
+			{
+				// The name and URL changed by hand: likewise.
+				PreConfig: func() {
+					env.changeConnection(map[string]any{"name": "by hand", "giteaUrl": "https://gitea.com"})
+				},
+				Config:           cfg("gitea renamed", emulator.DefaultGiteaToken),
+				ConfigPlanChecks: expectAction(connAddr, plancheck.ResourceActionUpdate),
+				Check:            env.checkOnlyConnection(githost.Gitea, "accessToken", emulator.DefaultGiteaToken, map[string]any{"giteaUrl": giteaURL}),
 			},
 			{
 				// Removed by hand: created again.
@@ -341,7 +348,13 @@ func TestAccGitConnection_gitlab(t *testing.T) {
 					resource.TestCheckResourceAttr(connAddr, "authorized", "true")),
 			},
 			{
-				PreConfig:        func() { env.changeConnection(map[string]any{"secret": "changed-by-hand", "groupName": "elsewhere"}) },
+				PreConfig:        func() { env.changeConnection(map[string]any{"secret": "changed-by-hand"}) },
+				Config:           cfg("gitdeploy-demo/frontend"),
+				ConfigPlanChecks: expectAction(connAddr, plancheck.ResourceActionUpdate),
+				Check:            check("gitdeploy-demo/frontend"),
+			},
+			{
+				PreConfig:        func() { env.changeConnection(map[string]any{"groupName": "elsewhere"}) },
 				Config:           cfg("gitdeploy-demo/frontend"),
 				ConfigPlanChecks: expectAction(connAddr, plancheck.ResourceActionUpdate),
 				Check:            check("gitdeploy-demo/frontend"),

@@ -184,6 +184,18 @@ func TestAccRepoLinkThroughConnection(t *testing.T) {
 					Check:            env.checkLinkedThroughConnection(kind),
 				},
 				{
+					// The application's connection cleared by hand (as Dokploy does when a connection is removed):
+					// connection_id shows in the plan, apply links through it again.
+					PreConfig: func() {
+						if err := env.emu.UpdateDokployApplication(appID, map[string]any{kind + "Id": nil}); err != nil {
+							t.Fatal(err)
+						}
+					},
+					Config:           chain,
+					ConfigPlanChecks: expectAction(connLinkAddr, plancheck.ResourceActionUpdate),
+					Check:            resource.ComposeAggregateTestCheckFunc(env.checkLinkedThroughConnection(kind), env.checkConnectionPushBuilds(kind)),
+				},
+				{
 					// Relinked over SSH by hand: connection_id and the source show in the plan.
 					PreConfig: func() {
 						if err := env.emu.UpdateDokployApplication(appID, map[string]any{"sourceType": "git", "customGitUrl": "git@example.com:x/y.git",
