@@ -7,14 +7,20 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/emulator"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/httpx"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
 // gitdeploy_git_connection against the emulated Dokploy, whose connections reach the emulated hosts: a
@@ -146,6 +152,16 @@ func TestAccGitConnection_gitea(t *testing.T) {
 				Config:           cfg("gitea renamed", emulator.DefaultGiteaToken),
 				ConfigPlanChecks: expectAction(connAddr, plancheck.ResourceActionCreate),
 				Check:            env.checkOnlyConnection(githost.Gitea, "accessToken", emulator.DefaultGiteaToken, nil),
+			},
+			{
+				// Another kind replaces the connection.
+				Config: connectionConfig(env, githost.Bitbucket, fmt.Sprintf(`name = "bitbucket"
+  email     = %q
+  api_token = %q
+  workspace = "gitdeploy-demo"`, emulator.DefaultBitbucketEmail, emulator.DefaultBitbucketAPIToken)),
+				ConfigPlanChecks: expectAction(connAddr, plancheck.ResourceActionReplace),
+				Check: env.checkOnlyConnection(githost.Bitbucket, "apiToken", emulator.DefaultBitbucketAPIToken,
+					map[string]any{"bitbucketWorkspaceName": "gitdeploy-demo"}),
 			},
 		},
 	})
@@ -398,4 +414,72 @@ func TestAccGitConnection_planTimeErrors(t *testing.T) {
 }`, `(?s)Git-provider connections need Dokploy`),
 		},
 	})
+}
+
+// fakeConnections is a platform.GitConnections whose test answers testErr.
+type fakeConnections struct {
+	platform.GitConnections
+	tested  int
+	testErr error
+}
+
+func (f *fakeConnections) TestGitConnection(context.Context, *platform.GitConnection) (int, error) {
+	f.tested++
+	return 3, f.testErr
+}
+
+// The warnings of a create whose connection cannot be tested yet, and the attribute a failed test names.
+func TestGitConnectionCreateTest(t *testing.T) {
+	r := &gitConnectionResource{}
+	ctx := context.Background()
+	m := &gitConnectionModel{InternalURL: types.StringNull()}
+
+	fake := &fakeConnections{}
+	var diags diag.Diagnostics
+	gitlab := &platform.GitConnection{Kind: githost.GitLab, Name: "gl", AuthorizeURL: "https://gitlab.com/oauth/authorize?client_id=a",
+		RedirectURI: "https://dokploy.example/api/providers/gitlab/callback"}
+	if err := r.test(ctx, fake, gitlab, m, false, true, &diags); err != nil || fake.tested != 0 {
+		t.Fatalf("an unauthorised GitLab connection was tested (%d): %v", fake.tested, err)
+	}
+	if len(diags) != 1 || diags[0].Severity() != diag.SeverityWarning ||
+		!strings.Contains(diags[0].Detail(), gitlab.AuthorizeURL) || !strings.Contains(diags[0].Detail(), gitlab.RedirectURI) {
+		t.Errorf("want one warning with the authorize and redirect URLs, got %v", diags)
+	}
+
+	diags = nil
+	if err := r.test(ctx, fake, &platform.GitConnection{Kind: githost.Bitbucket}, m, false, true, &diags); err != nil || fake.tested != 0 {
+		t.Fatalf("a Bitbucket connection without a workspace was tested (%d): %v", fake.tested, err)
+	}
+	if len(diags) != 1 || diags[0].Severity() != diag.SeverityWarning || !strings.Contains(diags[0].Detail(), "set workspace") {
+		t.Errorf("want a warning to set workspace, got %v", diags)
+	}
+
+	for _, c := range []struct {
+		kind, answer, workspace string
+		wo                      bool
+		attr                    string
+	}{
+		{githost.Gitea, "Failed to connect to Gitea API: 401 Unauthorized", "", true, "access_token_wo"},
+		{githost.Gitea, "fetch failed", "", false, "url"},
+		{githost.Bitbucket, "Failed to fetch repositories: Not Found", "acme", false, "workspace"},
+		{githost.Bitbucket, "Failed to fetch repositories: Unauthorized", "acme", false, "api_token"},
+		{githost.GitLab, "Failed to refresh token: Bad Request", "", false, "secret"},
+	} {
+		fake := &fakeConnections{testErr: &httpx.APIError{Service: "Dokploy", StatusCode: 400, Message: c.answer}}
+		diags = nil
+		conn := &platform.GitConnection{Kind: c.kind, Workspace: c.workspace, Authorized: true}
+		if err := r.test(ctx, fake, conn, m, c.wo, true, &diags); err == nil || fake.tested != 1 {
+			t.Errorf("%s %q: not tested or no error", c.kind, c.answer)
+			continue
+		}
+		if len(diags) != 1 {
+			t.Errorf("%s %q: want one diagnostic, got %v", c.kind, c.answer, diags)
+			continue
+		}
+		ad, ok := diags[0].(diag.DiagnosticWithPath)
+		if !ok || !ad.Path().Equal(path.Root(c.attr)) ||
+			!strings.Contains(diags[0].Detail(), c.answer) || !strings.Contains(diags[0].Detail(), "nothing was left behind") {
+			t.Errorf("%s %q: want one error on %s with Dokploy's answer, got %v", c.kind, c.answer, c.attr, diags)
+		}
+	}
 }
