@@ -201,14 +201,13 @@ type BuildHookManager interface {
 // kind is the git host kind it reaches: github, gitlab, bitbucket or gitea. Connections are read by
 // their ID (the kind's own id); GitProviderID names them where the platform's generic calls need it.
 type GitConnections interface {
-	// CreatableConnectionKinds are the kinds CreateGitConnection makes (Dokploy: not github, whose
-	// connections are GitHub Apps made in its dashboard).
-	CreatableConnectionKinds() []string
 	// ListGitConnections returns every connection the credentials may use.
 	ListGitConnections(ctx context.Context) ([]GitConnection, error)
 	// GetGitConnection reads one connection by its ID or GitProviderID; kind "" looks the kind up first.
 	// A missing connection is httpx.IsNotFound.
 	GetGitConnection(ctx context.Context, kind, id string) (*GitConnection, error)
+	// CreateGitConnection makes a connection of in.Kind (Dokploy: not github, whose connections are GitHub
+	// Apps made in its dashboard: an error).
 	CreateGitConnection(ctx context.Context, in GitConnectionInput) (*GitConnection, error)
 	// UpdateGitConnection sets in on conn (a credential left "" keeps the stored one where the platform
 	// cannot clear it).

@@ -18,12 +18,6 @@ import (
 
 var _ platform.GitConnections = (*Client)(nil)
 
-// CreatableConnectionKinds implements platform.GitConnections: GitHub connections are GitHub Apps that
-// Dokploy's dashboard makes with GitHub's app manifest flow; the API has no create for them.
-func (c *Client) CreatableConnectionKinds() []string {
-	return []string{ConnectionGitLab, ConnectionBitbucket, ConnectionGitea}
-}
-
 // ListGitConnections implements platform.GitConnections: gitProvider.getAll.
 func (c *Client) ListGitConnections(ctx context.Context) ([]platform.GitConnection, error) {
 	conns, err := c.ListConnections(ctx)
