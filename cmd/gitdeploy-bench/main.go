@@ -1,9 +1,10 @@
 // Command gitdeploy-bench measures terraform apply, a no-change plan and destroy of N full chains
 // (site, deploy key, repo link, webhook) against the emulator with a fixed latency per request, on
-// GitHub and on GitLab, and writes a markdown report, a PNG plot and the raw results:
+// Netlify and on Dokploy, each with GitHub and with GitLab, and writes a markdown report, a PNG plot and
+// the raw results:
 //
-//	gitdeploy-bench [-n 10,50,100,200] [-hosts github,gitlab] [-latency 50ms] [-out bench/]
-//	                [-github-write-interval 1s] [-terraform PATH] [-provider PATH]
+//	gitdeploy-bench [-n 10,50,100,200] [-platforms netlify,dokploy] [-hosts github,gitlab] [-latency 50ms]
+//	                [-out bench/] [-github-write-interval 1s] [-terraform PATH] [-provider PATH]
 //	gitdeploy-bench -from bench/results.json [-out DIR]   (render the report and plot again, measure nothing)
 //
 // Run it from the provider's repository (it builds the provider with go build unless -provider is
@@ -19,6 +20,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/lifecyclebench"
@@ -47,7 +49,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("gitdeploy-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	chains := fs.String("n", "10,50,100,200", "comma-separated numbers of chains")
-	hosts := fs.String("hosts", "github,gitlab", "comma-separated git hosts")
+	platforms := fs.String("platforms", strings.Join(cfg.Platforms, ","),
+		"comma-separated platforms; each run configures only its platform")
+	hosts := fs.String("hosts", strings.Join(cfg.Hosts, ","), "comma-separated git hosts; every (platform, host) pair is measured")
 	fs.DurationVar(&cfg.Latency, "latency", cfg.Latency, "latency the emulator adds to every request")
 	fs.DurationVar(&cfg.GitHubWriteInterval, "github-write-interval", cfg.GitHubWriteInterval,
 		"the provider's github write_interval (GitHub's documented pacing: 1s)")
@@ -65,6 +69,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if cfg.ChainCounts, err = lifecyclebench.ParseChainCounts(*chains); err != nil {
 		return o, err
 	}
+	cfg.Platforms = lifecyclebench.ParsePlatforms(*platforms)
 	cfg.Hosts = lifecyclebench.ParseHosts(*hosts)
 	return o, cfg.Validate()
 }

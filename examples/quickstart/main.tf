@@ -67,8 +67,8 @@ output "quickstart_sites" {
       url        = site.ssl_url
       repo_id    = gitdeploy_repo_link.quickstart[host].repo_id
       deploy_key = gitdeploy_deploy_key.quickstart[host].fingerprint
-      # url is sensitive (a build hook's URL starts builds); Netlify's incoming endpoint is public.
-      webhook_url = nonsensitive(gitdeploy_webhook.quickstart[host].url)
+      # target_url is sensitive (a build hook's URL starts builds); Netlify's incoming endpoint is public.
+      webhook_url = nonsensitive(gitdeploy_webhook.quickstart[host].target_url)
     }
   }
 }

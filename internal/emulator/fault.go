@@ -1,9 +1,11 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,11 +13,20 @@ import (
 )
 
 // Fault makes matching requests misbehave, to test retries and error handling. What it does, in order:
-// wait Latency; then either answer Status (not applying the request), or Drop the connection without an
-// answer (not applied), or apply the request and then drop the connection instead of answering
-// (AfterApply: "the answer was lost after the request was applied"), or, with AfterApply and Status,
-// apply it and answer Status (a gateway's 502 or 504 while the origin did the work). A fault with only
-// a Latency delays the request, which is then served normally.
+// wait Latency (with AfterApply: after applying, see below); then either answer Status (not applying
+// the request), or Drop the connection without an answer (not applied), or apply the request and then
+// drop the connection instead of answering (AfterApply: "the answer was lost after the request was
+// applied"), or, with AfterApply and Status, apply it and answer Status (a gateway's 502 or 504 while
+// the origin did the work). A fault with only
+// a Latency delays the request, which is then served normally; a client that gives up during that wait
+// leaves nothing applied ("a slow service that never got to the request").
+//
+// With AfterApply the Latency comes after the request is applied, not before: the request is applied at
+// once, and the answer (the dropped connection, or Status) comes Latency later. A client that gives up
+// within Latency (its deadline, an interrupt) has then had its request applied without hearing so,
+// which is what a real service does with a request whose client hung up while the work was under way:
+// it finishes the work. That is the case a client's timeout must handle ("applied, but the answer came
+// after the client's deadline"), which no other combination of the fields expresses.
 type Fault struct {
 	// Method matches the request method ("" any).
 	Method string `json:"method,omitempty"`
@@ -36,7 +47,7 @@ type Fault struct {
 	// Drop closes the connection without answering; the request is not applied.
 	Drop bool `json:"drop,omitempty"`
 	// AfterApply applies the request, then closes the connection without answering, or answers Status
-	// when one is set.
+	// when one is set; with a Latency, the request is applied first and the answer comes Latency later.
 	AfterApply bool `json:"after_apply,omitempty"`
 }
 
@@ -170,15 +181,17 @@ func (e *Emulator) applyFault(w http.ResponseWriter, r *http.Request, pattern st
 	if hit == nil {
 		return false
 	}
+	if hit.AfterApply {
+		e.api.ServeHTTP(newBufferedWriter(), r) // applied; its answer is thrown away
+	}
 	if !sleepCtx(r, hit.Latency) {
-		return true // the client gave up waiting
+		return true // the client gave up waiting (after the request was applied, with AfterApply)
 	}
 	switch {
 	case hit.Drop:
 		dropConnection(w)
 		return true
 	case hit.AfterApply:
-		e.api.ServeHTTP(newBufferedWriter(), r) // applied; its answer is thrown away
 		if hit.Status == 0 {
 			dropConnection(w)
 			return true
@@ -209,10 +222,19 @@ func dropConnection(w http.ResponseWriter) {
 	_ = conn.Close() // closing is the point; an error means it is closed already
 }
 
-// sleepCtx waits d unless the request is cancelled first; false when it was.
+// sleepCtx waits d unless the request is cancelled first; false when it was. It reads the request's body
+// first (the handlers read it from memory then): net/http notices a client that hangs up only once the
+// body is read, so a client that gives up during the wait would otherwise go unnoticed, and its request
+// be applied after the wait.
 func sleepCtx(r *http.Request, d time.Duration) bool {
 	if d <= 0 {
 		return true
+	}
+	if r.Body != nil && r.Body != http.NoBody {
+		// Up to one byte more than any handler reads, so that theirs still sees a body that is too large.
+		data, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		_ = r.Body.Close() // read to its end, or failed: either way done with
+		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), errReader{err}))
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -222,4 +244,14 @@ func sleepCtx(r *http.Request, d time.Duration) bool {
 	case <-r.Context().Done():
 		return false
 	}
+}
+
+// errReader returns err, or io.EOF when err is nil: the end of a body read ahead, as it ended.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	return 0, io.EOF
 }

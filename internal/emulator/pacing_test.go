@@ -1,9 +1,11 @@
 package emulator
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -256,4 +258,58 @@ func TestGitHubSecondaryRateLimit(t *testing.T) {
 		t.Errorf("statuses = %v", statuses)
 	}
 	ts.do("PUT", "/_emulator/github/secondary_rate_limit", "", map[string]any{"max_mutations": 1}).want(t, http.StatusBadRequest, nil)
+}
+
+// With after_apply, a latency delays the answer, not the work: a client that gives up within the latency
+// has had its request applied all the same. A plain latency still applies nothing for a client that gave up.
+func TestFaultAfterApplyLatencyAppliesFirst(t *testing.T) {
+	ts := newTestServer(t, nil)
+	giveUpAfter := func(d time.Duration) error {
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		defer cancel()
+		// With a body, as a real create has: the server must notice the client hanging up all the same.
+		req, err := http.NewRequestWithContext(ctx, "POST", ts.srv.URL+"/netlify/api/v1/deploy_keys", strings.NewReader(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+DefaultNetlifyToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			_ = resp.Body.Close() // only whether there was an answer matters
+		}
+		return err
+	}
+
+	ts.emu.InjectFault(Fault{Route: "POST /netlify/api/v1/deploy_keys", Latency: 300 * time.Millisecond})
+	start := time.Now()
+	if err := giveUpAfter(100 * time.Millisecond); err == nil {
+		t.Fatal("a client that gave up within the latency got an answer")
+	}
+	time.Sleep(400 * time.Millisecond) // past the latency
+	if n := len(ts.emu.NetlifyDeployKeys()); n != 0 {
+		t.Errorf("a plain latency applied the request of a client that gave up: %d keys", n)
+	}
+
+	ts.emu.InjectFault(Fault{Route: "POST /netlify/api/v1/deploy_keys", AfterApply: true, Status: http.StatusBadGateway, Latency: 2 * time.Second})
+	if err := giveUpAfter(100 * time.Millisecond); err == nil {
+		t.Fatal("a client that gave up within the latency got an answer")
+	}
+	if n := len(ts.emu.NetlifyDeployKeys()); n != 1 {
+		t.Errorf("after_apply with a latency: %d keys after the client gave up, want the 1 applied", n)
+	}
+	if d := time.Since(start); d > 1800*time.Millisecond {
+		t.Errorf("the clients waited %v: the latency outlasted their deadline", d)
+	}
+
+	// A client that waits long enough gets the fault's answer after the latency, the request applied once.
+	ts.do("POST", "/_emulator/faults", "", map[string]any{"route": "POST /netlify/api/v1/deploy_keys", "after_apply": true,
+		"status": 504, "latency": "150ms"}).want(t, http.StatusNoContent, nil)
+	start = time.Now()
+	ts.do("POST", "/netlify/api/v1/deploy_keys", netlifyAuth, nil).want(t, http.StatusGatewayTimeout, nil)
+	if d := time.Since(start); d < 150*time.Millisecond {
+		t.Errorf("answered after %v, before the latency", d)
+	}
+	if n := len(ts.emu.NetlifyDeployKeys()); n != 2 {
+		t.Errorf("%d keys, want 2", n)
+	}
 }

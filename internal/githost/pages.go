@@ -2,6 +2,8 @@ package githost
 
 import (
 	"context"
+	"fmt"
+	"iter"
 	"sync"
 )
 
@@ -181,4 +183,33 @@ func (l *pageLister[T]) fetchConcurrently(ctx context.Context, from, to int) err
 		launch()
 	}
 	return nil
+}
+
+// maxCollected bounds a listing whose pages never end.
+const maxCollected = 100_000
+
+// Collect gathers what a library's paginating iterator (go-github's …Iter, client-go's Scan2) lists,
+// converted by convert and named by id. An item listed twice means the server's next page went back: what
+// was listed is all there is. The iterator's error goes through onError (which names the call).
+func Collect[From, To any](seq iter.Seq2[*From, error], convert func(*From) *To, id func(*To) string, onError func(error) error) ([]To, error) {
+	var all []To
+	seen := map[string]bool{}
+	for item, err := range seq {
+		if err != nil {
+			return nil, onError(err)
+		}
+		if item == nil {
+			continue
+		}
+		out := convert(item)
+		if seen[id(out)] {
+			break
+		}
+		seen[id(out)] = true
+		all = append(all, *out)
+		if len(all) > maxCollected {
+			return nil, fmt.Errorf("a listing of more than %d items; stopped", maxCollected)
+		}
+	}
+	return all, nil
 }

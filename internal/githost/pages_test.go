@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -245,5 +247,34 @@ func TestFetchAllPagesFullWithALastPageButNoNext(t *testing.T) {
 	items, truncated, err := FetchAllPages(context.Background(), fetch, PageOptions[int]{MaxItems: 1})
 	if err != nil || !truncated || !slices.Equal(items, []int{1}) {
 		t.Fatalf("FetchAllPages = %v, truncated %v, %v; want [1], truncated", items, truncated, err)
+	}
+}
+
+func TestCollect(t *testing.T) {
+	type in struct{ n int }
+	type out struct{ id string }
+	convert := func(i *in) *out { return &out{id: strconv.Itoa(i.n)} }
+	id := func(o *out) string { return o.id }
+	seq := func(items []*in, err error) iter.Seq2[*in, error] {
+		return func(yield func(*in, error) bool) {
+			for _, item := range items {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			if err != nil {
+				yield(nil, err)
+			}
+		}
+	}
+	failed := errors.New("answered 500")
+	named := func(err error) error { return fmt.Errorf("list keys: %w", err) }
+
+	got, err := Collect(seq([]*in{{1}, nil, {2}, {1}, {3}}, nil), convert, id, named)
+	if err != nil || len(got) != 2 || got[0].id != "1" || got[1].id != "2" {
+		t.Errorf("Collect = %v, %v; want 1, 2 (nil skipped, a repeated item ends the listing)", got, err)
+	}
+	if _, err := Collect(seq([]*in{{1}}, failed), convert, id, named); !errors.Is(err, failed) || err.Error() != "list keys: answered 500" {
+		t.Errorf("Collect error = %v, want the iterator's error through onError", err)
 	}
 }

@@ -1,6 +1,6 @@
 // Package lifecyclebench measures terraform apply, a no-change plan and destroy of N full chains
-// (gitdeploy_site, gitdeploy_deploy_key, gitdeploy_repo_link, gitdeploy_webhook) against the emulator
-// with a fixed latency per request. For every step it records the wall time, the requests the emulator
+// (gitdeploy_site, gitdeploy_deploy_key, gitdeploy_repo_link, gitdeploy_webhook) on each platform and git
+// host against the emulator with a fixed latency per request. For every step it records the wall time, the requests the emulator
 // counted per route beside the minimum the step needs, rate-limit refusals and the provider's peak
 // resident memory, and compares the time with a floor derived from the latency and GitHub's pacing.
 //
@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
 // Step is one terraform command of the lifecycle.
@@ -44,13 +45,18 @@ const (
 	Parallelism = 10
 )
 
+// BenchHosts are the git hosts the bench seeds repositories on and measures: not every host the provider
+// knows (githost.Kinds holds whichever host packages the binary links).
+var BenchHosts = []string{githost.GitHub, githost.GitLab}
+
 // DefaultChainCounts are the N the issue asks for.
 var DefaultChainCounts = []int{10, 50, 100, 200}
 
 // Config says what to measure.
 type Config struct {
 	ChainCounts         []int         // N values, each > 0; a run with zero chains is always added as the baseline
-	Hosts               []string      // git hosts: "github", "gitlab"
+	Platforms           []string      // platforms: "netlify", "dokploy"; each run configures only its platform
+	Hosts               []string      // git hosts: "github", "gitlab"; every (platform, host) pair is measured
 	Latency             time.Duration // added by the emulator to every API request
 	GitHubWriteInterval time.Duration // the provider's github write_interval, and the pacing floor's interval
 	OutDir              string        // where REPORT.md, lifecycle.png, results.json and logs/ go
@@ -62,7 +68,8 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		ChainCounts:         slices.Clone(DefaultChainCounts),
-		Hosts:               slices.Clone(githost.Kinds),
+		Platforms:           slices.Clone(platform.Kinds),
+		Hosts:               slices.Clone(BenchHosts),
 		Latency:             DefaultLatency,
 		GitHubWriteInterval: DefaultGitHubWriteInterval,
 		OutDir:              "bench",
@@ -80,12 +87,20 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("chain count %d must be between 1 and %d", n, maxChains))
 		}
 	}
+	if len(c.Platforms) == 0 {
+		errs = append(errs, errors.New("no platforms given"))
+	}
+	for _, p := range c.Platforms {
+		if !slices.Contains(platform.Kinds, p) {
+			errs = append(errs, fmt.Errorf("platform %q is not one of %v", p, platform.Kinds))
+		}
+	}
 	if len(c.Hosts) == 0 {
 		errs = append(errs, errors.New("no git hosts given"))
 	}
 	for _, h := range c.Hosts {
-		if !slices.Contains(githost.Kinds, h) {
-			errs = append(errs, fmt.Errorf("git host %q is not one of %v", h, githost.Kinds))
+		if !slices.Contains(BenchHosts, h) {
+			errs = append(errs, fmt.Errorf("git host %q is not one of %v", h, BenchHosts))
 		}
 	}
 	if c.Latency < 0 {
@@ -124,7 +139,13 @@ func ParseChainCounts(s string) ([]int, error) {
 }
 
 // ParseHosts reads a comma-separated list such as "github,gitlab".
-func ParseHosts(s string) []string {
+func ParseHosts(s string) []string { return parseNames(s) }
+
+// ParsePlatforms reads a comma-separated list such as "netlify,dokploy".
+func ParsePlatforms(s string) []string { return parseNames(s) }
+
+// parseNames reads a comma-separated list of names, lower-cased, without duplicates, in the given order.
+func parseNames(s string) []string {
 	var out []string
 	for _, part := range strings.Split(s, ",") {
 		part = strings.ToLower(strings.TrimSpace(part))

@@ -23,16 +23,29 @@ func TestParseHosts(t *testing.T) {
 	}
 }
 
+func TestParsePlatforms(t *testing.T) {
+	if got := ParsePlatforms(" Dokploy,netlify,dokploy, "); !slices.Equal(got, []string{"dokploy", "netlify"}) {
+		t.Errorf("got %v", got)
+	}
+}
+
 func TestValidate(t *testing.T) {
 	if err := DefaultConfig().Validate(); err != nil {
 		t.Errorf("default configuration: %v", err)
 	}
-	bad := Config{ChainCounts: []int{0}, Hosts: []string{"bitbucket"}, Latency: -time.Second, GitHubWriteInterval: -1}
+	if got := DefaultConfig().Platforms; !slices.Equal(got, []string{"netlify", "dokploy"}) {
+		t.Errorf("default platforms %v, want both", got)
+	}
+	bad := Config{ChainCounts: []int{0}, Platforms: []string{"vercel"}, Hosts: []string{"bitbucket"}, Latency: -time.Second, GitHubWriteInterval: -1}
 	err := bad.Validate()
 	if err == nil {
 		t.Fatal("want errors")
 	}
-	for _, part := range []string{"chain count 0", `"bitbucket"`, "latency", "write interval", "output directory"} {
+	if err := (Config{ChainCounts: []int{1}, Hosts: []string{"github"}, OutDir: "x"}).Validate(); err == nil ||
+		!strings.Contains(err.Error(), "no platforms") {
+		t.Errorf("no platforms: %v", err)
+	}
+	for _, part := range []string{"chain count 0", `"vercel"`, `"bitbucket"`, "latency", "write interval", "output directory"} {
 		if !strings.Contains(err.Error(), part) {
 			t.Errorf("error %q does not mention %s", err, part)
 		}

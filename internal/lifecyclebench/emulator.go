@@ -12,6 +12,7 @@ import (
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/emulator"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
 // Owners of the seeded repositories: one private repository per chain on each git host, with a main
@@ -175,34 +176,58 @@ func (b *benchEmulator) startCounting() {
 	b.take()
 }
 
-// env is what the provider needs to reach the emulator: its URLs and the default seed's tokens.
-func (b *benchEmulator) env() []string {
-	return []string{
-		"NETLIFY_API_URL=" + b.base + emulator.NetlifyPrefix,
-		"NETLIFY_AUTH_TOKEN=" + emulator.DefaultNetlifyToken,
-		"GITHUB_BASE_URL=" + b.base + emulator.GitHubPrefix + "/",
-		"GITHUB_TOKEN=" + emulator.DefaultGitHubToken,
-		"GITLAB_BASE_URL=" + b.base + emulator.GitLabPrefix,
-		"GITLAB_TOKEN=" + emulator.DefaultGitLabToken,
+// env is what the provider needs to reach the emulator: the URL of one platform (so that it is the only
+// one configured and the resources need no platform attribute), the git hosts' URLs, and the default
+// seed's tokens.
+func (b *benchEmulator) env(kind string) []string {
+	var env []string
+	if kind == platform.Dokploy {
+		// DOKPLOY_URL is the instance: the API is <url>/api (emulator.DokployPrefix).
+		env = []string{
+			"DOKPLOY_URL=" + b.base + strings.TrimSuffix(emulator.DokployPrefix, "/api"),
+			"DOKPLOY_API_KEY=" + emulator.DefaultDokployAPIKey,
+		}
+	} else {
+		env = []string{
+			"NETLIFY_API_URL=" + b.base + emulator.NetlifyPrefix,
+			"NETLIFY_AUTH_TOKEN=" + emulator.DefaultNetlifyToken,
+		}
 	}
+	return append(env,
+		"GITHUB_BASE_URL="+b.base+emulator.GitHubPrefix+"/",
+		"GITHUB_TOKEN="+emulator.DefaultGitHubToken,
+		"GITLAB_BASE_URL="+b.base+emulator.GitLabPrefix,
+		"GITLAB_TOKEN="+emulator.DefaultGitLabToken,
+	)
 }
 
-// Objects counts what the chains left on the emulated services.
+// Objects counts what the chains left on the emulated services: sites (Dokploy applications), those
+// linked to a repository, platform deploy keys (Dokploy SSH keys), and deploy keys and hooks on the git host.
 type Objects struct {
 	Sites, LinkedSites, PlatformKeys, GitKeys, Hooks int
 }
 
-// objects counts the sites and platform keys, and the deploy keys and hooks on the first n
-// repositories of a git host.
-func (b *benchEmulator) objects(host string, n int) Objects {
+// objects counts the sites and platform keys of a platform, and the deploy keys and hooks on the first
+// n repositories of a git host.
+func (b *benchEmulator) objects(kind, host string, n int) Objects {
 	var o Objects
-	for _, s := range b.fake.NetlifySites() {
-		o.Sites++
-		if s.BuildSettings.RepoPath != "" {
-			o.LinkedSites++
+	if kind == platform.Dokploy {
+		for _, a := range b.fake.DokployApplications() {
+			o.Sites++
+			if a.SourceType == "git" && a.CustomGitURL != "" {
+				o.LinkedSites++
+			}
 		}
+		o.PlatformKeys = len(b.fake.DokploySSHKeys())
+	} else {
+		for _, s := range b.fake.NetlifySites() {
+			o.Sites++
+			if s.BuildSettings.RepoPath != "" {
+				o.LinkedSites++
+			}
+		}
+		o.PlatformKeys = len(b.fake.NetlifyDeployKeys())
 	}
-	o.PlatformKeys = len(b.fake.NetlifyDeployKeys())
 	for i := range n {
 		repo := repositoryOf(host, i)
 		if host == githost.GitLab {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/emulator"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
 func TestBenchEmulator(t *testing.T) {
@@ -23,10 +24,24 @@ func TestBenchEmulator(t *testing.T) {
 	if err := b.reset(); err != nil {
 		t.Fatal(err)
 	}
-	env := strings.Join(b.env(), "\n")
-	for _, want := range []string{"GITHUB_BASE_URL=" + b.base + emulator.GitHubPrefix + "/", "GITLAB_TOKEN=" + emulator.DefaultGitLabToken} {
-		if !strings.Contains(env, want) {
-			t.Errorf("env lacks %q:\n%s", want, env)
+	// Each platform's run configures only that platform.
+	for kind, want := range map[string][]string{
+		platform.Netlify: {"NETLIFY_API_URL=" + b.base + emulator.NetlifyPrefix, "NETLIFY_AUTH_TOKEN=" + emulator.DefaultNetlifyToken},
+		platform.Dokploy: {"DOKPLOY_URL=" + b.base + "/dokploy\n", "DOKPLOY_API_KEY=" + emulator.DefaultDokployAPIKey},
+	} {
+		env := strings.Join(b.env(kind), "\n") + "\n"
+		want = append(want, "GITHUB_BASE_URL="+b.base+emulator.GitHubPrefix+"/", "GITLAB_TOKEN="+emulator.DefaultGitLabToken)
+		for _, w := range want {
+			if !strings.Contains(env, w) {
+				t.Errorf("%s env lacks %q:\n%s", kind, w, env)
+			}
+		}
+		other := "DOKPLOY_"
+		if kind == platform.Dokploy {
+			other = "NETLIFY_"
+		}
+		if strings.Contains(env, other) {
+			t.Errorf("%s env configures another platform:\n%s", kind, env)
 		}
 	}
 
@@ -84,7 +99,9 @@ func TestBenchEmulator(t *testing.T) {
 	if again := b.take(); again.rateLimited != 0 || len(again.failures) != 0 || again.connections != 0 {
 		t.Errorf("take did not clear: %+v", again)
 	}
-	if o := b.objects(githost.GitHub, 3); o != (Objects{}) {
-		t.Errorf("objects of a fresh emulator: %+v", o)
+	for _, kind := range platform.Kinds {
+		if o := b.objects(kind, githost.GitHub, 3); o != (Objects{}) {
+			t.Errorf("%s objects of a fresh emulator: %+v", kind, o)
+		}
 	}
 }

@@ -15,6 +15,10 @@ import (
 //     for one second (the write interval) between the starts of two mutative requests of a token, so w
 //     writes take (w-1) intervals, plus the round trip of the last one.
 //
+// The rules are the same on every platform, which only changes the minimum requests: the emulator
+// enforces no platform rate limit in the bench (Dokploy documents none), and no platform asks for
+// pacing of writes.
+//
 // Total is Own plus the larger of Latency and Pacing.
 type Floor struct {
 	Own     time.Duration `json:"own_ns"`
@@ -35,9 +39,10 @@ const (
 // PacedBy reports whether GitHub's pacing sets the floor.
 func (f Floor) PacedBy() bool { return f.Pacing > f.Latency }
 
-// floorOf is the floor of a step of n chains on host, given Terraform's own time for the step.
-func floorOf(host string, step Step, n int, own, latency, writeInterval time.Duration) Floor {
-	minimum := Minimum(host, step, n)
+// floorOf is the floor of a step of n chains of platform kind on host, given Terraform's own time for the
+// step.
+func floorOf(kind, host string, step Step, n int, own, latency, writeInterval time.Duration) Floor {
+	minimum := Minimum(kind, host, step, n)
 	f := Floor{
 		Own:     own,
 		Latency: time.Duration(float64(total(minimum)) / Parallelism * float64(latency)),

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
 // Files the bench writes into its output directory (besides logs/).
@@ -45,6 +47,15 @@ func ReadResults(path string) (*Results, error) {
 	}
 	if len(r.Steps) == 0 {
 		return nil, fmt.Errorf("%s holds no measurements", path)
+	}
+	// Results from before the bench measured Dokploy hold no platform: they are Netlify's.
+	for i := range r.Steps {
+		if r.Steps[i].Platform == "" {
+			r.Steps[i].Platform = platform.Netlify
+		}
+	}
+	if len(r.Platforms) == 0 {
+		r.Platforms = []string{platform.Netlify}
 	}
 	return &r, nil
 }

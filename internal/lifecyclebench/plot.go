@@ -14,35 +14,40 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
-// Colours per git host (colour-blind safe: Okabe–Ito blue and vermilion).
-var hostColors = map[string]color.Color{
-	githost.GitHub: color.RGBA{R: 0, G: 114, B: 178, A: 255},
-	githost.GitLab: color.RGBA{R: 213, G: 94, B: 0, A: 255},
+// Colours per platform and git host (colour-blind safe, Okabe–Ito: blue and vermilion for Netlify,
+// bluish green and reddish purple for Dokploy); points are circles on Netlify, triangles on Dokploy.
+var pairColors = map[pair]color.Color{
+	{platform.Netlify, githost.GitHub}: color.RGBA{R: 0, G: 114, B: 178, A: 255},
+	{platform.Netlify, githost.GitLab}: color.RGBA{R: 213, G: 94, B: 0, A: 255},
+	{platform.Dokploy, githost.GitHub}: color.RGBA{R: 0, G: 158, B: 115, A: 255},
+	{platform.Dokploy, githost.GitLab}: color.RGBA{R: 204, G: 121, B: 167, A: 255},
 }
 
 // WritePlot draws, for each step (a row), the time and the requests against N (two columns): measured
-// values as solid lines with points per git host, the floor and the minimum as dashed lines. Time is on
-// a log scale: GitHub's pacing makes its apply and destroy two orders of magnitude slower than GitLab's.
+// values as solid lines with points per platform and git host, the floor and the minimum as dashed
+// lines. Time is on a log scale: GitHub's pacing makes its apply and destroy two orders of magnitude
+// slower than GitLab's.
 func WritePlot(w io.Writer, r *Results) error {
-	hosts := r.hostsMeasured()
-	if len(hosts) == 0 || len(r.measured()) == 0 {
+	pairs := r.pairsMeasured()
+	if len(pairs) == 0 || len(r.measured()) == 0 {
 		return fmt.Errorf("no results to plot")
 	}
 	plots := make([][]*plot.Plot, len(Steps))
 	for row, step := range Steps {
-		timePlot, err := stepPlot(r, hosts, step, true)
+		timePlot, err := stepPlot(r, pairs, step, true)
 		if err != nil {
 			return err
 		}
-		reqPlot, err := stepPlot(r, hosts, step, false)
+		reqPlot, err := stepPlot(r, pairs, step, false)
 		if err != nil {
 			return err
 		}
 		plots[row] = []*plot.Plot{timePlot, reqPlot}
 	}
-	img := vgimg.NewWith(vgimg.UseWH(11*vg.Inch, 12*vg.Inch), vgimg.UseDPI(96))
+	img := vgimg.NewWith(vgimg.UseWH(11*vg.Inch, 13*vg.Inch), vgimg.UseDPI(96))
 	dc := draw.New(img)
 	tiles := draw.Tiles{Rows: len(Steps), Cols: 2, PadX: vg.Millimeter * 8, PadY: vg.Millimeter * 8,
 		PadTop: vg.Millimeter * 4, PadBottom: vg.Millimeter * 4, PadLeft: vg.Millimeter * 4, PadRight: vg.Millimeter * 4}
@@ -57,7 +62,7 @@ func WritePlot(w io.Writer, r *Results) error {
 }
 
 // stepPlot is one panel: the time (with floors) or the requests (with minimums) of a step against N.
-func stepPlot(r *Results, hosts []string, step Step, timePanel bool) (*plot.Plot, error) {
+func stepPlot(r *Results, pairs []pair, step Step, timePanel bool) (*plot.Plot, error) {
 	p := plot.New()
 	p.X.Label.Text = "chains (N)"
 	p.X.Tick.Marker = chainTicks(r.ChainCounts)
@@ -77,10 +82,10 @@ func stepPlot(r *Results, hosts []string, step Step, timePanel bool) (*plot.Plot
 		boundName = "minimum"
 	}
 	p.Legend.Top, p.Legend.Left = true, true
-	for _, host := range hosts {
+	for _, pr := range pairs {
 		var measured, bound plotter.XYs
 		for _, n := range r.ChainCounts {
-			s, ok := r.Find(host, n, step)
+			s, ok := r.Find(pr.Platform, pr.Host, n, step)
 			if !ok {
 				continue
 			}
@@ -99,21 +104,25 @@ func stepPlot(r *Results, hosts []string, step Step, timePanel bool) (*plot.Plot
 		if err != nil {
 			return nil, err
 		}
-		line.Color, points.Color = hostColors[host], hostColors[host]
+		c, ok := pairColors[pr]
+		if !ok {
+			c = color.Black
+		}
+		line.Color, points.Color = c, c
 		line.Width = vg.Points(1.5)
 		points.Shape = draw.CircleGlyph{}
-		if host == githost.GitLab {
-			points.Shape = draw.SquareGlyph{}
+		if pr.Platform == platform.Dokploy {
+			points.Shape = draw.TriangleGlyph{}
 		}
 		dashed, err := plotter.NewLine(bound)
 		if err != nil {
 			return nil, err
 		}
-		dashed.Color = hostColors[host]
+		dashed.Color = c
 		dashed.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
 		p.Add(line, points, dashed)
-		p.Legend.Add(host, line, points)
-		p.Legend.Add(host+" "+boundName, dashed)
+		p.Legend.Add(pr.String(), line, points)
+		p.Legend.Add(pr.String()+" "+boundName, dashed)
 	}
 	p.Add(plotter.NewGrid())
 	return p, nil

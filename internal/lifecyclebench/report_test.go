@@ -5,43 +5,50 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/emulator"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
-// syntheticResults are results of both hosts at N = 10 and 20 that meet every target, except for one
-// extra request in GitLab's plan of 20 chains and a slow GitHub apply of 20 chains.
+// syntheticResults are results of both platforms and both hosts at N = 10 and 20 that meet every target,
+// except for one extra request in Netlify's GitLab plan of 20 chains, a slow Netlify GitHub apply of 20
+// chains, and one application.one below the minimum in Dokploy's GitLab destroy of 10 chains.
 func syntheticResults() *Results {
 	r := &Results{Started: time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC), TerraformVersion: "Terraform v1.11.4",
-		Latency: 50 * time.Millisecond, WriteInterval: time.Second, Parallelism: Parallelism,
-		ChainCounts: []int{10, 20}, Hosts: []string{githost.GitHub, githost.GitLab}, CPUs: 2}
-	for _, host := range r.Hosts {
-		for _, n := range []int{0, 10, 20} {
-			for _, step := range Steps {
-				s := StepResult{Host: host, Chains: n, Step: step, Requests: Minimum(host, step, n),
-					Minimum: Minimum(host, step, n), PeakRSSKiB: int64(30*1024 + n*100)}
-				s.Floor = floorOf(host, step, n, 200*time.Millisecond, r.Latency, r.WriteInterval)
-				s.Wall = s.Floor.Total * 11 / 10
-				if n == 0 {
-					s.Wall = 200 * time.Millisecond
+		Latency: 50 * time.Millisecond, WriteInterval: time.Second, Parallelism: Parallelism, ChainCounts: []int{10, 20},
+		Platforms: []string{platform.Netlify, platform.Dokploy}, Hosts: []string{githost.GitHub, githost.GitLab}, CPUs: 2}
+	for _, kind := range r.Platforms {
+		for _, host := range r.Hosts {
+			for _, n := range []int{0, 10, 20} {
+				for _, step := range Steps {
+					s := StepResult{Platform: kind, Host: host, Chains: n, Step: step, Requests: Minimum(kind, host, step, n),
+						Minimum: Minimum(kind, host, step, n), PeakRSSKiB: int64(30*1024 + n*100)}
+					s.Floor = floorOf(kind, host, step, n, 200*time.Millisecond, r.Latency, r.WriteInterval)
+					s.Wall = s.Floor.Total * 11 / 10
+					if n == 0 {
+						s.Wall = 200 * time.Millisecond
+					}
+					r.Steps = append(r.Steps, s)
 				}
-				r.Steps = append(r.Steps, s)
 			}
 		}
 	}
 	for i, s := range r.Steps {
+		netlify := s.Platform == platform.Netlify
 		switch {
-		case s.Host == githost.GitLab && s.Chains == 20 && s.Step == StepPlan:
-			r.Steps[i].Requests = Minimum(s.Host, s.Step, s.Chains)
+		case netlify && s.Host == githost.GitLab && s.Chains == 20 && s.Step == StepPlan:
 			r.Steps[i].Requests["GET "+emulator.GitLabPrefix+"/projects/{id}"] = 1
-		case s.Host == githost.GitHub && s.Chains == 20 && s.Step == StepApply:
+		case netlify && s.Host == githost.GitHub && s.Chains == 20 && s.Step == StepApply:
 			r.Steps[i].Wall = s.Floor.Total * 2
-		case s.Host == githost.GitHub && s.Chains == 10 && s.Step == StepDestroy:
+		case netlify && s.Host == githost.GitHub && s.Chains == 10 && s.Step == StepDestroy:
 			r.Steps[i].RateLimited = 2
+		case !netlify && s.Host == githost.GitLab && s.Chains == 10 && s.Step == StepDestroy:
+			r.Steps[i].Requests[dkAppOne]--
 		}
 	}
 	return r
@@ -52,17 +59,24 @@ func TestMarkdown(t *testing.T) {
 	for _, want := range []string{
 		"# Lifecycle benchmark",
 		"](" + PlotFile + ")",
-		"| github | 10 | apply | ",
-		"| gitlab | 20 | destroy | ",
+		"| netlify | github | 10 | apply | ",
+		"| netlify | gitlab | 20 | destroy | ",
+		"| dokploy | github | 20 | plan | ",
 		"(pacing)",
-		"✗ github N=20 apply 2.00× (≤ 1.2×)",
+		"✗ netlify/github N=20 apply 2.00× (≤ 1.2×)",
 		"Rate-limit refusals: 2 ✗",
-		"- github N=10 destroy: 2 requests were refused for a rate limit and sent again",
-		"✗ gitlab N=20 plan +1",
-		"Provider peak RSS during the plan of 20 chains ≤ 64 MiB: github 32.0 MiB, gitlab 32.0 MiB ✓",
-		"### gitlab plan",
+		"- netlify/github N=10 destroy: 2 requests were refused for a rate limit and sent again",
+		"✗ netlify/gitlab N=20 plan +1; dokploy/gitlab N=10 destroy −1",
+		"Provider peak RSS during the plan of 20 chains ≤ 64 MiB: netlify/github 32.0 MiB, netlify/gitlab 32.0 MiB, " +
+			"dokploy/github 32.0 MiB, dokploy/gitlab 32.0 MiB ✓",
+		"### netlify on gitlab: plan",
 		"| `gitlab GET /projects/{id}` | 0 | not needed by this step | 0 | **1** (min 0) |",
-		"- gitlab N=20 plan: `gitlab GET /projects/{id}` 1, not needed by this step",
+		"- netlify/gitlab N=20 plan: `gitlab GET /projects/{id}` 1, not needed by this step",
+		"### dokploy on github: apply",
+		"| `dokploy GET /sshKey.all` | 1 | gitdeploy_deploy_key: find the new key's id",
+		"| `dokploy GET /application.one` | 2 | ",
+		"| **19** (min 20) |",
+		"- dokploy/gitlab N=10 destroy: `dokploy GET /application.one` 19, 1 below the minimum 20",
 		"## How it is measured",
 	} {
 		if !strings.Contains(md, want) {
@@ -73,7 +87,8 @@ func TestMarkdown(t *testing.T) {
 	if strings.Contains(md, "| github | 0 |") {
 		t.Error("the baseline appears as a row")
 	}
-	if !strings.Contains(md, "github: apply 0.20 s, plan 0.20 s, destroy 0.20 s") {
+	if !strings.Contains(md, "netlify on github: apply 0.20 s, plan 0.20 s, destroy 0.20 s; netlify on gitlab: ") ||
+		!strings.Contains(md, "dokploy on gitlab: apply 0.20 s") {
 		t.Error("report lacks Terraform's own time")
 	}
 }
@@ -81,7 +96,7 @@ func TestMarkdown(t *testing.T) {
 func TestMarkdownAllAtMinimum(t *testing.T) {
 	r := syntheticResults()
 	for i, s := range r.Steps {
-		r.Steps[i].Requests = Minimum(s.Host, s.Step, s.Chains)
+		r.Steps[i].Requests = Minimum(s.Platform, s.Host, s.Step, s.Chains)
 		r.Steps[i].RateLimited = 0
 	}
 	if md := Markdown(r); !strings.Contains(md, "None: every step made exactly the requests it needs.") ||
@@ -107,6 +122,14 @@ func TestWriteOutputs(t *testing.T) {
 	}
 	if len(back.Steps) != len(r.Steps) || back.Steps[3].Wall != r.Steps[3].Wall || Markdown(back) != report {
 		t.Errorf("%s does not hold the results: the report rendered from it differs", ResultsFile)
+	}
+	// Results written before the bench measured Dokploy hold no platform: they read as Netlify's.
+	legacy := filepath.Join(dir, "legacy.json")
+	if err := os.WriteFile(legacy, []byte(`{"chain_counts": [10], "hosts": ["gitlab"], "steps": [{"host": "gitlab", "chains": 10, "step": "plan"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if old, err := ReadResults(legacy); err != nil || old.Steps[0].Platform != platform.Netlify || !slices.Equal(old.Platforms, []string{platform.Netlify}) {
+		t.Errorf("legacy results: %+v, %v; want Netlify's", old, err)
 	}
 	empty := filepath.Join(dir, "empty.json")
 	if err := os.WriteFile(empty, []byte(`{"steps": []}`), 0o600); err != nil {

@@ -13,11 +13,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
-// StepResult is one measured step of N chains on one git host.
+// StepResult is one measured step of N chains on one platform and git host.
 type StepResult struct {
+	Platform    string         `json:"platform"` // "netlify" or "dokploy"
 	Host        string         `json:"host"`
 	Chains      int            `json:"chains"`
 	Step        Step           `json:"step"`
@@ -43,6 +44,9 @@ type CPUTimes struct {
 	Emulator  time.Duration `json:"emulator_ns"`
 }
 
+// label names the step's platform and git host: "dokploy/github".
+func (r StepResult) label() string { return pair{r.Platform, r.Host}.String() }
+
 // Ratio is the wall time over the floor (0 without a floor).
 func (r StepResult) Ratio() float64 {
 	if r.Floor.Total <= 0 {
@@ -59,6 +63,7 @@ type Results struct {
 	WriteInterval    time.Duration `json:"github_write_interval_ns"`
 	Parallelism      int           `json:"parallelism"`
 	ChainCounts      []int         `json:"chain_counts"`
+	Platforms        []string      `json:"platforms"`
 	Hosts            []string      `json:"hosts"`
 	CPUs             int           `json:"cpus"`
 	LoadBefore       string        `json:"load_before"` // /proc/loadavg: other work on the machine skews the times
@@ -67,9 +72,9 @@ type Results struct {
 }
 
 // Find returns the result of a step, if it was measured.
-func (r *Results) Find(host string, chains int, step Step) (StepResult, bool) {
+func (r *Results) Find(kind, host string, chains int, step Step) (StepResult, bool) {
 	for _, s := range r.Steps {
-		if s.Host == host && s.Chains == chains && s.Step == step {
+		if s.Platform == kind && s.Host == host && s.Chains == chains && s.Step == step {
 			return s, true
 		}
 	}
@@ -88,16 +93,16 @@ type runner struct {
 	progress  io.Writer
 }
 
-// Run measures apply, plan and destroy of every chain count on every git host, after a baseline with
-// zero chains per host (Terraform's own time). It returns what it measured even when it fails part
+// Run measures apply, plan and destroy of every chain count on every pair of platform and git host,
+// after a baseline with zero chains per pair (Terraform's own time). It returns what it measured even when it fails part
 // way. Progress lines go to progress.
 func Run(ctx context.Context, cfg Config, progress io.Writer) (*Results, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	results := &Results{Started: time.Now().UTC(), Latency: cfg.Latency, WriteInterval: cfg.GitHubWriteInterval,
-		Parallelism: Parallelism, ChainCounts: slices.Clone(cfg.ChainCounts), Hosts: slices.Clone(cfg.Hosts),
-		CPUs: runtime.NumCPU(), LoadBefore: loadAverage()}
+		Parallelism: Parallelism, ChainCounts: slices.Clone(cfg.ChainCounts), Platforms: slices.Clone(cfg.Platforms),
+		Hosts: slices.Clone(cfg.Hosts), CPUs: runtime.NumCPU(), LoadBefore: loadAverage()}
 	defer func() { results.LoadAfter = loadAverage() }()
 	r := &runner{cfg: cfg, progress: progress, logDir: filepath.Join(cfg.OutDir, "logs")}
 	if err := os.MkdirAll(r.logDir, 0o755); err != nil {
@@ -134,13 +139,15 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Results, error) 
 	}
 	defer func() { _ = r.emu.close() }() // the results are complete; a slow shutdown changes nothing
 
-	for _, host := range cfg.Hosts {
-		for _, n := range append([]int{0}, cfg.ChainCounts...) {
-			steps, err := r.chains(ctx, host, n)
-			results.Steps = append(results.Steps, steps...)
-			setFloors(results, host, cfg)
-			if err != nil {
-				return results, fmt.Errorf("%s, %d chains: %w", host, n, err)
+	for _, kind := range cfg.Platforms {
+		for _, host := range cfg.Hosts {
+			for _, n := range append([]int{0}, cfg.ChainCounts...) {
+				steps, err := r.chains(ctx, kind, host, n)
+				results.Steps = append(results.Steps, steps...)
+				setFloors(results, kind, host, cfg)
+				if err != nil {
+					return results, fmt.Errorf("%s on %s, %d chains: %w", kind, host, n, err)
+				}
 			}
 		}
 	}
@@ -160,27 +167,28 @@ func (r *runner) say(format string, args ...any) {
 	}
 }
 
-// chains runs apply, plan and destroy of n chains on host against a freshly reset emulator.
-func (r *runner) chains(ctx context.Context, host string, n int) ([]StepResult, error) {
+// chains runs apply, plan and destroy of n chains of platform kind on host against a freshly reset
+// emulator.
+func (r *runner) chains(ctx context.Context, kind, host string, n int) ([]StepResult, error) {
 	if err := r.emu.reset(); err != nil {
 		return nil, err
 	}
-	dir := filepath.Join(r.workDir, fmt.Sprintf("%s-%d", host, n))
+	dir := filepath.Join(r.workDir, fmt.Sprintf("%s-%s-%d", kind, host, n))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	if err := writeChainConfig(dir, host, n, r.cfg.GitHubWriteInterval); err != nil {
+	if err := writeChainConfig(dir, kind, host, n, r.cfg.GitHubWriteInterval); err != nil {
 		return nil, err
 	}
 	var out []StepResult
 	for _, step := range Steps {
-		res, err := r.step(ctx, dir, host, n, step)
+		res, err := r.step(ctx, dir, kind, host, n, step)
 		if err != nil {
 			return out, err
 		}
-		r.say("%-6s N=%-4d %-7s %8.2fs  %5d requests (minimum %d)  %4d connections  rate limited %d  "+
+		r.say("%-7s %-6s N=%-4d %-7s %8.2fs  %5d requests (minimum %d)  %4d connections  rate limited %d  "+
 			"provider peak RSS %.1f MiB  CPU: terraform %.2fs, provider %.2fs, emulator %.2fs",
-			host, n, step, res.Wall.Seconds(), total(res.Requests), total(res.Minimum), res.Connections, res.RateLimited,
+			kind, host, n, step, res.Wall.Seconds(), total(res.Requests), total(res.Minimum), res.Connections, res.RateLimited,
 			float64(res.PeakRSSKiB)/1024, res.CPU.Terraform.Seconds(), res.CPU.Provider.Seconds(), res.CPU.Emulator.Seconds())
 		out = append(out, res)
 	}
@@ -189,14 +197,14 @@ func (r *runner) chains(ctx context.Context, host string, n int) ([]StepResult, 
 
 // step runs one terraform command against a provider process of its own, so that the provider's memory
 // high-water mark belongs to this step alone.
-func (r *runner) step(ctx context.Context, dir, host string, n int, step Step) (StepResult, error) {
-	res := StepResult{Host: host, Chains: n, Step: step, Minimum: Minimum(host, step, n)}
-	name := fmt.Sprintf("%s-%d-%s", host, n, step)
+func (r *runner) step(ctx context.Context, dir, kind, host string, n int, step Step) (StepResult, error) {
+	res := StepResult{Platform: kind, Host: host, Chains: n, Step: step, Minimum: Minimum(kind, host, step, n)}
+	name := fmt.Sprintf("%s-%s-%d-%s", kind, host, n, step)
 	// The provider's environment asks for no logs, as Terraform's does by default, so the provider turns its
 	// loggers off (provider.QuietUnreadLogs); whatever it still writes stays in the temporary directory
 	// unless the step fails.
 	providerLog := filepath.Join(r.workDir, name+".provider.log")
-	prov, err := startProvider(ctx, r.provider, baseEnv(r.emu.env()...), providerLog)
+	prov, err := startProvider(ctx, r.provider, baseEnv(r.emu.env(kind)...), providerLog)
 	if err != nil {
 		return res, errors.Join(err, keepLog(providerLog, r.logDir))
 	}
@@ -214,7 +222,7 @@ func (r *runner) step(ctx context.Context, dir, host string, n int, step Step) (
 	res.MaxInFlight = r.emu.fake.MaxInFlight()
 	seen := r.emu.take()
 	res.RateLimited, res.Failures, res.Connections = seen.rateLimited, seen.failures, seen.connections
-	res.Objects = r.emu.objects(host, n)
+	res.Objects = r.emu.objects(kind, host, n)
 	res.Problems = objectProblems(step, n, res.Objects)
 	if err := errors.Join(runErr, rssErr, cpuErr, stopErr); err != nil {
 		return res, errors.Join(err, keepLog(providerLog, r.logDir))
@@ -267,31 +275,39 @@ func objectProblems(step Step, n int, o Objects) []string {
 	return []string{fmt.Sprintf("after %s of %d chains the services hold %+v, want %+v", step, n, o, want)}
 }
 
-// setFloors fills in the floors of host's results once its baseline is known.
-func setFloors(results *Results, host string, cfg Config) {
+// setFloors fills in the floors of the results of a platform and git host once their baseline is known.
+func setFloors(results *Results, kind, host string, cfg Config) {
 	for i, s := range results.Steps {
-		if s.Host != host {
+		if s.Platform != kind || s.Host != host {
 			continue
 		}
-		base, ok := results.Find(host, 0, s.Step)
+		base, ok := results.Find(kind, host, 0, s.Step)
 		if !ok {
 			continue
 		}
-		results.Steps[i].Floor = floorOf(host, s.Step, s.Chains, base.Wall, cfg.Latency, cfg.GitHubWriteInterval)
+		results.Steps[i].Floor = floorOf(kind, host, s.Step, s.Chains, base.Wall, cfg.Latency, cfg.GitHubWriteInterval)
 	}
 }
 
-// hostsMeasured lists the git hosts with results, in the configured order.
-func (r *Results) hostsMeasured() []string {
-	var out []string
-	for _, h := range append(slices.Clone(r.Hosts), githost.Kinds...) {
-		if slices.Contains(out, h) {
-			continue
-		}
-		for _, s := range r.Steps {
-			if s.Host == h {
-				out = append(out, h)
-				break
+// pair is a platform and a git host: what one run of the chains measures.
+type pair struct{ Platform, Host string }
+
+func (p pair) String() string { return p.Platform + "/" + p.Host }
+
+// pairsMeasured lists the pairs of platform and git host with results, in the configured order.
+func (r *Results) pairsMeasured() []pair {
+	var out []pair
+	for _, kind := range append(slices.Clone(r.Platforms), platform.Kinds...) {
+		for _, h := range append(slices.Clone(r.Hosts), BenchHosts...) {
+			p := pair{kind, h}
+			if slices.Contains(out, p) {
+				continue
+			}
+			for _, s := range r.Steps {
+				if s.Platform == kind && s.Host == h {
+					out = append(out, p)
+					break
+				}
 			}
 		}
 	}

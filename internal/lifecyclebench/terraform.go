@@ -13,11 +13,14 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/emulator"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
-// chainConfig is the Terraform configuration of N chains on one git host: the quickstart's chain
-// (examples/quickstart) with count, one private repository per chain.
+// chainConfig is the Terraform configuration of N chains on one platform and git host: the quickstart's
+// chain (examples/quickstart, examples/dokploy) with count, one private repository per chain. The provider
+// process is given only the run's platform, so the resources need no platform attribute.
 var chainConfig = template.Must(template.New("main.tf").Parse(`terraform {
   required_providers {
     gitdeploy = {
@@ -42,6 +45,11 @@ locals {
 resource "gitdeploy_site" "chain" {
   count = {{ .N }}
   name  = format("bench-{{ .Host }}-%04d", count.index + 1)
+{{- if .Dokploy }}
+  dokploy = {
+    environment_id = "{{ .EnvironmentID }}"
+  }
+{{- end }}
 }
 
 resource "gitdeploy_deploy_key" "chain" {
@@ -57,20 +65,32 @@ resource "gitdeploy_repo_link" "chain" {
   repository    = local.repositories[count.index]
   branch        = "{{ .Branch }}"
   deploy_key_id = gitdeploy_deploy_key.chain[count.index].id
+{{- if .Dokploy }}
+  publish_dir   = "dist"
+  dokploy = {
+    build_type = "nixpacks"
+  }
+{{- else }}
   build_command = "npm run build"
   publish_dir   = "dist"
+{{- end }}
 }
 
 resource "gitdeploy_webhook" "chain" {
   count        = {{ .N }}
   git_provider = "{{ .Host }}"
   repository   = local.repositories[count.index]
+{{- if .Dokploy }}
+  site_id      = gitdeploy_site.chain[count.index].id
+  events       = ["push"]
+{{- else }}
   events       = ["push", "pull_request"]
+{{- end }}
 }
 `))
 
-// writeChainConfig writes main.tf for n chains on host into dir.
-func writeChainConfig(dir, host string, n int, writeInterval time.Duration) error {
+// writeChainConfig writes main.tf for n chains of platform kind on host into dir.
+func writeChainConfig(dir, kind, host string, n int, writeInterval time.Duration) error {
 	owner := githubOwner
 	if host == githost.GitLab {
 		owner = gitlabOwner
@@ -79,6 +99,7 @@ func writeChainConfig(dir, host string, n int, writeInterval time.Duration) erro
 	err := chainConfig.Execute(&buf, map[string]any{
 		"N": n, "Host": host, "Owner": owner, "Pattern": repoPattern, "Branch": benchBranch,
 		"GitHub": host == githost.GitHub, "WriteInterval": writeInterval.String(),
+		"Dokploy": kind == platform.Dokploy, "EnvironmentID": emulator.DefaultDokployEnvironmentID,
 	})
 	if err != nil {
 		return err
@@ -180,7 +201,7 @@ func baseEnv(extra ...string) []string {
 		name, _, _ := strings.Cut(kv, "=")
 		switch {
 		case strings.HasPrefix(name, "TF_"), strings.HasPrefix(name, "NETLIFY_"), strings.HasPrefix(name, "GITHUB_"),
-			strings.HasPrefix(name, "GITLAB_"), strings.HasPrefix(name, "CHECKPOINT_"):
+			strings.HasPrefix(name, "GITLAB_"), strings.HasPrefix(name, "DOKPLOY_"), strings.HasPrefix(name, "CHECKPOINT_"):
 			continue
 		}
 		out = append(out, kv)

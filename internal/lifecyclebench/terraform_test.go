@@ -7,11 +7,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/emulator"
 )
 
 func TestWriteChainConfig(t *testing.T) {
 	dir := t.TempDir()
-	if err := writeChainConfig(dir, "github", 3, 1500*time.Millisecond); err != nil {
+	if err := writeChainConfig(dir, "netlify", "github", 3, 1500*time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "main.tf"))
@@ -38,7 +40,11 @@ func TestWriteChainConfig(t *testing.T) {
 		t.Error("repositoryOf does not match the configuration's names")
 	}
 
-	if err := writeChainConfig(dir, "gitlab", 0, time.Second); err != nil {
+	if strings.Contains(cfg, "dokploy") || !strings.Contains(cfg, "build_command") {
+		t.Errorf("Netlify configuration:\n%s", cfg)
+	}
+
+	if err := writeChainConfig(dir, "netlify", "gitlab", 0, time.Second); err != nil {
 		t.Fatal(err)
 	}
 	data, err = os.ReadFile(filepath.Join(dir, "main.tf"))
@@ -47,6 +53,36 @@ func TestWriteChainConfig(t *testing.T) {
 	}
 	if cfg := string(data); strings.Contains(cfg, "write_interval") || !strings.Contains(cfg, "bench-group/repo-%04d") {
 		t.Errorf("GitLab configuration:\n%s", cfg)
+	}
+}
+
+// On Dokploy the site is an application in the emulator's seeded environment, the link sets no Netlify-only
+// attribute, and the webhook posts to the application's deploy URL (site_id). No resource names its platform:
+// the run configures only Dokploy.
+func TestWriteChainConfigDokploy(t *testing.T) {
+	dir := t.TempDir()
+	if err := writeChainConfig(dir, "dokploy", "gitlab", 2, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := string(data)
+	for _, want := range []string{
+		`environment_id = "` + emulator.DefaultDokployEnvironmentID + `"`,
+		`build_type = "nixpacks"`,
+		"site_id      = gitdeploy_site.chain[count.index].id",
+		`events       = ["push"]`,
+	} {
+		if !strings.Contains(cfg, want) {
+			t.Errorf("configuration lacks %q:\n%s", want, cfg)
+		}
+	}
+	for _, unwanted := range []string{"build_command", "platform", "pull_request", "write_interval"} {
+		if strings.Contains(cfg, unwanted) {
+			t.Errorf("configuration has %q:\n%s", unwanted, cfg)
+		}
 	}
 }
 

@@ -107,7 +107,7 @@ func (d *branchesDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Computed: true, ElementType: types.StringType, MarkdownDescription: "The names of the branches listed, sorted.",
 			},
 			"default_branch": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "The repository's default branch (whether or not the filters keep it).",
+				Computed: true, MarkdownDescription: "The repository's default branch (whether or not the filters keep it); null when it has none.",
 			},
 		},
 	}
@@ -166,7 +166,7 @@ func (d *branchesDataSource) Read(ctx context.Context, req datasource.ReadReques
 	}
 	sort.Slice(branches, func(i, j int) bool { return branches[i].Name < branches[j].Name })
 	m.ID = types.StringValue(m.GitProvider.ValueString() + ":" + repo)
-	m.DefaultBranch = types.StringValue("")
+	m.DefaultBranch = types.StringNull() // an empty repository has none
 	m.Branches = []branchModel{}
 	m.Names = []string{}
 	for _, b := range branches {
@@ -180,7 +180,7 @@ func (d *branchesDataSource) Read(ctx context.Context, req datasource.ReadReques
 			Name:      types.StringValue(b.Name),
 			Protected: types.BoolValue(b.Protected),
 			Default:   types.BoolValue(b.Default),
-			CommitSHA: types.StringValue(b.CommitSHA),
+			CommitSHA: stringOrNull(b.CommitSHA),
 		})
 		m.Names = append(m.Names, b.Name)
 	}

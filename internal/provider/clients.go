@@ -197,7 +197,7 @@ func newClients(_ context.Context, s settings, version string) (*clients, diag.D
 		clocks:         map[string]*httpx.Clock{},
 		ledger:         newCreateLedger(s.retryWaitMin, s.retryWaitMax), siteReads: newFreshReads[string, *platform.Site](),
 		preflights:     newFreshReads[preflightKey, *githost.Repository](),
-		madeKeys:       newFreshReads[string, *platform.DeployKey](),
+		madeKeys:       newFreshReadsFor[string, *platform.DeployKey](madeKeysWindow),
 		runtimeSecrets: &httpx.SecretSet{}}
 	userAgent := "terraform-provider-gitdeploy/" + version
 	maxRetries := s.maxRetries
@@ -468,6 +468,10 @@ func (c *clients) readSite(ctx context.Context, plat platform.Platform, id strin
 func (c *clients) readDeployKey(ctx context.Context, plat platform.Platform, id string) (*platform.DeployKey, error) {
 	return c.keyPages[plat.Kind()].read(ctx, id, func(ctx context.Context) (*platform.DeployKey, error) { return plat.GetDeployKey(ctx, id) })
 }
+
+// madeKeysWindow is how long a key this process made stands for a read of it: a key pair never changes,
+// and GitHub's pacing of writes can hold a chain's link back for minutes behind its key.
+const madeKeysWindow = 15 * time.Minute
 
 // madeKeyID is a platform key's key in clients.madeKeys.
 func madeKeyID(plat platform.Platform, id string) string { return plat.Kind() + "/" + id }

@@ -157,9 +157,10 @@ func connectionRepositoryModel(r platform.ConnectionRepository) repositoryModel 
 		if topics == nil {
 			topics = []string{}
 		}
-		m.DefaultBranch, m.Visibility, m.Private = types.StringValue(r.DefaultBranch), types.StringValue(r.Visibility), types.BoolValue(r.Private)
-		m.Archived, m.Fork, m.Description = types.BoolValue(r.Archived), types.BoolValue(r.Fork), types.StringValue(r.Description)
-		m.CloneURL, m.SSHURL, m.PushedAt, m.Topics = types.StringValue(r.CloneURL), types.StringValue(r.SSHURL), types.StringValue(pushedAt), topics
+		m.Visibility, m.Private = types.StringValue(r.Visibility), types.BoolValue(r.Private)
+		m.Archived, m.Fork, m.Description = types.BoolValue(r.Archived), types.BoolValue(r.Fork), stringOrNull(r.Description)
+		m.CloneURL, m.SSHURL, m.PushedAt, m.Topics = stringOrNull(r.CloneURL), stringOrNull(r.SSHURL), stringOrNull(pushedAt), topics
+		m.DefaultBranch = stringOrNull(r.DefaultBranch)
 	}
 	return m
 }
@@ -261,7 +262,7 @@ func (d *branchesDataSource) readThroughConnection(ctx context.Context, m *branc
 	sort.Slice(branches, func(i, j int) bool { return branches[i].Name < branches[j].Name })
 	m.GitProvider = types.StringValue(conn.Kind)
 	m.ID = types.StringValue(platform.Dokploy + ":" + conn.ID + ":" + repo.FullName)
-	m.DefaultBranch = types.StringValue(repo.DefaultBranch)
+	m.DefaultBranch = stringOrNull(repo.DefaultBranch)
 	m.Branches = []branchModel{}
 	m.Names = []string{}
 	boolOrNull := func(b *bool) types.Bool {
@@ -271,7 +272,7 @@ func (d *branchesDataSource) readThroughConnection(ctx context.Context, m *branc
 		return types.BoolValue(*b)
 	}
 	for _, b := range branches {
-		if b.Default != nil && *b.Default && repo.DefaultBranch == "" {
+		if b.Default != nil && *b.Default && m.DefaultBranch.IsNull() {
 			m.DefaultBranch = types.StringValue(b.Name)
 		}
 		if !m.Protected.IsNull() {
@@ -289,7 +290,7 @@ func (d *branchesDataSource) readThroughConnection(ctx context.Context, m *branc
 			continue
 		}
 		m.Branches = append(m.Branches, branchModel{Name: types.StringValue(b.Name), Protected: boolOrNull(b.Protected),
-			Default: boolOrNull(b.Default), CommitSHA: types.StringValue(b.CommitSHA)})
+			Default: boolOrNull(b.Default), CommitSHA: stringOrNull(b.CommitSHA)})
 		m.Names = append(m.Names, b.Name)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)

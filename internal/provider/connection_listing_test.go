@@ -142,7 +142,7 @@ data "gitdeploy_branches" "github_direct" {
 		resource.TestCheckNoResourceAttr(repos("bitbucket"), "repositories.0.id"),
 		resource.TestMatchResourceAttr(repos("bitbucket"), "repositories.1.html_url", regexp.MustCompile(`/gitdeploy-demo/website$`)),
 		// Through Gitea: nothing says which branch is the default.
-		resource.TestCheckResourceAttr(branches("gitea"), "default_branch", ""),
+		resource.TestCheckNoResourceAttr(branches("gitea"), "default_branch"),
 		resource.TestCheckNoResourceAttr(branches("gitea"), "branches.0.protected"),
 	)
 	resource.ParallelTest(t, resource.TestCase{

@@ -35,8 +35,6 @@ const (
 	// privateKeyHalfGone is the private-state key where Read records that one half of the key is gone,
 	// so that ModifyPlan can plan the replacement that removes the other half.
 	privateKeyHalfGone = "half_gone"
-	// cleanupTimeout bounds the undo of a half-created key, which runs even when the create timed out.
-	cleanupTimeout = 2 * time.Minute
 )
 
 var (
@@ -155,7 +153,7 @@ func (r *deployKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			},
 			"git_key_id": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The git host's id of the installed deploy key; empty without `repository`.",
+				MarkdownDescription: "The git host's id of the installed deploy key; null without `repository`.",
 				PlanModifiers:       keep,
 			},
 			"created_at": schema.StringAttribute{
@@ -239,7 +237,7 @@ func (r *deployKeyResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, timeout := withOperationTimeout(ctx, plan.Timeouts, "create", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -250,21 +248,64 @@ func (r *deployKeyResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 
-	key, _, err := createOrAdopt(ctx, r.clients.ledger, platformKeySpec(plat, r.clients.clock(plat.Name()), &plan, newMarker()))
-	if err != nil {
+	key, found, err := createOrAdopt(ctx, r.clients.ledger, platformKeySpec(plat, r.clients.clock(plat.Name()), &plan, newMarker()))
+	var where string
+	if host != nil {
+		where = fmt.Sprintf("%s repository %s", hostTitle(host.Kind()), plan.Repository.ValueString())
+	}
+	switch {
+	case err != nil && found:
+		// Made, but its answer came after the timeout: kept in state (Terraform marks it tainted), not installed.
+		setPlatformKey(&plan, key)
+		plan.GitKeyID = types.StringNull()
+		outcome := fmt.Sprintf("The %s deploy key %s was created all the same: the provider found it after the timeout.", plat.Name(), key.ID)
+		if host != nil {
+			outcome += " It was not installed on " + where + "."
+		}
+		resp.Diagnostics.AddError("Could not create the deploy key in time", timeoutDetail(timeout, "waiting for "+plat.Name()+"'s answer", err,
+			outcome+" It is kept in Terraform's state, marked tainted: the next apply deletes it and creates a new key."))
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	case err != nil && timeoutPassed(ctx):
+		outcome := fmt.Sprintf("No %s deploy key of this resource is known to exist.", plat.Name())
+		if host != nil {
+			outcome += " Nothing was installed on " + where + "."
+		}
+		resp.Diagnostics.AddError("Could not create the deploy key in time", timeoutDetail(timeout, "creating the "+plat.Name()+" deploy key", err, outcome))
+		return
+	case err != nil:
 		resp.Diagnostics.AddError("Could not create the deploy key", errorDetail(err))
 		return
 	}
 	setPlatformKey(&plan, key)
-	plan.GitKeyID = types.StringValue("")
+	plan.GitKeyID = types.StringNull()
 
 	if host != nil {
-		installed, _, err := createOrAdopt(ctx, r.clients.ledger, gitKeySpec(host, plan.Repository.ValueString(), githost.DeployKeyInput{
+		installed, found, err := createOrAdopt(ctx, r.clients.ledger, gitKeySpec(host, plan.Repository.ValueString(), githost.DeployKeyInput{
 			Title:    plan.Title.ValueString(),
 			Key:      key.PublicKey,
 			ReadOnly: plan.ReadOnly.ValueBool(),
 		}))
-		if err != nil {
+		switch {
+		case err != nil && found:
+			// Both halves exist, the second found after the timeout: kept in state (Terraform marks it tainted).
+			plan.GitKeyID = types.StringValue(installed.ID)
+			resp.Diagnostics.AddError("Could not create the deploy key in time", timeoutDetail(timeout, "waiting for "+hostTitle(host.Kind())+"'s answer", err,
+				fmt.Sprintf("The %s deploy key %s was created, and installed on %s as deploy key %s: the provider found it after "+
+					"the timeout. Both are kept in Terraform's state, marked tainted, so the next apply replaces the key; to keep "+
+					"it instead, run terraform untaint <address of this resource>.", plat.Name(), key.ID, where, installed.ID)))
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			return
+		case err != nil && timeoutPassed(ctx):
+			// The undo would run past the timeout too: keep the key in state instead. Terraform marks it
+			// tainted, and its destroy removes both halves (the git half by its public key).
+			resp.Diagnostics.AddError("Could not create the deploy key in time", timeoutDetail(timeout, "installing it on "+where, err,
+				fmt.Sprintf("The %s deploy key %s was created; installing it on %s did not finish, and a key installed late "+
+					"may still appear there. The key is kept in Terraform's state, marked tainted: the next apply deletes it, "+
+					"and any deploy key of %s with its public key, then creates a new key.", plat.Name(), key.ID, where, where)))
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			return
+		case err != nil:
 			if r.undoInstall(ctx, plat, host, &plan, err, &resp.Diagnostics) {
 				return
 			}
@@ -378,11 +419,12 @@ func pointers[T any](s []T) []*T {
 // undoInstall undoes a create whose installation on the git host failed: it deletes the platform key and,
 // when the install may have been applied after all (a lost answer), any deploy key of the repository with
 // its public key. It says what happened in one diagnostic, and returns true when nothing is left; false
-// when something may be, which the caller then keeps in state.
+// when something may be, which the caller then keeps in state. An interrupt does not stop it; the
+// create's timeout does.
 func (r *deployKeyResource) undoInstall(ctx context.Context, plat platform.Platform, host githost.GitHost, plan *deployKeyModel, installErr error, diags *diag.Diagnostics) bool {
 	where := fmt.Sprintf("%s repository %s", hostTitle(host.Kind()), plan.Repository.ValueString())
 	keyID, publicKey := plan.ID.ValueString(), plan.PublicKey.ValueString()
-	cleanupCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	cleanupCtx, cancel := untilDeadline(ctx)
 	defer cancel()
 	var gitErr error
 	if httpx.MayHaveBeenApplied(installErr) {
@@ -458,7 +500,7 @@ func (r *deployKeyResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	ctx, cancel, _ := withOperationTimeout(ctx, state.Timeouts, "read", defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -552,8 +594,8 @@ func (r *deployKeyResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if state.ReadOnly.IsNull() {
 		state.ReadOnly = types.BoolValue(true)
 	}
-	if state.GitKeyID.IsNull() {
-		state.GitKeyID = types.StringValue("")
+	if state.GitKeyID.ValueString() == "" {
+		state.GitKeyID = types.StringNull() // not installed: null, as a state from before held ""
 	}
 
 	switch {
@@ -620,7 +662,7 @@ func (r *deployKeyResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, timeout := withOperationTimeout(ctx, plan.Timeouts, "update", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !plan.Title.Equal(state.Title) && plan.hasGitSide() && state.GitKeyID.ValueString() != "" {
 		host := r.clients.requireGitHost(plan.GitProvider.ValueString(), &resp.Diagnostics)
@@ -635,6 +677,13 @@ func (r *deployKeyResource) Update(ctx context.Context, req resource.UpdateReque
 			return
 		}
 		key, err := renamer.RenameDeployKey(ctx, plan.Repository.ValueString(), state.GitKeyID.ValueString(), plan.Title.ValueString())
+		if err != nil && timeoutPassed(ctx) {
+			resp.Diagnostics.AddAttributeError(path.Root("title"), "Could not rename the deploy key in time", timeoutDetail(timeout,
+				fmt.Sprintf("renaming the deploy key %s of %s repository %s", state.GitKeyID.ValueString(), hostTitle(host.Kind()), plan.Repository.ValueString()), err,
+				"The new title may or may not have been applied: the state keeps the old one, and the next plan shows what "+
+					hostTitle(host.Kind())+" holds now. Apply again to finish the change."))
+			return
+		}
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("title"), "Could not rename the deploy key", errorDetail(err))
 			return
@@ -650,7 +699,7 @@ func (r *deployKeyResource) Delete(ctx context.Context, req resource.DeleteReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, timeout := withOperationTimeout(ctx, state.Timeouts, "delete", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -684,9 +733,21 @@ func (r *deployKeyResource) Delete(ctx context.Context, req resource.DeleteReque
 		}()
 	}
 	wg.Wait()
+	if timeoutPassed(ctx) && (failedDelete(platErr) || failedDelete(gitErr)) {
+		halves := []deletedHalf{{fmt.Sprintf("the %s deploy key %s", plat.Name(), state.ID.ValueString()), platErr}}
+		if host != nil {
+			gitKey := "the deploy key " + state.GitKeyID.ValueString()
+			if state.GitKeyID.ValueString() == "" {
+				gitKey = "any deploy key with its public key"
+			}
+			halves = append(halves, deletedHalf{fmt.Sprintf("%s of %s repository %s", gitKey, hostTitle(host.Kind()), state.Repository.ValueString()), gitErr})
+		}
+		resp.Diagnostics.AddError("Could not delete the deploy key in time", deleteTimeoutDetail(timeout, halves))
+		return
+	}
 	// A 404 on either side means that half is already gone: done.
 	for _, err := range []error{gitErr, platErr} {
-		if err != nil && !httpx.IsNotFound(err) {
+		if failedDelete(err) {
 			resp.Diagnostics.AddError("Could not delete the deploy key", errorDetail(err))
 		}
 	}
@@ -712,7 +773,7 @@ func (r *deployKeyResource) ImportState(ctx context.Context, req resource.Import
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), in.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("git_key_id"), in.GitKeyID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("git_key_id"), stringOrNull(in.GitKeyID))...)
 	if in.GitProvider != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("git_provider"), in.GitProvider)...)
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("repository"), in.Repository)...)
@@ -741,6 +802,6 @@ func setPlatformKey(m *deployKeyModel, key *platform.DeployKey) {
 	if fp, err := githost.FingerprintSHA256(key.PublicKey); err == nil {
 		m.Fingerprint = types.StringValue(fp)
 	} else {
-		m.Fingerprint = types.StringValue("")
+		m.Fingerprint = types.StringNull()
 	}
 }

@@ -115,7 +115,7 @@ func TestAccDeployKey_platformOnly(t *testing.T) {
 			{
 				Config: env.providerConfig() + `resource "gitdeploy_deploy_key" "test" {}`,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr(deployKeyAddr, "git_key_id", ""),
+					resource.TestCheckNoResourceAttr(deployKeyAddr, "git_key_id"),
 					resource.TestCheckNoResourceAttr(deployKeyAddr, "repository"),
 					checkFingerprintMatchesPublicKey(deployKeyAddr),
 					func(*terraform.State) error {

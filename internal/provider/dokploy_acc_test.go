@@ -179,6 +179,9 @@ func TestAccDokploy_chain(t *testing.T) {
 							resource.TestCheckResourceAttr(dokploySiteAddr, "platform", "dokploy"),
 							resource.TestCheckResourceAttr(dokployLinkAddr, "dokploy.build_type", "nixpacks"),
 							resource.TestMatchResourceAttr(dokploySiteAddr, "dokploy.app_name", regexp.MustCompile(`^[a-z0-9-]+-[a-z0-9]{6}$`)),
+							// Dokploy has no site URLs: null, not "".
+							resource.TestCheckNoResourceAttr(dokploySiteAddr, "url"),
+							resource.TestCheckNoResourceAttr(dokploySiteAddr, "ssl_url"),
 							env.checkDokployChain(h.kind, h.private, "nixpacks"),
 							env.checkPushDeploys(h.kind, h.private),
 						),

@@ -24,6 +24,7 @@ type freshReads[K comparable, V any] struct {
 	mu      sync.Mutex
 	entries map[K]freshRead[V]
 	now     func() time.Time
+	window  time.Duration
 }
 
 type freshRead[V any] struct {
@@ -32,7 +33,12 @@ type freshRead[V any] struct {
 }
 
 func newFreshReads[K comparable, V any]() *freshReads[K, V] {
-	return &freshReads[K, V]{entries: map[K]freshRead[V]{}, now: time.Now}
+	return newFreshReadsFor[K, V](freshReadsWindow)
+}
+
+// newFreshReadsFor keeps entries for window instead of freshReadsWindow.
+func newFreshReadsFor[K comparable, V any](window time.Duration) *freshReads[K, V] {
+	return &freshReads[K, V]{entries: map[K]freshRead[V]{}, now: time.Now, window: window}
 }
 
 // put records what was just read.
@@ -43,7 +49,7 @@ func (s *freshReads[K, V]) put(key K, value V) {
 	// Some entries are never taken (sites without a link): drop what went stale, so the map stays as
 	// small as a refresh.
 	for k, r := range s.entries {
-		if now.Sub(r.at) > freshReadsWindow {
+		if now.Sub(r.at) > s.window {
 			delete(s.entries, k)
 		}
 	}
@@ -56,7 +62,7 @@ func (s *freshReads[K, V]) take(key K) (V, bool) {
 	defer s.mu.Unlock()
 	r, ok := s.entries[key]
 	delete(s.entries, key)
-	if !ok || s.now().Sub(r.at) > freshReadsWindow {
+	if !ok || s.now().Sub(r.at) > s.window {
 		var zero V
 		return zero, false
 	}

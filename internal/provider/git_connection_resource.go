@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -519,7 +518,7 @@ func (r *gitConnectionResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, timeout := withOperationTimeout(ctx, plan.Timeouts, "create", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	gc := r.clients.connections(plan.Platform.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -527,12 +526,19 @@ func (r *gitConnectionResource) Create(ctx context.Context, req resource.CreateR
 	}
 	kind := plan.Kind.ValueString()
 	conn, err := gc.CreateGitConnection(ctx, connectionInput(&plan, credential))
-	if err != nil {
+	switch {
+	case err != nil && timeoutPassed(ctx):
+		resp.Diagnostics.AddError("Could not create the "+hostTitle(kind)+" connection in time", timeoutDetail(timeout,
+			"creating the "+hostTitle(kind)+" connection", err, fmt.Sprintf("Dokploy may hold a connection named %q made by this "+
+				"create (Settings → Git in its dashboard): remove it, or import it with its id.", plan.Name.ValueString())))
+		return
+	case err != nil:
 		resp.Diagnostics.AddError("Could not create the "+hostTitle(kind)+" connection", errorDetail(err))
 		return
 	}
 	if failed := r.test(ctx, gc, conn, &plan, wo, true, &resp.Diagnostics); failed != nil {
-		cleanupCtx, cancelCleanup := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+		// The undo runs after an interrupt too, but not past the operation's timeout.
+		cleanupCtx, cancelCleanup := untilDeadline(ctx)
 		defer cancelCleanup()
 		if err := gc.RemoveGitConnection(cleanupCtx, conn); err != nil && !httpx.IsNotFound(err) {
 			// Kept in state: Terraform marks it tainted, and the next apply removes it before making another.
@@ -644,22 +650,20 @@ func setConnectionState(m *gitConnectionModel, c *platform.GitConnection) {
 	m.GitProviderID = types.StringValue(c.GitProviderID)
 	m.Kind = types.StringValue(c.Kind)
 	m.Name = types.StringValue(c.Name)
-	m.CreatedAt = types.StringValue("")
-	if !c.CreatedAt.IsZero() {
-		m.CreatedAt = types.StringValue(c.CreatedAt.UTC().Format(time.RFC3339))
-	}
+	m.CreatedAt = stringOrNull(rfc3339(c.CreatedAt))
 	m.URL, m.InternalURL, m.ApplicationID, m.GroupName = types.StringNull(), optionalString(m.InternalURL, c.InternalURL),
 		types.StringNull(), types.StringNull()
 	m.RedirectURI, m.Authorized, m.AuthorizeURL = types.StringNull(), types.BoolNull(), types.StringNull()
+	// GitLab's computed values are null where Dokploy answers none, as every empty computed value.
 	m.Email, m.Username, m.Workspace = types.StringNull(), types.StringNull(), types.StringNull()
 	switch c.Kind {
 	case githost.GitLab:
 		m.URL = types.StringValue(c.URL)
 		m.ApplicationID = optionalString(m.ApplicationID, c.ApplicationID)
 		m.GroupName = optionalString(m.GroupName, c.GroupName)
-		m.RedirectURI = types.StringValue(c.RedirectURI)
+		m.RedirectURI = stringOrNull(c.RedirectURI)
 		m.Authorized = types.BoolValue(c.Authorized)
-		m.AuthorizeURL = types.StringValue(c.AuthorizeURL)
+		m.AuthorizeURL = stringOrNull(c.AuthorizeURL)
 	case githost.Gitea:
 		m.URL = types.StringValue(c.URL)
 	case githost.Bitbucket:
@@ -675,7 +679,7 @@ func (r *gitConnectionResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	ctx, cancel, _ := withOperationTimeout(ctx, state.Timeouts, "read", defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	state.Platform = types.StringValue(firstNonEmpty(state.Platform.ValueString(), platform.Dokploy))
 	gc := r.clients.connections(state.Platform.ValueString(), &resp.Diagnostics)
@@ -733,7 +737,7 @@ func (r *gitConnectionResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, timeout := withOperationTimeout(ctx, plan.Timeouts, "update", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	gc := r.clients.connections(plan.Platform.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -741,7 +745,12 @@ func (r *gitConnectionResource) Update(ctx context.Context, req resource.UpdateR
 	}
 	current := &platform.GitConnection{Kind: state.Kind.ValueString(), ID: state.ID.ValueString(), GitProviderID: state.GitProviderID.ValueString()}
 	conn, err := gc.UpdateGitConnection(ctx, current, connectionInput(&plan, credential))
-	if err != nil {
+	switch {
+	case err != nil && timeoutPassed(ctx):
+		resp.Diagnostics.AddError("Could not update the connection in time", timeoutDetail(timeout, "updating the connection", err,
+			"Dokploy may hold some of the new settings: the next plan shows what differs."))
+		return
+	case err != nil:
 		resp.Diagnostics.AddError("Could not update the connection", errorDetail(err))
 		return
 	}
@@ -758,14 +767,20 @@ func (r *gitConnectionResource) Delete(ctx context.Context, req resource.DeleteR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, timeout := withOperationTimeout(ctx, state.Timeouts, "delete", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	gc := r.clients.connections(firstNonEmpty(state.Platform.ValueString(), platform.Dokploy), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	conn := &platform.GitConnection{Kind: state.Kind.ValueString(), ID: state.ID.ValueString(), GitProviderID: state.GitProviderID.ValueString()}
-	if err := gc.RemoveGitConnection(ctx, conn); err != nil && !httpx.IsNotFound(err) {
+	err := gc.RemoveGitConnection(ctx, conn)
+	switch {
+	case err == nil || httpx.IsNotFound(err):
+	case timeoutPassed(ctx):
+		resp.Diagnostics.AddError("Could not remove the connection in time", timeoutDetail(timeout, "removing the connection", err,
+			"The connection may still be in Dokploy: it stays in Terraform's state, and the next destroy removes it."))
+	default:
 		resp.Diagnostics.AddError("Could not remove the connection", errorDetail(err))
 	}
 }

@@ -120,7 +120,7 @@ func (d *gitConnectionsDataSource) Schema(_ context.Context, _ datasource.Schema
 					"git_provider_id": str("Dokploy's `gitProviderId`."),
 					"kind":            str("`github`, `gitlab`, `bitbucket` or `gitea`."),
 					"name":            str("The connection's name."),
-					"url":             str("The host's URL (GitHub, GitLab, Gitea); empty for Bitbucket, whose URL is fixed."),
+					"url":             str("The host's URL (GitHub, GitLab, Gitea); null for Bitbucket, whose URL is fixed."),
 					"configured":      schema.BoolAttribute{Computed: true, MarkdownDescription: configuredDescription},
 					"created_at":      str("When the connection was made, RFC 3339."),
 				}},
@@ -161,8 +161,8 @@ func (d *gitConnectionsDataSource) Read(ctx context.Context, req datasource.Read
 			continue
 		}
 		m.Connections = append(m.Connections, listedConnectionModel{ID: types.StringValue(c.ID), GitProviderID: types.StringValue(c.GitProviderID),
-			Kind: types.StringValue(c.Kind), Name: types.StringValue(c.Name), URL: types.StringValue(c.URL),
-			Configured: types.BoolValue(c.Configured), CreatedAt: types.StringValue(rfc3339(c.CreatedAt))})
+			Kind: types.StringValue(c.Kind), Name: types.StringValue(c.Name), URL: stringOrNull(c.URL),
+			Configured: types.BoolValue(c.Configured), CreatedAt: stringOrNull(rfc3339(c.CreatedAt))})
 		m.IDs = append(m.IDs, c.ID)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
@@ -284,14 +284,18 @@ func (d *gitConnectionDataSource) Read(ctx context.Context, req datasource.ReadR
 		resp.Diagnostics.AddError("Could not read the connection", errorDetail(err))
 		return
 	}
-	str := types.StringValue
-	m.ID, m.GitProviderID, m.Kind, m.Name = str(conn.ID), str(conn.GitProviderID), str(conn.Kind), str(conn.Name)
+	str := stringOrNull // a setting the kind does not have is null
+	m.ID, m.GitProviderID, m.Kind, m.Name = types.StringValue(conn.ID), str(conn.GitProviderID), str(conn.Kind), str(conn.Name)
 	m.URL, m.InternalURL, m.Configured, m.CreatedAt = str(conn.URL), str(conn.InternalURL), types.BoolValue(conn.Configured),
 		str(rfc3339(conn.CreatedAt))
 	m.ApplicationID, m.GroupName, m.RedirectURI, m.AuthorizeURL = str(conn.ApplicationID), str(conn.GroupName), str(conn.RedirectURI),
 		str(conn.AuthorizeURL)
 	m.Email, m.Username, m.Workspace = str(conn.Email), str(conn.Username), str(conn.Workspace)
-	m.AppName, m.AppID, m.InstallationID = str(conn.AppName), types.Int64Value(conn.AppID), str(conn.InstallationID)
+	m.AppName, m.InstallationID = str(conn.AppName), str(conn.InstallationID)
+	m.AppID = types.Int64Null()
+	if conn.AppID != 0 {
+		m.AppID = types.Int64Value(conn.AppID)
+	}
 	m.RepositoryCount = types.Int64Null()
 	if m.Test.IsNull() || m.Test.ValueBool() {
 		n, err := gc.TestGitConnection(ctx, conn)

@@ -22,9 +22,10 @@ const (
 	// maxCreateAttempts bounds the creates sent for one object: the first, and one after each lost
 	// answer whose lookup found nothing.
 	maxCreateAttempts = 3
-	// lostAnswerLookupTimeout bounds the lookup that runs after the operation's own context ended
-	// (timeout or interrupt) while a create was in flight: short, but enough to keep what it created.
-	lostAnswerLookupTimeout = 30 * time.Second
+	// lostAnswerGrace bounds the lookup that runs after the operation's own context ended (its timeout,
+	// an interrupt) while a create was in flight or being looked for: a few seconds past the timeout,
+	// enough to keep what the create made rather than orphan it.
+	lostAnswerGrace = 5 * time.Second
 	// lostAnswerRelists and lostAnswerWindow bound the listings after a lost answer: the services list
 	// from replicas that may not show a new object for some seconds, and creating again too early makes
 	// a duplicate. The waits start at retry_wait_min and double up to retry_wait_max.
@@ -84,7 +85,7 @@ func backoffRun[T any](ctx context.Context, p backoffPolicy, deadline time.Time,
 type createLedger struct {
 	mu      sync.Mutex
 	claimed map[string]bool
-	gates   map[string]*sync.RWMutex
+	gates   map[string]*kindGate
 	// lost counts, per kind, the creates whose answer was lost and whose lookup has not finished.
 	lost map[string]int
 	// lookup paces the listings after a lost answer.
@@ -92,7 +93,7 @@ type createLedger struct {
 }
 
 func newCreateLedger(waitMin, waitMax time.Duration) *createLedger {
-	return &createLedger{claimed: map[string]bool{}, gates: map[string]*sync.RWMutex{}, lost: map[string]int{},
+	return &createLedger{claimed: map[string]bool{}, gates: map[string]*kindGate{}, lost: map[string]int{},
 		lookup: backoffPolicy{firstWait: waitMin, maxWait: waitMax, rereads: lostAnswerRelists, budget: lostAnswerWindow}}
 }
 
@@ -104,15 +105,80 @@ func (l *createLedger) addLost(kind string, n int) int {
 	return l.lost[kind]
 }
 
-func (l *createLedger) gate(kind string) *sync.RWMutex {
+func (l *createLedger) gate(kind string) *kindGate {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	g, ok := l.gates[kind]
 	if !ok {
-		g = &sync.RWMutex{}
+		g = &kindGate{changed: make(chan struct{})}
 		l.gates[kind] = g
 	}
 	return g
+}
+
+// kindGate lets the creates of one kind run together and a lookup of the kind run alone, as a
+// sync.RWMutex would, but a wait for it ends with the waiter's context: a create or lookup whose
+// operation times out while others hold the gate stops at its own timeout, not at theirs. Creates that
+// arrive while a lookup waits wait behind it, so that a stream of creates cannot starve the lookup.
+type kindGate struct {
+	mu             sync.Mutex
+	creates        int           // creates holding the gate
+	lookup         bool          // a lookup holds the gate
+	lookupsWaiting int           // lookups waiting for it
+	changed        chan struct{} // closed and replaced whenever the fields above change
+}
+
+// acquire takes the gate for a create (shared) or a lookup (exclusive), or returns ctx's error.
+func (g *kindGate) acquire(ctx context.Context, exclusive bool) error {
+	g.mu.Lock()
+	if exclusive {
+		g.lookupsWaiting++
+	}
+	for {
+		if exclusive && !g.lookup && g.creates == 0 {
+			g.lookupsWaiting--
+			g.lookup = true
+			g.mu.Unlock()
+			return nil
+		}
+		if !exclusive && !g.lookup && g.lookupsWaiting == 0 {
+			g.creates++
+			g.mu.Unlock()
+			return nil
+		}
+		changed := g.changed
+		g.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			if exclusive {
+				g.mu.Lock()
+				g.lookupsWaiting--
+				g.signal()
+				g.mu.Unlock()
+			}
+			return ctx.Err()
+		case <-changed:
+		}
+		g.mu.Lock()
+	}
+}
+
+// release gives back what acquire took.
+func (g *kindGate) release(exclusive bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if exclusive {
+		g.lookup = false
+	} else {
+		g.creates--
+	}
+	g.signal()
+}
+
+// signal wakes every waiter to look at the gate again; g.mu is held.
+func (g *kindGate) signal() {
+	close(g.changed)
+	g.changed = make(chan struct{})
 }
 
 func (l *createLedger) claim(kind, id string) {
@@ -160,6 +226,11 @@ type createSpec[T any] struct {
 
 // createOrAdopt creates an object; after a lost answer it looks for the object and adopts it, or creates
 // it again when it is not there. The boolean is true when the object was found rather than created.
+//
+// When ctx ends (the operation's timeout, an interrupt) while the create is in flight or looked for, it
+// looks on for lostAnswerGrace. An object found then is returned with true and the create's error: it
+// exists, the caller keeps it in state, and the operation fails all the same. Found nothing, the error
+// says that the object may still appear.
 func createOrAdopt[T any](ctx context.Context, ledger *createLedger, spec createSpec[T]) (T, bool, error) {
 	var zero T
 	started := time.Now()
@@ -170,11 +241,16 @@ func createOrAdopt[T any](ctx context.Context, ledger *createLedger, spec create
 		if attempt > 1 && ctx.Err() != nil {
 			break
 		}
-		gate.RLock()
+		if err := gate.acquire(ctx, false); err != nil {
+			if lastErr == nil {
+				lastErr = err // nothing was sent
+			}
+			break
+		}
 		obj, err := spec.create(ctx)
 		if err == nil {
 			ledger.claim(spec.kind, spec.id(obj))
-			gate.RUnlock()
+			gate.release(false)
 			return obj, false, nil
 		}
 		lost := httpx.MayHaveBeenApplied(err)
@@ -182,7 +258,7 @@ func createOrAdopt[T any](ctx context.Context, ledger *createLedger, spec create
 		if lookup {
 			ledger.addLost(spec.kind, 1) // counted before another lookup of the kind can start
 		}
-		gate.RUnlock()
+		gate.release(false)
 		lastErr = err
 		if !lookup {
 			return zero, false, err
@@ -201,11 +277,17 @@ func createOrAdopt[T any](ctx context.Context, ledger *createLedger, spec create
 				"If one was created, import it or delete it by hand", err, spec.what, lookErr)
 		case len(candidates) > 0:
 			return zero, false, candidatesError(err, spec, candidates)
+		case found != nil && ctx.Err() != nil:
+			tflog.Warn(ctx, "found the object of a create whose context ended", map[string]any{"object": spec.what, "id": spec.id(*found)})
+			return *found, true, err
 		case found != nil:
 			tflog.Warn(ctx, "adopted an object whose create answer was lost", map[string]any{"object": spec.what, "id": spec.id(*found)})
 			return *found, true, nil
 		case !lost:
 			return zero, false, err // a refusal, and nothing of ours behind it
+		case ctx.Err() != nil:
+			return zero, false, fmt.Errorf("%w\n\nThe request may have created the %s anyway: the provider looked for it after "+
+				"that and found none, but it may still appear", err, spec.what)
 		}
 		// Nothing appeared within the lookup window: the create was not applied; send it again.
 	}
@@ -242,25 +324,34 @@ func candidatesError[T any](err error, spec createSpec[T], candidates []string) 
 // When there are more, or when the object is told apart by its creation time only, it cannot tell which
 // one is ours and returns their ids. When wait is set and nothing is found, it lists again, with backoff,
 // for the ledger's lookup window: a new object may take a moment to appear in listings. It holds the
-// kind's gate exclusively, so no create of the kind is in flight.
-func lookForLost[T any](ctx context.Context, ledger *createLedger, gate *sync.RWMutex, spec createSpec[T], started time.Time, wait bool) (*T, []string, error) {
-	if ctx.Err() != nil {
-		// The operation's own deadline or an interrupt ended the create: look once more, briefly, so that
-		// what it made is kept rather than orphaned.
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), lostAnswerLookupTimeout)
-		defer cancel()
-		wait = false
-	}
-	gate.Lock()
-	defer gate.Unlock()
-	lookups := ledger.addLost(spec.kind, 0)
+// kind's gate exclusively, so no create of the kind is in flight. When ctx has ended, or ends before
+// anything is found, it looks on for lostAnswerGrace, so that what the create made is kept rather than
+// orphaned, and no longer.
+func lookForLost[T any](ctx context.Context, ledger *createLedger, gate *kindGate, spec createSpec[T], started time.Time, wait bool) (*T, []string, error) {
 	defer ledger.addLost(spec.kind, -1)
-
 	policy := ledger.lookup
 	if !wait {
 		policy.rereads = 0
 	}
+	if ctx.Err() == nil {
+		found, ids, err := lookOnce(ctx, ledger, gate, spec, started, policy)
+		if ctx.Err() == nil || found != nil || len(ids) > 0 {
+			return found, ids, err
+		}
+	}
+	grace, cancel := context.WithTimeout(context.WithoutCancel(ctx), lostAnswerGrace)
+	defer cancel()
+	policy.budget = min(policy.budget, lostAnswerGrace)
+	return lookOnce(grace, ledger, gate, spec, started, policy)
+}
+
+// lookOnce is one lookup of lookForLost, with the kind's gate held, its listings paced by policy.
+func lookOnce[T any](ctx context.Context, ledger *createLedger, gate *kindGate, spec createSpec[T], started time.Time, policy backoffPolicy) (*T, []string, error) {
+	if err := gate.acquire(ctx, true); err != nil {
+		return nil, nil, err
+	}
+	defer gate.release(true)
+	lookups := ledger.addLost(spec.kind, 0)
 	candidates, err := backoffRun(ctx, policy, time.Time{}, func(ctx context.Context) ([]T, error) {
 		all, err := spec.list(ctx)
 		if err != nil {

@@ -239,11 +239,95 @@ func TestCreateOrAdopt(t *testing.T) {
 			cancel() // interrupted after the service applied it
 			return nil, fmt.Errorf("create: %w", c.Err())
 		}
+		// Found, and returned with the create's error: the caller keeps it in state and fails.
 		o, adopted, err := createOrAdopt(cctx, testLedger(), spec)
-		if err != nil || !adopted || o.id != "1" || s.creates != 1 {
+		if !errors.Is(err, context.Canceled) || !adopted || o == nil || o.id != "1" || s.creates != 1 {
 			t.Fatalf("got %+v adopted=%v err=%v after %d creates", o, adopted, err, s.creates)
 		}
 	})
+	t.Run("the context ends while the create is in flight, nothing made: not created again, the error says it may appear", func(t *testing.T) {
+		cctx, cancel := context.WithCancel(ctx)
+		s := &fakeService{}
+		spec := s.spec()
+		spec.create = func(c context.Context) (*fakeObject, error) {
+			cancel()
+			return nil, fmt.Errorf("create: %w", c.Err())
+		}
+		_, adopted, err := createOrAdopt(cctx, testLedger(), spec)
+		if !errors.Is(err, context.Canceled) || adopted || !strings.Contains(err.Error(), "may still appear") {
+			t.Fatalf("adopted=%v err=%v", adopted, err)
+		}
+	})
+	t.Run("the context ends during the lookup: it looks on for a few seconds, no longer", func(t *testing.T) {
+		cctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+		defer cancel()
+		s := &fakeService{outcomes: []string{"lost"}, lag: 100 * time.Millisecond}
+		ledger := newCreateLedger(time.Millisecond, time.Millisecond)
+		ledger.lookup.budget = time.Hour // the lookup window alone would outlast the grace
+		ledger.lookup.rereads = 1 << 20
+		o, adopted, err := createOrAdopt(cctx, ledger, s.spec())
+		if !errors.Is(err, io.ErrUnexpectedEOF) || !adopted || o == nil || o.id != "1" {
+			t.Fatalf("got %+v adopted=%v err=%v: the object listed after the deadline was not found", o, adopted, err)
+		}
+		s.lag = time.Hour // never listed: the grace ends the lookup
+		s.outcomes = []string{"lost"}
+		cctx2, cancel2 := context.WithTimeout(ctx, 20*time.Millisecond)
+		defer cancel2()
+		start := time.Now()
+		if _, adopted, err := createOrAdopt(cctx2, ledger, s.spec()); err == nil || adopted {
+			t.Fatalf("adopted=%v err=%v", adopted, err)
+		}
+		if d := time.Since(start); d > lostAnswerGrace+time.Second {
+			t.Fatalf("the lookup went on for %s, past the grace of %s", d, lostAnswerGrace)
+		}
+	})
+}
+
+// A lookup waits for the creates of its kind in flight, but no longer than its context: an operation
+// whose timeout passes while another create of the kind is slow stops at its own timeout.
+func TestKindGateWaitsEndWithContext(t *testing.T) {
+	g := (&createLedger{gates: map[string]*kindGate{}}).gate("k")
+	if err := g.acquire(context.Background(), false); err != nil { // a slow create holds the gate
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if err := g.acquire(ctx, true); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("lookup: %v", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("the lookup waited %s", d)
+	}
+	// The lookup that gave up no longer holds back creates; a waiting one does, until it has run.
+	if err := g.acquire(context.Background(), false); err != nil {
+		t.Fatal(err)
+	}
+	ran := make(chan struct{})
+	go func() {
+		if err := g.acquire(context.Background(), true); err != nil {
+			t.Error(err)
+		}
+		close(ran)
+		g.release(true)
+	}()
+	time.Sleep(20 * time.Millisecond)
+	late, cancelLate := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancelLate()
+	if err := g.acquire(late, false); err == nil {
+		t.Fatal("a create started while a lookup was waiting")
+	}
+	g.release(false)
+	g.release(false)
+	select {
+	case <-ran:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the lookup never ran")
+	}
+	if err := g.acquire(context.Background(), false); err != nil {
+		t.Fatal(err)
+	}
+	g.release(false)
 }
 
 // serviceClock is a clock that saw an answer from a service whose clock is offset from ours.

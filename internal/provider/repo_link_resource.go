@@ -501,15 +501,15 @@ func (r *repoLinkResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, timeout := withOperationTimeout(ctx, plan.Timeouts, "create", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	plat, host := r.systems(&plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	r.write(ctx, plat, host, &plan, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	// A link found written after the timeout is kept with the error: Terraform marks it tainted.
+	if !r.write(ctx, timeout, plat, host, &plan, &resp.Diagnostics) {
 		return
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateRepoLinkDrift, nil)...)
@@ -524,15 +524,15 @@ func (r *repoLinkResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, timeout := withOperationTimeout(ctx, plan.Timeouts, "update", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	plat, host := r.systems(&plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	r.write(ctx, plat, host, &plan, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	// A change found written after the timeout is kept with the error.
+	if !r.write(ctx, timeout, plat, host, &plan, &resp.Diagnostics) {
 		return
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateRepoLinkDrift, nil)...)
@@ -541,8 +541,15 @@ func (r *repoLinkResource) Update(ctx context.Context, req resource.UpdateReques
 
 // write runs the pre-flight checks and, when they pass, writes the link in one request (a removed
 // installation_id goes as null in the same write, so a failure never leaves the site unlinked); it fills
-// the plan's computed values on success.
-func (r *repoLinkResource) write(ctx context.Context, plat platform.Platform, host githost.GitHost, plan *repoLinkModel, diags *diag.Diagnostics) {
+// the plan's computed values on success. It returns whether the plan holds the link the platform has now:
+// true on success, and when the write's answer came after the operation's timeout but a read of the site
+// then shows the link written (with an error diagnostic); false otherwise.
+func (r *repoLinkResource) write(ctx context.Context, timeout operationTimeout, plat platform.Platform, host githost.GitHost,
+	plan *repoLinkModel, diags *diag.Diagnostics) bool {
+	summary := "Could not link the repository in time"
+	if timeout.op == "update" {
+		summary = "Could not update the repository link in time"
+	}
 	var repo *githost.Repository
 	var link *platform.ConnectionLink
 	if plan.ConnectionID.IsNull() {
@@ -550,31 +557,48 @@ func (r *repoLinkResource) write(ctx context.Context, plat platform.Platform, ho
 		key, _ := preflightKeyOf(plan)
 		var checked bool
 		if repo, checked = r.clients.preflights.take(key); !checked {
-			repo = preflightRepoLink(ctx, r.clients, plat, host, plan, diags)
+			var checks diag.Diagnostics
+			repo = preflightRepoLink(ctx, r.clients, plat, host, plan, &checks)
+			if checks.HasError() && timeoutPassed(ctx) {
+				diags.AddError(summary, timeoutDetail(timeout, "checking the repository, the branch and the deploy key on "+hostTitle(host.Kind()),
+					ctx.Err(), fmt.Sprintf("Nothing was written: the repository settings of %s site %s are as they were.", plat.Name(), plan.SiteID.ValueString())))
+				return false
+			}
+			diags.Append(checks...)
 		}
 	} else {
-		repo, link = r.connectionRepository(ctx, plat, plan, diags)
+		var checks diag.Diagnostics
+		repo, link = r.connectionRepository(ctx, plat, plan, &checks)
+		if checks.HasError() && timeoutPassed(ctx) {
+			diags.AddError(summary, timeoutDetail(timeout, "checking the repository and the branch through connection "+plan.ConnectionID.ValueString(),
+				ctx.Err(), fmt.Sprintf("Nothing was written: the repository settings of %s site %s are as they were.", plat.Name(), plan.SiteID.ValueString())))
+			return false
+		}
+		diags.Append(checks...)
 	}
 	if diags.HasError() {
-		return
+		return false
 	}
 	settings, d := repoSettingsFromPlan(ctx, plan, repo)
 	diags.Append(d...)
 	if diags.HasError() {
-		return
+		return false
 	}
 	settings.Connection = link
 	siteID := plan.SiteID.ValueString()
 	r.clients.siteChanging(plat, siteID)
 	site, err := plat.SetRepo(ctx, siteID, settings)
+	if err != nil && timeoutPassed(ctx) {
+		return r.lateWrite(ctx, timeout, summary, plat, plan, settings, err, diags)
+	}
 	if err != nil {
 		addRepoLinkWriteError(diags, plat, siteID, err)
-		return
+		return false
 	}
 	plan.ID = types.StringValue(siteID)
 	// What the platform stored, where it says; else what was sent (Dokploy keeps no repository id).
-	plan.RepoID = types.StringValue(settings.RepoID)
-	plan.RepoURL = types.StringValue(settings.WebURL)
+	plan.RepoID = stringOrNull(settings.RepoID)
+	plan.RepoURL = stringOrNull(settings.WebURL)
 	if site != nil && site.Repo != nil {
 		if site.Repo.RepoID != "" {
 			plan.RepoID = types.StringValue(site.Repo.RepoID)
@@ -583,6 +607,67 @@ func (r *repoLinkResource) write(ctx context.Context, plat platform.Platform, ho
 			plan.RepoURL = types.StringValue(site.Repo.RepoURL)
 		}
 	}
+	return true
+}
+
+// lateWrite handles a write of the link whose answer did not come before the operation's timeout: the
+// write may have been applied. It reads the site, for a few seconds past the timeout; when the site holds
+// the link that was sent, the plan takes it and write's caller keeps it in state. Either way it adds an
+// error that says what the site holds.
+func (r *repoLinkResource) lateWrite(ctx context.Context, timeout operationTimeout, summary string, plat platform.Platform,
+	plan *repoLinkModel, sent platform.RepoSettings, writeErr error, diags *diag.Diagnostics) bool {
+	siteID := plan.SiteID.ValueString()
+	doing := fmt.Sprintf("waiting for %s's answer to the write of site %s", plat.Name(), siteID)
+	grace, cancel := context.WithTimeout(context.WithoutCancel(ctx), lostAnswerGrace)
+	defer cancel()
+	site, readErr := plat.GetSite(grace, siteID)
+	if readErr == nil && site.Repo != nil && sameRepoLink(site.Repo, sent) {
+		plan.ID = types.StringValue(siteID)
+		diags.Append(setRepoLinkFromPlatform(ctx, plan, site.Repo)...)
+		kept := "It is kept in Terraform's state, marked tainted, so the next apply unlinks the site and links it again; " +
+			"to keep it instead, run terraform untaint <address of this resource>."
+		if timeout.op == "update" {
+			kept = "Terraform's state holds it now."
+		}
+		diags.AddError(summary, timeoutDetail(timeout, doing, writeErr, fmt.Sprintf("The link was written all the same: "+
+			"reading the site after the timeout shows repository %s, branch %s. %s", site.Repo.RepoPath, site.Repo.RepoBranch, kept)))
+		return true
+	}
+	var seen string
+	switch {
+	case readErr != nil:
+		seen = "reading the site after the timeout failed: " + errorDetail(readErr)
+	case site.Repo == nil:
+		seen = "reading the site after the timeout shows no repository linked, but the write may still be applied"
+	default:
+		seen = fmt.Sprintf("reading the site after the timeout shows repository %s, branch %s, but the write may still be applied",
+			site.Repo.RepoPath, site.Repo.RepoBranch)
+	}
+	outcome := fmt.Sprintf("The link may or may not have been written (%s). Nothing is kept in Terraform's state: apply again "+
+		"to write it (writing the same link again is harmless).", seen)
+	if timeout.op == "update" {
+		outcome = fmt.Sprintf("The change may or may not have been applied (%s). The state keeps the link as it was before, and "+
+			"the next plan shows what %s holds now. Apply again to finish the change.", seen, plat.Name())
+	}
+	diags.AddError(summary, timeoutDetail(timeout, doing, writeErr, outcome))
+	return false
+}
+
+// sameRepoLink reports whether the platform holds the link that was sent: the repository, the branch and
+// the build settings. A setting the platform does not report back counts as different: the write is then
+// said to be unknown, never wrongly said to be applied.
+func sameRepoLink(held *platform.RepoSettings, sent platform.RepoSettings) bool {
+	sameSet := func(a, b []string) bool {
+		a, b = slices.Clone(a), slices.Clone(b)
+		slices.Sort(a)
+		slices.Sort(b)
+		return slices.Equal(slices.Compact(a), slices.Compact(b))
+	}
+	return strings.EqualFold(held.RepoPath, sent.RepoPath) && held.RepoBranch == sent.RepoBranch &&
+		(held.Provider == "" || held.Provider == sent.Provider) && held.DeployKeyID == sent.DeployKeyID &&
+		held.InstallationID == sent.InstallationID && held.Cmd == sent.Cmd && held.Dir == sent.Dir && held.Base == sent.Base &&
+		held.FunctionsDir == sent.FunctionsDir && (sent.Dokploy != nil || sameSet(held.AllowedBranches, sent.AllowedBranches)) &&
+		(sent.Dokploy == nil || (held.Dokploy != nil && held.Dokploy.BuildType == sent.Dokploy.BuildType))
 }
 
 func addRepoLinkWriteError(diags *diag.Diagnostics, plat platform.Platform, siteID string, err error) {
@@ -781,7 +866,7 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	ctx, cancel, _ := withOperationTimeout(ctx, state.Timeouts, "read", defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	state.Platform = statePlatform(state.Platform)
 	plat := r.clients.requirePlatform(state.Platform.ValueString(), &resp.Diagnostics)
@@ -838,9 +923,9 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 		var listed *githost.Repository
 		gone, listed = r.readThroughConnection(ctx, plat, link, site.Repo.RepoBranch, imported)
 		if listed != nil {
-			state.RepoURL = types.StringValue(listed.HTMLURL)
+			state.RepoURL = stringOrNull(listed.HTMLURL)
 			if !isKnownString(state.RepoID) || state.RepoID.ValueString() == "" {
-				state.RepoID = types.StringValue(listed.ID)
+				state.RepoID = stringOrNull(listed.ID)
 			}
 		}
 	}
@@ -916,11 +1001,12 @@ func setRepoLinkFromPlatform(ctx context.Context, m *repoLinkModel, rs *platform
 	m.PublishDir = optionalString(m.PublishDir, rs.Dir)
 	m.BaseDir = optionalString(m.BaseDir, rs.Base)
 	m.FunctionsDir = optionalString(m.FunctionsDir, rs.FunctionsDir)
-	if rs.RepoID != "" || m.RepoID.IsNull() || m.RepoID.IsUnknown() {
-		m.RepoID = types.StringValue(rs.RepoID)
+	// Dokploy keeps no repository id: the one written stays; none known is null, as is an empty URL.
+	if rs.RepoID != "" || m.RepoID.IsUnknown() || m.RepoID.ValueString() == "" {
+		m.RepoID = stringOrNull(rs.RepoID)
 	}
-	if rs.RepoURL != "" || !isKnownString(m.RepoURL) { // Dokploy keeps no URL of a link through a connection
-		m.RepoURL = types.StringValue(rs.RepoURL)
+	if rs.RepoURL != "" || rs.Connection == nil || !isKnownString(m.RepoURL) { // Dokploy keeps no URL of a link through a connection
+		m.RepoURL = stringOrNull(rs.RepoURL)
 	}
 
 	var diags diag.Diagnostics
@@ -984,7 +1070,7 @@ func (r *repoLinkResource) Delete(ctx context.Context, req resource.DeleteReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, timeout := withOperationTimeout(ctx, state.Timeouts, "delete", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	plat := r.clients.requirePlatform(statePlatform(state.Platform).ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -993,7 +1079,13 @@ func (r *repoLinkResource) Delete(ctx context.Context, req resource.DeleteReques
 
 	// ClearRepo, not Netlify's unlink_repo: that would delete the deploy key, which other sites may share.
 	r.clients.siteChanging(plat, state.SiteID.ValueString())
-	if err := plat.ClearRepo(ctx, state.SiteID.ValueString()); err != nil && !httpx.IsNotFound(err) {
+	err := plat.ClearRepo(ctx, state.SiteID.ValueString())
+	switch {
+	case err == nil || httpx.IsNotFound(err):
+	case timeoutPassed(ctx):
+		resp.Diagnostics.AddError("Could not unlink the repository in time", deleteTimeoutDetail(timeout, []deletedHalf{{
+			fmt.Sprintf("the repository settings of %s site %s", plat.Name(), state.SiteID.ValueString()), err}}))
+	default:
 		resp.Diagnostics.AddError("Could not unlink the repository", errorDetail(err))
 	}
 }

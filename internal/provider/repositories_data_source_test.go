@@ -134,6 +134,8 @@ data "gitdeploy_repositories" "me" {
 				resource.TestCheckResourceAttr("data.gitdeploy_repositories.capped", "truncated", "true"),
 				resource.TestCheckResourceAttr("data.gitdeploy_repositories.user", "full_names.#", "2"),
 				resource.TestCheckResourceAttr("data.gitdeploy_repositories.user", "full_names.0", "octocat/blog"),
+				// No description: null, not "".
+				resource.TestCheckNoResourceAttr("data.gitdeploy_repositories.user", "repositories.0.description"),
 				resource.TestCheckResourceAttr("data.gitdeploy_repositories.me", "full_names.#", "2"),
 			),
 		}},

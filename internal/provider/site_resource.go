@@ -138,12 +138,12 @@ func (r *siteResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			},
 			"url": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The site's main URL (`http://…`); empty on Dokploy, where domains are set apart.",
+				MarkdownDescription: "The site's main URL (`http://…`); null on Dokploy, where domains are set apart.",
 				PlanModifiers:       keep,
 			},
 			"ssl_url": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The site's HTTPS URL; empty on Dokploy.",
+				MarkdownDescription: "The site's HTTPS URL; null on Dokploy.",
 				PlanModifiers:       keep,
 			},
 			"admin_url": schema.StringAttribute{
@@ -238,7 +238,7 @@ func (r *siteResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, timeout := withOperationTimeout(ctx, plan.Timeouts, "create", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	plat := r.clients.requirePlatform(plan.Platform.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -251,15 +251,39 @@ func (r *siteResource) Create(ctx context.Context, req resource.CreateRequest, r
 			fmt.Sprintf("A %s application needs a name: set name.", plat.Name()))
 		return
 	}
-	site, _, err := createOrAdopt(ctx, r.clients.ledger, siteSpec(plat, r.clients.clock(plat.Name()), in))
-	if err != nil {
+	site, found, err := createOrAdopt(ctx, r.clients.ledger, siteSpec(plat, r.clients.clock(plat.Name()), in))
+	plan.Platform = types.StringValue(plat.Kind())
+	switch {
+	case err != nil && found:
+		// Made, but its answer came after the timeout: kept in state (Terraform marks it tainted).
+		setSite(&plan, site)
+		resp.Diagnostics.AddError("Could not create the site in time", timeoutDetail(timeout, "waiting for "+plat.Name()+"'s answer", err,
+			fmt.Sprintf("The %s site %s (%s) was created all the same: the provider found it after the timeout. It is kept in "+
+				"Terraform's state, marked tainted, so the next apply replaces it; to keep it instead, run terraform untaint "+
+				"<address of this resource>.", plat.Name(), site.ID, site.Name)))
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	case err != nil && timeoutPassed(ctx):
+		resp.Diagnostics.AddError("Could not create the site in time", timeoutDetail(timeout, "creating the "+plat.Name()+" site", err,
+			fmt.Sprintf("No %[1]s site of this resource is known to exist. If one appears in %[1]s (%[2]s), bring it under "+
+				"Terraform with terraform import <address of this resource> '<site id>', or delete it there; otherwise apply again.",
+				plat.Name(), siteDescription(in))))
+		return
+	case err != nil:
 		addSiteWriteError(&resp.Diagnostics, "Could not create the site", plat, &plan, err)
 		return
 	}
-	plan.Platform = types.StringValue(plat.Kind())
 	setSite(&plan, site)
 	resp.Diagnostics.Append(recordCreated(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// siteDescription says, for a message, how to recognise the site in: by its name, or by when it was made.
+func siteDescription(in platform.SiteInput) string {
+	if in.Name == "" {
+		return "a site without a repository, made at the time of this apply"
+	}
+	return fmt.Sprintf("a site named %q", in.Name)
 }
 
 // siteInput is what the plan sets on a site. An unknown name (left out) is "": the platform picks one.
@@ -311,7 +335,7 @@ func (r *siteResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	ctx, cancel, _ := withOperationTimeout(ctx, state.Timeouts, "read", defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	state.Platform = statePlatform(state.Platform)
 	plat := r.clients.requirePlatform(state.Platform.ValueString(), &resp.Diagnostics)
@@ -343,7 +367,7 @@ func (r *siteResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, timeout := withOperationTimeout(ctx, plan.Timeouts, "update", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	plat := r.clients.requirePlatform(plan.Platform.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -358,6 +382,12 @@ func (r *siteResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	}
 	r.clients.siteChanging(plat, state.ID.ValueString())
 	site, err := plat.UpdateSite(ctx, state.ID.ValueString(), in)
+	if err != nil && timeoutPassed(ctx) {
+		resp.Diagnostics.AddError("Could not update the site in time", timeoutDetail(timeout, "updating the "+plat.Name()+" site "+state.ID.ValueString(), err,
+			"The change may or may not have been applied: the state keeps the site as it was before, and the next plan "+
+				"shows what "+plat.Name()+" holds now. Apply again to finish the change."))
+		return
+	}
 	if err != nil {
 		addSiteWriteError(&resp.Diagnostics, "Could not update the site", plat, &plan, err)
 		return
@@ -372,7 +402,7 @@ func (r *siteResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, timeout := withOperationTimeout(ctx, state.Timeouts, "delete", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	plat := r.clients.requirePlatform(statePlatform(state.Platform).ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -380,7 +410,14 @@ func (r *siteResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 
 	r.clients.siteChanging(plat, state.ID.ValueString())
-	if err := plat.DeleteSite(ctx, state.ID.ValueString()); err != nil && !httpx.IsNotFound(err) {
+	err := plat.DeleteSite(ctx, state.ID.ValueString())
+	switch {
+	case err == nil || httpx.IsNotFound(err):
+	case timeoutPassed(ctx):
+		resp.Diagnostics.AddError("Could not delete the site in time", timeoutDetail(timeout, "deleting the "+plat.Name()+" site "+state.ID.ValueString(), err,
+			fmt.Sprintf("The %s site %s may or may not have been deleted: it stays in Terraform's state, and the next apply "+
+				"deletes it (a site already gone counts as deleted).", plat.Name(), state.ID.ValueString())))
+	default:
 		resp.Diagnostics.AddError("Could not delete the site", errorDetail(err))
 	}
 }
@@ -425,16 +462,17 @@ func setSite(m *siteModel, site *platform.Site) {
 		m.TeamSlug = types.StringNull()
 	}
 	if site.EnvironmentID != "" {
-		d := &dokploySiteModel{EnvironmentID: types.StringValue(site.EnvironmentID), AppName: types.StringValue(site.AppName),
-			ProjectID: types.StringValue(site.ProjectID), Description: types.StringNull()}
+		d := &dokploySiteModel{EnvironmentID: types.StringValue(site.EnvironmentID), AppName: stringOrNull(site.AppName),
+			ProjectID: stringOrNull(site.ProjectID), Description: types.StringNull()}
 		if site.Description != "" || (m.Dokploy != nil && !m.Dokploy.Description.IsNull()) {
 			d.Description = types.StringValue(site.Description)
 		}
 		m.Dokploy = d
 	}
-	m.URL = types.StringValue(site.URL)
-	m.SSLURL = types.StringValue(site.SSLURL)
-	m.AdminURL = types.StringValue(site.AdminURL)
+	// What the platform answers empty (Dokploy has no URLs) is null, not "".
+	m.URL = stringOrNull(site.URL)
+	m.SSLURL = stringOrNull(site.SSLURL)
+	m.AdminURL = stringOrNull(site.AdminURL)
 }
 
 // addSiteWriteError explains the platform's refusals a user can fix.

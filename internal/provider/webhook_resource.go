@@ -39,7 +39,7 @@ const (
 	// Private-state keys of gitdeploy_webhook.
 	privateWebhookReplace = "replace" // one half (git hook or build hook) is gone: replace both
 	// privateTargetURL is the URL the hook should post to as last read from the platform (a build hook's,
-	// Dokploy's deploy URL), to plan url against it; named for the build hooks it first held.
+	// Dokploy's deploy URL), to plan target_url against it; named for the build hooks it first held.
 	privateTargetURL = "build_hook_url"
 	// privateSecretUnknown marks a webhook whose secret the provider never sent (imported): an update
 	// would send the hook without one, which removes the host's.
@@ -68,6 +68,7 @@ type webhookModel struct {
 	GitProvider      types.String   `tfsdk:"git_provider"`
 	Repository       types.String   `tfsdk:"repository"`
 	URL              types.String   `tfsdk:"url"`
+	TargetURL        types.String   `tfsdk:"target_url"`
 	AllowInsecureURL types.Bool     `tfsdk:"allow_insecure_url"`
 	SiteID           types.String   `tfsdk:"site_id"`
 	BuildHook        *buildHookSpec `tfsdk:"build_hook"`
@@ -123,16 +124,22 @@ func (r *webhookResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				PlanModifiers:       replace,
 			},
 			"url": schema.StringAttribute{
-				Optional:  true,
-				Computed:  true,
-				Sensitive: true,
-				MarkdownDescription: "Where the git host posts its events. Default: the platform's incoming endpoint " +
-					"for `git_provider` (derived from the Netlify `api_url`), or the build hook's URL with `build_hook`. " +
-					"An explicit URL must be `https://` unless `allow_insecure_url = true`. Sensitive: a build hook's URL " +
-					"starts a build for anyone who posts to it.",
+				Optional: true,
+				MarkdownDescription: "An explicit URL for the git host to post its events to, instead of the platform's " +
+					"(see `target_url`). It must be `https://` unless `allow_insecure_url = true`. It is shown in plans: " +
+					"pass a URL that carries a secret as a sensitive value (`sensitive(...)`).",
 				Validators: []validator.String{
 					stringvalidator.ConflictsWith(path.MatchRoot("build_hook")),
 				},
+			},
+			"target_url": schema.StringAttribute{
+				Computed:  true,
+				Sensitive: true,
+				MarkdownDescription: "Where the git host posts its events: `url` when set; otherwise the platform's " +
+					"incoming endpoint for `git_provider` (derived from the Netlify `api_url`), the build hook's URL with " +
+					"`build_hook`, or the Dokploy application's deploy URL. Sensitive: a build hook's or a deploy URL starts " +
+					"a build for anyone who posts to it. Computed only, so that `terraform plan -generate-config-out` never " +
+					"writes it.",
 			},
 			"allow_insecure_url": schema.BoolAttribute{
 				Optional:            true,
@@ -165,7 +172,7 @@ func (r *webhookResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			},
 			"build_hook_id": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The Netlify build hook's id, with `build_hook`; empty otherwise.",
+				MarkdownDescription: "The Netlify build hook's id, with `build_hook`; null otherwise.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"events": schema.SetAttribute{
@@ -306,11 +313,13 @@ func checkHostWebhookSettings(ctx context.Context, host githost.Host, c *webhook
 	unsupported := func(attr, why string) {
 		diags.AddAttributeError(path.Root(attr), "Setting not available on "+host.Title, why)
 	}
+	// What the host does anyway (always active, always JSON) may be said: a configuration Terraform
+	// generates for an imported webhook writes these defaults out.
 	has := host.Webhooks
-	if !has.Active && !c.Active.IsNull() {
+	if !has.Active && !c.Active.IsNull() && !c.Active.IsUnknown() && !c.Active.ValueBool() {
 		unsupported("active", host.Title+" webhooks have no active flag: remove active, or delete the webhook to stop deliveries.")
 	}
-	if !has.ContentType && !c.ContentType.IsNull() {
+	if !has.ContentType && !c.ContentType.IsNull() && !c.ContentType.IsUnknown() && c.ContentType.ValueString() != githubDefaultContentTy {
 		unsupported("content_type", host.Title+" always posts JSON: remove content_type.")
 	}
 	if !has.BranchFilter && !c.BranchFilter.IsNull() {
@@ -367,7 +376,7 @@ func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		resp.Diagnostics.Append(diags...)
 		var gone halfGone
 		if len(raw) > 0 && json.Unmarshal(raw, &gone) == nil && gone.Reason != "" {
-			for _, a := range []string{"id", "build_hook_id", "url"} {
+			for _, a := range []string{"id", "build_hook_id", "target_url"} {
 				resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(a), types.StringUnknown())...)
 			}
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("id"))
@@ -379,6 +388,7 @@ func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 
 	// Plan the target URL so that a hand-made change of it shows as drift.
 	if !config.URL.IsNull() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("target_url"), config.URL)...)
 		return
 	}
 	switch {
@@ -390,13 +400,13 @@ func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		resp.Diagnostics.Append(diags...)
 		var hookURL string
 		if len(raw) > 0 && json.Unmarshal(raw, &hookURL) == nil && hookURL != "" {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("url"), hookURL)...)
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("target_url"), hookURL)...)
 		}
 	case plat != nil && !plan.GitProvider.IsUnknown():
 		// The platform's endpoint for the git host needs no site, and no request.
 		target, err := plat.HookTarget(ctx, plan.GitProvider.ValueString(), "")
 		if err == nil {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("url"), target)...)
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("target_url"), target)...)
 		}
 	}
 }
@@ -445,7 +455,7 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, timeout := withOperationTimeout(ctx, plan.Timeouts, "create", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -456,14 +466,15 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	var plat platform.Platform
-	if plan.BuildHook != nil || plan.URL.IsUnknown() || plan.URL.IsNull() {
+	if plan.BuildHook != nil || plan.URL.IsNull() {
 		if plat = r.clients.requirePlatform(plan.Platform.ValueString(), &resp.Diagnostics); plat == nil {
 			return
 		}
 	}
 
 	target := plan.URL.ValueString()
-	plan.BuildHookID = types.StringValue("")
+	plan.BuildHookID = types.StringNull()
+	where := fmt.Sprintf("%s repository %s", hostTitle(plan.GitProvider.ValueString()), plan.Repository.ValueString())
 	var buildHook *platform.BuildHook
 	var buildHooks platform.BuildHookManager
 	switch {
@@ -473,10 +484,26 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 			resp.Diagnostics.AddAttributeError(path.Root("build_hook"), "Setting not available on "+plat.Name(), plat.Name()+" has no build hooks.")
 			return
 		}
+		siteID, title, branch := plan.SiteID.ValueString(), buildHookTitle(plan.BuildHook), plan.BuildHook.Branch.ValueString()
+		var found bool
 		var err error
-		buildHook, _, err = createOrAdopt(ctx, r.clients.ledger, newBuildHookSpec(plat.Name(), buildHooks, r.clients.clock(plat.Name()),
-			plan.SiteID.ValueString(), buildHookTitle(plan.BuildHook), plan.BuildHook.Branch.ValueString()))
-		if err != nil {
+		buildHook, found, err = createOrAdopt(ctx, r.clients.ledger, newBuildHookSpec(plat.Name(), buildHooks, r.clients.clock(plat.Name()),
+			siteID, title, branch))
+		switch {
+		case err != nil && found:
+			// Made, but its answer came after the timeout: kept in state (Terraform marks it tainted).
+			resp.Diagnostics.AddError("Could not create the webhook in time", timeoutDetail(timeout, "waiting for "+plat.Name()+"'s answer", err,
+				fmt.Sprintf("The %s build hook %s of site %s was created all the same: the provider found it after the timeout. "+
+					"No webhook was created on %s. The build hook is kept in Terraform's state, marked tainted: the next apply "+
+					"deletes it and creates the build hook and the webhook again.", plat.Name(), buildHook.ID, siteID, where)))
+			r.keepBuildHook(ctx, &plan, buildHook, resp)
+			return
+		case err != nil && timeoutPassed(ctx):
+			resp.Diagnostics.AddError("Could not create the webhook in time", timeoutDetail(timeout, "creating the "+plat.Name()+" build hook", err,
+				fmt.Sprintf("No build hook of this resource is known to exist, and no webhook was created on %s. If a build hook "+
+					"titled %q for branch %q appears on %s site %s, delete it there; then apply again.", where, title, branch, plat.Name(), siteID)))
+			return
+		case err != nil:
 			resp.Diagnostics.AddError("Could not create the build hook", errorDetail(err))
 			return
 		}
@@ -484,7 +511,11 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 		plan.BuildHookID = types.StringValue(buildHook.ID)
 	case target == "":
 		var err error
-		if target, err = plat.HookTarget(ctx, plan.GitProvider.ValueString(), plan.SiteID.ValueString()); err != nil {
+		if target, err = plat.HookTarget(ctx, plan.GitProvider.ValueString(), plan.SiteID.ValueString()); err != nil && timeoutPassed(ctx) {
+			resp.Diagnostics.AddError("Could not create the webhook in time", timeoutDetail(timeout, "reading the URL the webhook posts to", err,
+				"Nothing was created on "+where+"."))
+			return
+		} else if err != nil {
 			addHookTargetError(&resp.Diagnostics, plat, plan.SiteID.ValueString(), err)
 			return
 		}
@@ -493,23 +524,48 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 		}
 	}
 
-	hook, _, err := createOrAdopt(ctx, r.clients.ledger, webhookSpec(host, r.clients.clock(hostTitle(host.Kind())),
+	hook, found, err := createOrAdopt(ctx, r.clients.ledger, webhookSpec(host, r.clients.clock(hostTitle(host.Kind())),
 		plan.Repository.ValueString(), webhookInput(&plan, target, secret)))
-	if err != nil {
-		where := fmt.Sprintf("%s repository %s", hostTitle(plan.GitProvider.ValueString()), plan.Repository.ValueString())
-		if buildHook == nil {
-			resp.Diagnostics.AddError("Could not create the webhook", fmt.Sprintf("Creating the webhook on %s failed: %s", where, errorDetail(err)))
-			return
+	switch {
+	case err != nil && found:
+		// Made, but its answer came after the timeout: kept in state (Terraform marks it tainted).
+		setWebhookState(&plan, hook)
+		also := ""
+		if buildHook != nil {
+			also = fmt.Sprintf(" (posting to the build hook %s, created before it)", buildHook.ID)
+			resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateTargetURL, buildHook.URL)...)
 		}
+		resp.Diagnostics.AddError("Could not create the webhook in time", timeoutDetail(timeout, "waiting for "+hostTitle(host.Kind())+"'s answer", err,
+			fmt.Sprintf("The webhook %s on %s%s was created all the same: the provider found it after the timeout. It is kept in "+
+				"Terraform's state, marked tainted, so the next apply replaces it; to keep it instead, run terraform untaint "+
+				"<address of this resource>.", hook.ID, where, also)))
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	case err != nil && timeoutPassed(ctx) && buildHook != nil:
+		// The undo would run past the timeout too: keep the build hook in state instead.
+		resp.Diagnostics.AddError("Could not create the webhook in time", timeoutDetail(timeout, "creating the webhook on "+where, err,
+			fmt.Sprintf("The %s build hook %s of site %s was created; creating the webhook on %s did not finish, and a webhook "+
+				"created late may still appear there. The build hook is kept in Terraform's state, marked tainted: the next apply "+
+				"deletes it, and any webhook of %s posting to it, then creates both again.", plat.Name(), buildHook.ID,
+				plan.SiteID.ValueString(), where, where)))
+		r.keepBuildHook(ctx, &plan, buildHook, resp)
+		return
+	case err != nil && timeoutPassed(ctx):
+		resp.Diagnostics.AddError("Could not create the webhook in time", timeoutDetail(timeout, "creating the webhook on "+where, err,
+			fmt.Sprintf("No webhook of this resource is known to exist on %[1]s. If one made at the time of this apply appears "+
+				"there, bring it under Terraform with terraform import <address of this resource> '%[2]s:%[3]s:<hook id>', or "+
+				"delete it there; otherwise apply again.", where, plan.GitProvider.ValueString(), plan.Repository.ValueString())))
+		return
+	case err != nil && buildHook == nil:
+		resp.Diagnostics.AddError("Could not create the webhook", fmt.Sprintf("Creating the webhook on %s failed: %s", where, errorDetail(err)))
+		return
+	case err != nil:
 		if r.undoBuildHook(ctx, buildHooks, host, &plan, buildHook, err, &resp.Diagnostics) {
 			return
 		}
 		// The undo left something behind: keep it in state. Terraform marks the webhook tainted, and its
 		// destroy removes the build hook and any hook of the repository posting to it.
-		plan.ID = types.StringValue("")
-		plan.URL = types.StringValue(buildHook.URL)
-		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateTargetURL, buildHook.URL)...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		r.keepBuildHook(ctx, &plan, buildHook, resp)
 		return
 	}
 	setWebhookState(&plan, hook)
@@ -520,6 +576,16 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
+// keepBuildHook keeps a failed create's build hook in state, without a webhook: Terraform marks the
+// resource tainted, and its destroy removes the build hook and any hook of the repository posting to it.
+func (r *webhookResource) keepBuildHook(ctx context.Context, plan *webhookModel, buildHook *platform.BuildHook, resp *resource.CreateResponse) {
+	plan.ID = types.StringNull()
+	plan.BuildHookID = types.StringValue(buildHook.ID)
+	plan.TargetURL = types.StringValue(buildHook.URL)
+	resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateTargetURL, buildHook.URL)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
 // undoBuildHook undoes a create whose repository webhook failed after its build hook was made: it deletes
 // the build hook and, when the webhook's create may have been applied after all (a lost answer), any hook
 // of the repository posting to the build hook. It says what happened in one diagnostic, and returns true
@@ -528,7 +594,7 @@ func (r *webhookResource) undoBuildHook(ctx context.Context, hooks platform.Buil
 	buildHook *platform.BuildHook, createErr error, diags *diag.Diagnostics) bool {
 	where := fmt.Sprintf("%s repository %s", hostTitle(host.Kind()), plan.Repository.ValueString())
 	siteID := plan.SiteID.ValueString()
-	cleanupCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	cleanupCtx, cancel := untilDeadline(ctx)
 	defer cancel()
 	var hookErr error
 	if httpx.MayHaveBeenApplied(createErr) {
@@ -646,7 +712,7 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	ctx, cancel, _ := withOperationTimeout(ctx, state.Timeouts, "read", defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -745,6 +811,18 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 	case buildGone:
 		reason = fmt.Sprintf("The build hook %s of site %s no longer exists", buildHookID, state.SiteID.ValueString())
 	}
+	if hook != nil && state.TargetURL.IsNull() {
+		// Imported (or written before target_url): url, which a configuration sets, holds the hook's URL
+		// only where it is not the platform's own target, so that a generated configuration leaves it out.
+		if def := r.platformTarget(ctx, &state, buildHook, target); def == "" || hook.URL != def {
+			state.URL = types.StringValue(hook.URL)
+			if u, err := url.Parse(hook.URL); err == nil && u.Scheme == "http" {
+				state.AllowInsecureURL = types.BoolValue(true)
+			}
+		} else {
+			state.URL = types.StringNull()
+		}
+	}
 	if hook != nil {
 		setWebhookState(&state, hook)
 	}
@@ -759,6 +837,9 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if hook != nil && hook.SecretSet != nil && !*hook.SecretSet {
 		// The host says the hook has no secret: an update cannot remove one.
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSecretUnknown, nil)...)
+	}
+	if state.BuildHookID.ValueString() == "" {
+		state.BuildHookID = types.StringNull() // no build hook: null, as a state from before held ""
 	}
 	if reason != "" {
 		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateWebhookReplace, halfGone{Reason: reason})...)
@@ -777,7 +858,7 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, timeout := withOperationTimeout(ctx, plan.Timeouts, "update", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -788,7 +869,7 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 		return
 	}
 	target := plan.URL.ValueString()
-	if plan.URL.IsUnknown() {
+	if plan.URL.IsNull() {
 		// The target the platform last reported for this site (the build hook, which a change would replace,
 		// or Dokploy's deploy URL); otherwise the platform's endpoint for the git host.
 		raw, diags := req.Private.GetKey(ctx, privateTargetURL)
@@ -796,7 +877,11 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 		_ = json.Unmarshal(raw, &target) // empty target is looked up or caught below
 		if plat, d := r.clients.Platform(plan.Platform.ValueString()); target == "" && d == nil {
 			var err error
-			if target, err = plat.HookTarget(ctx, plan.GitProvider.ValueString(), plan.SiteID.ValueString()); err != nil {
+			if target, err = plat.HookTarget(ctx, plan.GitProvider.ValueString(), plan.SiteID.ValueString()); err != nil && timeoutPassed(ctx) {
+				resp.Diagnostics.AddError("Could not update the webhook in time", timeoutDetail(timeout, "reading the URL the webhook posts to", err,
+					"Nothing was changed: the webhook is as it was before. Apply again to make the change."))
+				return
+			} else if err != nil {
 				addHookTargetError(&resp.Diagnostics, plat, plan.SiteID.ValueString(), err)
 				return
 			}
@@ -809,6 +894,13 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 	plan.ID = state.ID
 	plan.BuildHookID = state.BuildHookID
 	hook, err := host.UpdateWebhook(ctx, plan.Repository.ValueString(), plan.ID.ValueString(), webhookInput(&plan, target, secret))
+	if err != nil && timeoutPassed(ctx) {
+		resp.Diagnostics.AddError("Could not update the webhook in time", timeoutDetail(timeout,
+			fmt.Sprintf("updating the webhook %s of %s repository %s", plan.ID.ValueString(), hostTitle(host.Kind()), plan.Repository.ValueString()), err,
+			"The change may or may not have been applied: the state keeps the webhook as it was before, and the next plan "+
+				"shows what "+hostTitle(host.Kind())+" holds now. Apply again to finish the change."))
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Could not update the webhook", errorDetail(err))
 		return
@@ -824,7 +916,7 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
+	ctx, cancel, timeout := withOperationTimeout(ctx, state.Timeouts, "delete", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -843,7 +935,7 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 		defer wg.Done()
 		if state.ID.ValueString() == "" {
 			// Kept after a failed create: a hook whose create answer was lost is known by its URL.
-			hookErr = deleteHooksWithURL(ctx, host, state.Repository.ValueString(), state.URL.ValueString(), r.clients.readAfterWrite)
+			hookErr = deleteHooksWithURL(ctx, host, state.Repository.ValueString(), state.TargetURL.ValueString(), r.clients.readAfterWrite)
 			return
 		}
 		hookErr = host.DeleteWebhook(ctx, state.Repository.ValueString(), state.ID.ValueString())
@@ -862,6 +954,18 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 		}()
 	}
 	wg.Wait()
+	if timeoutPassed(ctx) && (failedDelete(hookErr) || failedDelete(buildErr)) {
+		hookWhat := "the webhook " + state.ID.ValueString()
+		if state.ID.ValueString() == "" {
+			hookWhat = "any webhook posting to the build hook"
+		}
+		halves := []deletedHalf{{fmt.Sprintf("%s of %s repository %s", hookWhat, hostTitle(host.Kind()), state.Repository.ValueString()), hookErr}}
+		if id := state.BuildHookID.ValueString(); id != "" {
+			halves = append(halves, deletedHalf{fmt.Sprintf("the build hook %s of site %s", id, state.SiteID.ValueString()), buildErr})
+		}
+		resp.Diagnostics.AddError("Could not delete the webhook in time", deleteTimeoutDetail(timeout, halves))
+		return
+	}
 	// A 404 means already gone (Netlify's unlink_repo deletes build hooks, for one): done.
 	if hookErr != nil && !httpx.IsNotFound(hookErr) {
 		resp.Diagnostics.AddError("Could not delete the webhook", errorDetail(hookErr))
@@ -888,10 +992,12 @@ func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportSt
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%s\n\n%s", err, usage))
 		return
 	}
-	values := map[string]string{"git_provider": in.GitProvider, "repository": in.Repository, "id": in.ID, "build_hook_id": in.BuildHookID,
-		"platform": kind}
+	values := map[string]string{"git_provider": in.GitProvider, "repository": in.Repository, "id": in.ID, "platform": kind}
 	if in.SiteID != "" {
 		values["site_id"] = in.SiteID
+	}
+	if in.BuildHookID != "" {
+		values["build_hook_id"] = in.BuildHookID
 	}
 	if in.BuildHookID != "" {
 		// Read fills in the build hook's title and branch.
@@ -901,6 +1007,26 @@ func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportSt
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(a), v)...)
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSecretUnknown, []byte("true"))...)
+}
+
+// platformTarget is the URL the webhook posts to when url is not set: the build hook's, the site's deploy
+// URL read (target), or the platform's endpoint for the git host; "" when it cannot be told.
+func (r *webhookResource) platformTarget(ctx context.Context, m *webhookModel, buildHook *platform.BuildHook, target string) string {
+	switch {
+	case buildHook != nil:
+		return buildHook.URL
+	case target != "":
+		return target
+	}
+	plat, ok := r.clients.platforms[statePlatform(m.Platform).ValueString()]
+	if !ok || plat.HookTargetNeedsSite() {
+		return ""
+	}
+	endpoint, err := plat.HookTarget(ctx, m.GitProvider.ValueString(), "")
+	if err != nil {
+		return ""
+	}
+	return endpoint
 }
 
 // addHookTargetError explains a failed read of the URL a webhook posts to (Dokploy's deploy URL).
@@ -979,7 +1105,7 @@ func webhookInput(m *webhookModel, target, secret string) githost.WebhookInput {
 // where the host reports its default, so the plan stays empty.
 func setWebhookState(m *webhookModel, h *githost.Webhook) {
 	m.ID = types.StringValue(h.ID)
-	m.URL = types.StringValue(h.URL)
+	m.TargetURL = types.StringValue(h.URL)
 	events := make([]attr.Value, 0, len(h.Events))
 	for _, e := range h.Events {
 		events = append(events, types.StringValue(e))

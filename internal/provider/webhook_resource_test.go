@@ -79,8 +79,8 @@ func (e *testEnv) checkHook(kind, repo, secret string, events ...string) resourc
 			return fmt.Errorf("want exactly the webhook %s on %s, the emulator has %+v", rs.Primary.ID, repo, hooks)
 		}
 		h := hooks[0]
-		if h.URL != rs.Primary.Attributes["url"] {
-			return fmt.Errorf("hook url %q, state says %q", h.URL, rs.Primary.Attributes["url"])
+		if h.URL != rs.Primary.Attributes["target_url"] {
+			return fmt.Errorf("hook url %q, state says %q", h.URL, rs.Primary.Attributes["target_url"])
 		}
 		if h.Secret != secret {
 			return fmt.Errorf("hook secret %q, want %q", h.Secret, secret)
@@ -126,13 +126,14 @@ func TestAccWebhook_lifecycle(t *testing.T) {
 						Config: webhookConfig(env, h.kind, h.repo, `secret = "tfacc-hook-secret-s3cret"`),
 						ConfigPlanChecks: resource.ConfigPlanChecks{
 							// The default target is known at plan time.
-							PreApply: []plancheck.PlanCheck{plancheck.ExpectKnownValue(webhookAddr, tfjsonpath.New("url"), knownvalue.StringExact(wantURL))},
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectKnownValue(webhookAddr, tfjsonpath.New("target_url"), knownvalue.StringExact(wantURL))},
 						},
 						Check: resource.ComposeAggregateTestCheckFunc(
-							resource.TestCheckResourceAttr(webhookAddr, "url", wantURL),
+							resource.TestCheckResourceAttr(webhookAddr, "target_url", wantURL),
+							resource.TestCheckNoResourceAttr(webhookAddr, "url"),
 							resource.TestCheckResourceAttr(webhookAddr, "events.#", "2"),
 							resource.TestCheckResourceAttr(webhookAddr, "active", "true"),
-							resource.TestCheckResourceAttr(webhookAddr, "build_hook_id", ""),
+							resource.TestCheckNoResourceAttr(webhookAddr, "build_hook_id"),
 							captureAttr(webhookAddr, "id", &hookID),
 							env.checkHook(h.kind, h.repo, "tfacc-hook-secret-s3cret", githost.EventPush, githost.EventPullRequest),
 						),
@@ -293,7 +294,7 @@ resource "gitdeploy_webhook" "test" {
 						Check: resource.ComposeAggregateTestCheckFunc(
 							captureAttr("gitdeploy_site.test", "id", &siteID),
 							captureAttr(webhookAddr, "build_hook_id", &buildHookID),
-							resource.TestMatchResourceAttr(webhookAddr, "url", regexp.MustCompile(`/build_hooks/[0-9a-f]+$`)),
+							resource.TestMatchResourceAttr(webhookAddr, "target_url", regexp.MustCompile(`/build_hooks/[0-9a-f]+$`)),
 							resource.TestCheckResourceAttr(webhookAddr, "build_hook.branch", "develop"),
 							env.checkHook(h.kind, h.repo, "", githost.EventPush, githost.EventPullRequest),
 							func(*terraform.State) error {
@@ -348,7 +349,7 @@ func TestAccWebhook_planTimeValidation(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			step("gitlab", `active = false`, `(?s)Setting not available on GitLab.*active`),
-			step("gitlab", `content_type = "json"`, `(?s)Setting not available on GitLab.*content_type`),
+			step("gitlab", `content_type = "form"`, `(?s)Setting not available on GitLab.*content_type`),
 			step("github", `branch_filter = "main"`, `(?s)Setting not available on GitHub.*branch_filter`),
 			step("github", `events = ["deploy"]`, `(?s)events.*value must be one of`),
 			step("github", `events = []`, `(?s)events.*at least 1`),

@@ -65,27 +65,9 @@ func (c *Client) ListDeployKeys(ctx context.Context, repo string) ([]githost.Dep
 		return nil, err
 	}
 	relPath := "repos/" + owner + "/" + name + "/keys"
-	var all []githost.DeployKey
-	seen := map[string]bool{}
-	for key, err := range c.api.Repositories.ListKeysIter(ctx, owner, name, &gogithub.ListOptions{PerPage: maxPerPage}) {
-		if err != nil {
-			return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, responseOf(err), err), repo, githost.AdminAccess)
-		}
-		if key == nil {
-			continue
-		}
-		item := deployKeyFrom(key)
-		// An item listed twice means the server's next page went back: what was listed is all there is.
-		if seen[item.ID] {
-			break
-		}
-		seen[item.ID] = true
-		all = append(all, *item)
-		if len(all) > maxListed {
-			return nil, tooManyListed(operation, relPath)
-		}
-	}
-	return all, nil
+	return githost.Collect(c.api.Repositories.ListKeysIter(ctx, owner, name, &gogithub.ListOptions{PerPage: maxPerPage}), deployKeyFrom, func(x *githost.DeployKey) string { return x.ID }, func(err error) error {
+		return githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, responseOf(err), err), repo, githost.AdminAccess)
+	})
 }
 
 // DeleteDeployKey removes a deploy key from repo. A key that is already gone is an error

@@ -103,10 +103,3 @@ func responseOf(err error) *gogithub.Response {
 	}
 	return nil
 }
-
-// maxListed bounds a listing whose pages never end (a server whose next page does not move on).
-const maxListed = 100_000
-
-func tooManyListed(operation, relPath string) error {
-	return fmt.Errorf("%s: %s (GET %s): more than %d items; stopped", serviceName, operation, relPath, maxListed)
-}

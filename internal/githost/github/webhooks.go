@@ -83,27 +83,9 @@ func (c *Client) ListWebhooks(ctx context.Context, repo string) ([]githost.Webho
 		return nil, err
 	}
 	relPath := "repos/" + owner + "/" + name + "/hooks"
-	var all []githost.Webhook
-	seen := map[string]bool{}
-	for hook, err := range c.api.Repositories.ListHooksIter(ctx, owner, name, &gogithub.ListOptions{PerPage: maxPerPage}) {
-		if err != nil {
-			return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, responseOf(err), err), repo, githost.AdminAccess)
-		}
-		if hook == nil {
-			continue
-		}
-		item := webhookFrom(hook)
-		// An item listed twice means the server's next page went back: what was listed is all there is.
-		if seen[item.ID] {
-			break
-		}
-		seen[item.ID] = true
-		all = append(all, *item)
-		if len(all) > maxListed {
-			return nil, tooManyListed(operation, relPath)
-		}
-	}
-	return all, nil
+	return githost.Collect(c.api.Repositories.ListHooksIter(ctx, owner, name, &gogithub.ListOptions{PerPage: maxPerPage}), webhookFrom, func(x *githost.Webhook) string { return x.ID }, func(err error) error {
+		return githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, responseOf(err), err), repo, githost.AdminAccess)
+	})
 }
 
 // UpdateWebhook replaces the webhook's settings (PATCH /repos/{owner}/{repo}/hooks/{id}). The whole

@@ -68,30 +68,12 @@ func (c *Client) ListDeployKeys(ctx context.Context, repo string) ([]githost.Dep
 		return nil, err
 	}
 	relPath := "projects/" + project + "/deploy_keys"
-	var all []githost.DeployKey
-	seen := map[string]bool{}
 	opts := &gl.ListProjectDeployKeysOptions{ListOptions: gl.ListOptions{PerPage: maxPerPage}}
-	for key, err := range gl.Scan2(func(page gl.PaginationOptionFunc) ([]*gl.ProjectDeployKey, *gl.Response, error) {
+	return githost.Collect(gl.Scan2(func(page gl.PaginationOptionFunc) ([]*gl.ProjectDeployKey, *gl.Response, error) {
 		return c.api.DeployKeys.ListProjectDeployKeys(repo, opts, gl.WithContext(ctx), page)
-	}) {
-		if err != nil {
-			return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, responseOf(err), err), repo, githost.AdminAccess)
-		}
-		if key == nil {
-			continue
-		}
-		item := deployKeyFrom(key)
-		// An item listed twice means the server's next page went back: what was listed is all there is.
-		if seen[item.ID] {
-			break
-		}
-		seen[item.ID] = true
-		all = append(all, *item)
-		if len(all) > maxListed {
-			return nil, tooManyListed(operation, relPath)
-		}
-	}
-	return all, nil
+	}), deployKeyFrom, func(x *githost.DeployKey) string { return x.ID }, func(err error) error {
+		return githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, responseOf(err), err), repo, githost.AdminAccess)
+	})
 }
 
 // RenameDeployKey implements githost.DeployKeyRenamer: PUT /projects/:id/deploy_keys/:key_id with the

@@ -3,7 +3,6 @@ package gitlab
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"sort"
 	"strings"
@@ -134,11 +133,4 @@ func responseOf(err error) *gl.Response {
 		return &gl.Response{Response: errResp.Response}
 	}
 	return nil
-}
-
-// maxListed bounds a listing whose pages never end (a server whose next page does not move on).
-const maxListed = 100_000
-
-func tooManyListed(operation, relPath string) error {
-	return fmt.Errorf("%s: %s (GET %s): more than %d items; stopped", serviceName, operation, relPath, maxListed)
 }

@@ -104,30 +104,12 @@ func (c *Client) ListWebhooks(ctx context.Context, repo string) ([]githost.Webho
 		return nil, err
 	}
 	relPath := "projects/" + project + "/hooks"
-	var all []githost.Webhook
-	seen := map[string]bool{}
 	opts := &gl.ListProjectHooksOptions{ListOptions: gl.ListOptions{PerPage: maxPerPage}}
-	for hook, err := range gl.Scan2(func(page gl.PaginationOptionFunc) ([]*gl.ProjectHook, *gl.Response, error) {
+	return githost.Collect(gl.Scan2(func(page gl.PaginationOptionFunc) ([]*gl.ProjectHook, *gl.Response, error) {
 		return c.api.Projects.ListProjectHooks(repo, opts, gl.WithContext(ctx), page)
-	}) {
-		if err != nil {
-			return nil, githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, responseOf(err), err), repo, githost.AdminAccess)
-		}
-		if hook == nil {
-			continue
-		}
-		item := webhookFrom(hook)
-		// An item listed twice means the server's next page went back: what was listed is all there is.
-		if seen[item.ID] {
-			break
-		}
-		seen[item.ID] = true
-		all = append(all, *item)
-		if len(all) > maxListed {
-			return nil, tooManyListed(operation, relPath)
-		}
-	}
-	return all, nil
+	}), webhookFrom, func(x *githost.Webhook) string { return x.ID }, func(err error) error {
+		return githost.ExplainMissingRepository(c.apiError(operation, http.MethodGet, relPath, responseOf(err), err), repo, githost.AdminAccess)
+	})
 }
 
 // UpdateWebhook replaces the webhook's settings (PUT /projects/:id/hooks/:hook_id), sending the token

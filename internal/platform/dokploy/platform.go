@@ -226,8 +226,9 @@ func toDeployKey(k SSHKey) *platform.DeployKey {
 // SetRepo implements platform.RepoLinker: the build type (application.saveBuildType), whether pushes
 // deploy (application.update), then the git source over SSH with the deploy key, or over HTTPS without one
 // (application.saveGitProvider), or through a git-provider connection (save<Kind>Provider), every field
-// sent each time; then application.one. Dokploy has no one
-// call for all three: each sets whole values, so sending them again after a failure converges.
+// sent each time. Dokploy has no one call for all three: each sets whole values, so sending them again after
+// a failure converges. Each answers true and stores what it was sent (apps/dokploy/server/api/routers/
+// application.ts), so the link returned is what was sent, without reading the application again.
 func (c *Client) SetRepo(ctx context.Context, siteID string, repo platform.RepoSettings) (*platform.Site, error) {
 	build := platform.DokployBuild{BuildType: "nixpacks", AutoDeploy: true}
 	if repo.Dokploy != nil {
@@ -246,7 +247,9 @@ func (c *Client) SetRepo(ctx context.Context, siteID string, repo platform.RepoS
 		if err := c.saveConnectionLink(ctx, siteID, repo.Connection, repo.RepoBranch, repo.Base, build); err != nil {
 			return nil, err
 		}
-		return c.GetSite(ctx, siteID)
+		stored := repo // Dokploy keeps no URL of a link through a connection
+		stored.Provider, stored.RepoPath, stored.RepoURL, stored.Dokploy = repo.Connection.Kind, repo.Connection.Repository.FullName, "", &build
+		return &platform.Site{ID: siteID, Repo: &stored}, nil
 	}
 	cloneURL := repo.SSHURL
 	if repo.DeployKeyID == "" {
@@ -256,25 +259,16 @@ func (c *Client) SetRepo(ctx context.Context, siteID string, repo platform.RepoS
 		SSHKeyID: repo.DeployKeyID, WatchPaths: build.WatchPaths, EnableSubmodules: build.EnableSubmodules}); err != nil {
 		return nil, err
 	}
-	return c.GetSite(ctx, siteID)
+	stored := repo
+	stored.RepoPath, stored.RepoURL, stored.Dokploy = repoPathOfURL(cloneURL), cloneURL, &build
+	return &platform.Site{ID: siteID, Repo: &stored}, nil
 }
 
 // ClearRepo implements platform.RepoLinker: application.disconnectGitProvider (deploy keys are separate
-// objects and stay), then application.one to check that the application no longer builds from a
-// repository.
+// objects and stay). It answers true once it has set every git-source field of the application to null
+// (apps/dokploy/server/api/routers/application.ts), so the answer is the check: no read follows.
 func (c *Client) ClearRepo(ctx context.Context, siteID string) error {
-	if err := c.DisconnectGitProvider(ctx, siteID); err != nil {
-		return err
-	}
-	site, err := c.GetSite(ctx, siteID)
-	if err != nil {
-		return err
-	}
-	if site.Repo != nil {
-		return fmt.Errorf("%s: unlink repository (application.disconnectGitProvider): application %s (%s) still builds from %q: "+
-			"the git source was not cleared, so pushes would go on deploying it", serviceName, siteID, site.Name, site.Repo.RepoURL)
-	}
-	return nil
+	return c.DisconnectGitProvider(ctx, siteID)
 }
 
 // HookTargetNeedsSite implements platform.HookTargeter: every application has its own deploy URL.
