@@ -318,19 +318,15 @@ func (r *gitConnectionResource) ValidateConfig(ctx context.Context, req resource
 			resp.Diagnostics.AddAttributeError(path.Root(attr), "Missing "+attr, why)
 		}
 	}
-	credSet := set[cred.attr] || set[cred.woAttr()]
+	// The credential is required to create a connection (ModifyPlan), not to keep an imported one.
 	switch kind {
 	case githost.GitLab:
 		required(set["application_id"], "application_id", "A GitLab connection is an OAuth application registered on GitLab: "+
 			"set application_id (and secret or secret_wo) to the application's id and secret.")
-		required(credSet, "secret", "A GitLab connection is an OAuth application registered on GitLab: set secret or secret_wo to "+
-			"the application's secret.")
 	case githost.Bitbucket:
 		required(set["email"], "email", "A Bitbucket connection signs in with an Atlassian API token and its account's e-mail: set email.")
-		required(credSet, "api_token", "A Bitbucket connection signs in with an Atlassian API token: set api_token or api_token_wo.")
 	case githost.Gitea:
 		required(set["url"], "url", "A Gitea connection needs the instance's URL, e.g. url = \"https://gitea.example.com\".")
-		required(credSet, "access_token", "A Gitea connection signs in with a personal access token: set access_token or access_token_wo.")
 	}
 	for _, a := range []struct {
 		name string
@@ -411,7 +407,11 @@ func (r *gitConnectionResource) ModifyPlan(ctx context.Context, req resource.Mod
 		setNull("username", stringAttr(plan.Username))
 		setNull("workspace", stringAttr(plan.Workspace))
 	}
-	if req.State.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
+	if req.State.Raw.IsNull() {
+		requireCredential(ctx, req, kind, &resp.Diagnostics)
+		return
+	}
+	if req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
 	raw, d := req.Private.GetKey(ctx, privateCredentialDrift)
@@ -422,6 +422,25 @@ func (r *gitConnectionResource) ModifyPlan(ctx context.Context, req resource.Mod
 			fmt.Sprintf("The %s credential Dokploy holds for this connection is not the one Terraform sent last (it was changed "+
 				"in Dokploy's dashboard or through its API). Applying sends the configured one again.", hostTitle(kind)))
 	}
+}
+
+// requireCredential fails the plan of a new connection without its credential. An imported connection
+// may leave it out: Dokploy keeps the one it holds.
+func requireCredential(ctx context.Context, req resource.ModifyPlanRequest, kind string, diags *diag.Diagnostics) {
+	cred, ok := connectionCredentials[kind]
+	if !ok {
+		return
+	}
+	var value, wo types.String
+	diags.Append(req.Config.GetAttribute(ctx, path.Root(cred.attr), &value)...)
+	diags.Append(req.Config.GetAttribute(ctx, path.Root(cred.woAttr()), &wo)...)
+	if !value.IsNull() || !wo.IsNull() {
+		return
+	}
+	what := map[string]string{githost.GitLab: "the OAuth application's secret", githost.Bitbucket: "an Atlassian API token",
+		githost.Gitea: "a personal access token"}[kind]
+	diags.AddAttributeError(path.Root(cred.attr), "Missing "+cred.attr,
+		fmt.Sprintf("A new %s connection needs %s: set %s, or %s with %s.", hostTitle(kind), what, cred.attr, cred.woAttr(), cred.versionAttr()))
 }
 
 // attrValue is a planned computed value that ModifyPlan may set to null.

@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -404,6 +406,8 @@ func TestAccGitConnection_planTimeErrors(t *testing.T) {
 			step(connectionConfig(env, "bitbucket", `name = "bb"
   api_token = "t"`), `(?s)Missing email`),
 			step(connectionConfig(env, "gitea", `name = "gt"
+  url  = "https://gitea.example.com"`), `(?s)Missing access_token.*A new Gitea connection needs a personal access token`),
+			step(connectionConfig(env, "gitea", `name = "gt"
   url = "https://gitea.example.com"
   access_token_wo_version = 1`), `(?s)access_token_wo_version without access_token_wo`),
 			step(env.providerConfig()+`resource "gitdeploy_git_connection" "c" {
@@ -480,6 +484,66 @@ func TestGitConnectionCreateTest(t *testing.T) {
 		if !ok || !ad.Path().Equal(path.Root(c.attr)) ||
 			!strings.Contains(diags[0].Detail(), c.answer) || !strings.Contains(diags[0].Detail(), "nothing was left behind") {
 			t.Errorf("%s %q: want one error on %s with Dokploy's answer, got %v", c.kind, c.answer, c.attr, diags)
+		}
+	}
+}
+
+// Imported with terraform plan -generate-config-out, each kind's connection plans as an import and
+// nothing else: the generated configuration (no credential: none is imported) is valid, and Dokploy keeps
+// the credential it holds.
+func TestAccGitConnection_generateConfig(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	t.Parallel()
+	env := newTestEnv(t)
+	made := newTFDriver(t)
+	if err := made.apply(env.dokployProviderConfig() + fmt.Sprintf(`
+resource "gitdeploy_git_connection" "gitea" {
+  kind         = "gitea"
+  name         = "gitea"
+  url          = "%[1]s/gitea"
+  access_token = %[2]q
+}
+
+resource "gitdeploy_git_connection" "bitbucket" {
+  kind      = "bitbucket"
+  name      = "bitbucket"
+  email     = %[3]q
+  api_token = %[4]q
+  workspace = "gitdeploy-demo"
+}
+
+resource "gitdeploy_git_connection" "gitlab" {
+  kind           = "gitlab"
+  name           = "gitlab"
+  application_id = "oauth-app"
+  secret         = "gitdeploy-oauth-secret"
+  group_name     = "gitdeploy-demo"
+}
+`, env.url, emulator.DefaultGiteaToken, emulator.DefaultBitbucketEmail, emulator.DefaultBitbucketAPIToken)); err != nil {
+		t.Fatal(err)
+	}
+	for _, instances := range made.state() {
+		for _, i := range instances {
+			t.Run(i.addr, func(t *testing.T) {
+				d := newTFDriver(t)
+				d.writeConfig(env.dokployProviderConfig() + fmt.Sprintf("import {\n  to = gitdeploy_git_connection.imported\n  id = %q\n}\n", i.str("id")))
+				out, err := d.run("plan", "-input=false", "-no-color", "-lock=false", "-generate-config-out=generated.tf")
+				generated, _ := os.ReadFile(filepath.Join(d.dir, "generated.tf"))
+				if err != nil {
+					t.Fatalf("terraform plan -generate-config-out failed: %v\n%s\ngenerated.tf:\n%s", err, out, generated)
+				}
+				for _, secret := range []string{emulator.DefaultGiteaToken, emulator.DefaultBitbucketAPIToken, "gitdeploy-oauth-secret"} {
+					if strings.Contains(string(generated), secret) {
+						t.Errorf("the generated file holds a credential:\n%s", generated)
+					}
+				}
+				out, err = d.run("plan", "-input=false", "-no-color", "-lock=false")
+				if err != nil || !strings.Contains(out, "Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.") {
+					t.Fatalf("the plan with the generated file: %v\n%s\ngenerated.tf:\n%s", err, out, generated)
+				}
+			})
 		}
 	}
 }

@@ -532,13 +532,16 @@ func (c *Client) GetGitLabConnection(ctx context.Context, gitlabID string) (*Git
 }
 
 // UpdateGitLabConnection is gitlab.update with every setting of in (Name and URL required; InternalURL
-// "" clears it; RedirectURI "" keeps Dokploy's value). Dokploy answers an unknown id with success; the
+// "" clears it; RedirectURI and Secret "" keep Dokploy's value: a member left out is not set). Dokploy answers an unknown id with success; the
 // connection is read back, so that a missing one is a 404.
 func (c *Client) UpdateGitLabConnection(ctx context.Context, gitlabID, gitProviderID string, in GitLabConnectionInput) (*GitLabConnection, error) {
 	body := map[string]any{"gitlabId": gitlabID, "gitProviderId": gitProviderID, "name": in.Name, "gitlabUrl": in.URL,
-		"gitlabInternalUrl": nullable(in.InternalURL), "applicationId": in.ApplicationID, "secret": in.Secret, "groupName": in.GroupName}
+		"gitlabInternalUrl": nullable(in.InternalURL), "applicationId": in.ApplicationID, "groupName": in.GroupName}
 	if in.RedirectURI != "" {
 		body["redirectUri"] = in.RedirectURI
+	}
+	if in.Secret != "" {
+		body["secret"] = in.Secret
 	}
 	if err := c.do(ctx, call{operation: "update GitLab connection", procedure: "gitlab.update", in: body,
 		secrets: []string{in.Secret}, repeatable: true}, nil); err != nil {

@@ -104,3 +104,31 @@ func TestGitConnectionsAsPlatform(t *testing.T) {
 		t.Errorf("after the connection's removal: %+v %v", site.Repo, err)
 	}
 }
+
+// An update that leaves a credential out keeps the one Dokploy holds (an imported connection whose
+// configuration has none).
+func TestUpdateGitConnectionKeepsCredentials(t *testing.T) {
+	_, srv, c := newEmulated(t)
+	ctx := context.Background()
+	for _, in := range []platform.GitConnectionInput{
+		{Kind: ConnectionGitLab, Name: "gl", URL: srv.URL + "/gitlab", ApplicationID: "app", Secret: "oauth-secret"},
+		{Kind: ConnectionBitbucket, Name: "bb", Email: emulator.DefaultBitbucketEmail, APIToken: emulator.DefaultBitbucketAPIToken},
+		{Kind: ConnectionGitea, Name: "gt", URL: srv.URL + "/gitea", AccessToken: emulator.DefaultGiteaToken},
+	} {
+		conn, err := c.CreateGitConnection(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := conn.CredentialDigests
+		in.Name, in.Secret, in.APIToken, in.AccessToken = in.Name+" renamed", "", "", ""
+		updated, err := c.UpdateGitConnection(ctx, conn, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for field, d := range before {
+			if d == "" || updated.CredentialDigests[field] != d || updated.Name != in.Name {
+				t.Errorf("%s: %s %q after the update, %q before (%+v)", in.Kind, field, updated.CredentialDigests[field], d, updated)
+			}
+		}
+	}
+}
