@@ -130,7 +130,8 @@ func secretAttrs(name, what string) map[string]schema.Attribute {
 		name: schema.StringAttribute{
 			Optional: true, Sensitive: true,
 			MarkdownDescription: what + " Stored in the state; prefer `" + name + "_wo`. One changed by hand in Dokploy " +
-				"shows in the next plan, and apply sends this one again.",
+				"shows in the next plan, and apply sends this one again. One of the two is required to create the connection; " +
+				"an imported connection may leave both out, and Dokploy keeps the credential it holds.",
 			Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot(name + "_wo")), stringvalidator.LengthAtLeast(1)},
 		},
 		name + "_wo": schema.StringAttribute{
@@ -226,10 +227,10 @@ func (r *gitConnectionResource) Schema(ctx context.Context, _ resource.SchemaReq
 	for name, a := range secretAttrs("secret", "GitLab: the OAuth application's secret.") {
 		attrs[name] = a
 	}
-	for name, a := range secretAttrs("api_token", "Bitbucket: an Atlassian API token with the scopes read:repository:bitbucket and read:workspace:bitbucket (Bitbucket retired app passwords). Required for Bitbucket (or `api_token_wo`).") {
+	for name, a := range secretAttrs("api_token", "Bitbucket: an Atlassian API token with the scopes read:repository:bitbucket and read:workspace:bitbucket (Bitbucket retired app passwords).") {
 		attrs[name] = a
 	}
-	for name, a := range secretAttrs("access_token", "Gitea: a personal access token with the scopes read:repository and read:user at least. Required for Gitea (or `access_token_wo`).") {
+	for name, a := range secretAttrs("access_token", "Gitea: a personal access token with the scopes read:repository and read:user at least.") {
 		attrs[name] = a
 	}
 	resp.Schema = schema.Schema{
