@@ -246,8 +246,9 @@ func (r *gitConnectionResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"Read shows changes made by hand (name, URLs, group, workspace, e-mail, a connection removed), and a credential " +
 			"changed by hand in Dokploy, without keeping more secrets in the state than the configuration gives: the " +
 			"state's `secret`/`api_token`/`access_token` is compared with Dokploy's, and for the write-only variants only " +
-			"a SHA-256 of the value sent is kept. Credentials are not imported: after an import, the first apply sends " +
-			"the configured one.",
+			"a SHA-256 of the value sent is kept. Credentials are not imported: after an import, a configuration that sets " +
+			"one makes the next apply send it; one that sets none keeps what Dokploy holds (so `terraform plan " +
+			"-generate-config-out` writes a configuration that plans nothing but the import).",
 		Attributes: attrs,
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
