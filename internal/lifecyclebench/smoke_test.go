@@ -16,18 +16,8 @@ import (
 // knownSurplus lists requests the provider sends that no step needs, per chain, as reported to the lead,
 // who decides on the provider's side. The smoke test fails on any other deviation from the minimum, and
 // also when a listed surplus is no longer sent: then its entry goes.
-var knownSurplus = map[string]map[Step]map[string]int{
-	platform.Dokploy: {
-		// dokploy.Client.SetRepo reads the application back (application.one) after its three writes, which
-		// answer true: Dokploy stores the values it was sent, and the resource only takes the clone URL it
-		// sent from that read.
-		StepApply: {dkAppOne: 1},
-		// dokploy.Client.ClearRepo reads the application (application.one) after
-		// application.disconnectGitProvider to check that no git source is left, but that procedure sets
-		// every git-source field to null and answers true (Dokploy's routers/application.ts).
-		StepDestroy: {dkAppOne: 1},
-	},
-}
+// None is left: the application reads after SetRepo's writes and after disconnectGitProvider were dropped.
+var knownSurplus = map[string]map[Step]map[string]int{}
 
 // TestLifecycleSmoke runs the whole bench with two chains on each platform and git host, with the real
 // terraform binary and a freshly built provider, so that `make bench` cannot rot. It checks that the report and
