@@ -81,7 +81,11 @@ type RepoSettings struct {
 	CloneURL string // on write: the HTTPS clone URL (a public repository cloned without a key)
 	RepoID   string // GitHub/GitLab numeric id in decimal; Bitbucket workspace/repo; "" where not stored
 	// DeployKeyID is the platform deploy key used to clone.
-	DeployKeyID    string
+	DeployKeyID string
+	// Connection is set when the platform clones through one of its git-provider connections
+	// (GitConnections) instead of a deploy key; read back, its ConnectionID is "" once the connection was
+	// removed.
+	Connection     *ConnectionLink
 	InstallationID int64 // Netlify's GitHub App installation
 	Cmd            string
 	Dir            string // the publish directory
@@ -189,6 +193,122 @@ type BuildHookManager interface {
 	// ListBuildHooks returns every build hook of a site: to find a hook whose create answer was lost.
 	ListBuildHooks(ctx context.Context, siteID string) ([]BuildHook, error)
 	DeleteBuildHook(ctx context.Context, siteID, id string) error
+}
+
+// GitConnections is a platform with git-provider connections of its own (Dokploy): credentials stored on
+// the platform (a GitHub App, a GitLab OAuth application, a Bitbucket API token, a Gitea token) with which
+// the platform itself lists repositories and branches and clones, instead of a deploy key. A connection's
+// kind is the git host kind it reaches: github, gitlab, bitbucket or gitea. Connections are read by
+// their ID (the kind's own id); GitProviderID names them where the platform's generic calls need it.
+type GitConnections interface {
+	// ListGitConnections returns every connection the credentials may use.
+	ListGitConnections(ctx context.Context) ([]GitConnection, error)
+	// GetGitConnection reads one connection by its ID or GitProviderID; kind "" looks the kind up first.
+	// A missing connection is httpx.IsNotFound.
+	GetGitConnection(ctx context.Context, kind, id string) (*GitConnection, error)
+	// CreateGitConnection makes a connection of in.Kind (Dokploy: not github, whose connections are GitHub
+	// Apps made in its dashboard: an error).
+	CreateGitConnection(ctx context.Context, in GitConnectionInput) (*GitConnection, error)
+	// UpdateGitConnection sets in on conn (a credential left "" keeps the stored one where the platform
+	// cannot clear it).
+	UpdateGitConnection(ctx context.Context, conn *GitConnection, in GitConnectionInput) (*GitConnection, error)
+	RemoveGitConnection(ctx context.Context, conn *GitConnection) error
+	// TestGitConnection asks the platform to reach the git host with the connection (Dokploy's
+	// testConnection, with the connection's workspace or groups) and returns how many repositories it saw.
+	// A refusal is an *httpx.APIError whose message is the platform's answer.
+	TestGitConnection(ctx context.Context, conn *GitConnection) (int, error)
+	// ListConnectionRepositories returns every repository the platform lists through the connection.
+	ListConnectionRepositories(ctx context.Context, conn *GitConnection) ([]ConnectionRepository, error)
+	// ListConnectionBranches returns every branch of repo (as ListConnectionRepositories returned it).
+	ListConnectionBranches(ctx context.Context, conn *GitConnection, repo *ConnectionRepository) ([]ConnectionBranch, error)
+}
+
+// GitConnection is a git-provider connection. Fields a kind does not have are zero.
+type GitConnection struct {
+	Kind          string // github, gitlab, bitbucket, gitea
+	ID            string // the kind's id: what links and listings take
+	GitProviderID string
+	Name          string
+	CreatedAt     time.Time
+	URL           string // GitHub, GitLab, Gitea: the host's URL
+	InternalURL   string // GitLab, Gitea: the URL the platform itself uses, when set
+	// Configured is the platform's own flag (Dokploy's isConfigured), whose meaning depends on the kind;
+	// set by ListGitConnections and by GetGitConnection with kind "".
+	Configured bool
+	// Authorized reports, for a GitLab connection, that a person authorised its OAuth application (the
+	// platform holds its tokens); AuthorizeURL is where they do it, RedirectURI the callback the OAuth
+	// application must allow.
+	Authorized     bool
+	AuthorizeURL   string
+	RedirectURI    string
+	ApplicationID  string // GitLab: the OAuth application's id
+	GroupName      string // GitLab: the groups whose projects are listed (comma-separated)
+	Email          string // Bitbucket: the Atlassian account's e-mail
+	Username       string // Bitbucket
+	Workspace      string // Bitbucket: the workspace listed
+	AppName        string // GitHub: the GitHub App
+	AppID          int64
+	InstallationID string
+	// CredentialDigests are the SHA-256 digests (hex) of the credentials the platform holds, by
+	// GitConnectionInput field: "Secret" (GitLab), "APIToken" (Bitbucket), "AccessToken" (Gitea); "" where
+	// none is stored. Digests let a caller see a credential changed by hand without holding it.
+	CredentialDigests map[string]string
+}
+
+// GitConnectionInput is what a connection is made from. Each kind reads its fields.
+type GitConnectionInput struct {
+	Kind          string
+	Name          string
+	URL           string // GitLab, Gitea
+	InternalURL   string // GitLab, Gitea
+	ApplicationID string // GitLab
+	Secret        string // GitLab: the OAuth application's secret
+	GroupName     string // GitLab
+	Email         string // Bitbucket
+	APIToken      string // Bitbucket
+	Username      string // Bitbucket
+	Workspace     string // Bitbucket
+	AccessToken   string // Gitea
+}
+
+// ConnectionRepository is a repository as the platform lists it through a connection. The listings of
+// the kinds differ: Detailed says that the git host's whole repository object came through (GitHub),
+// so that DefaultBranch, Visibility, Private, Archived, Fork, Description, Topics, CloneURL, SSHURL and
+// PushedAt hold its values; otherwise only ID, Name, FullName, Owner and (Bitbucket) Slug and HTMLURL do.
+type ConnectionRepository struct {
+	ID            string // the host's numeric id in decimal (GitHub, GitLab, Gitea); "" on Bitbucket
+	Name          string
+	FullName      string // owner/name, group/subgroup/name, workspace/slug
+	Owner         string // GitHub, Gitea owner; GitLab namespace's path; Bitbucket workspace
+	Slug          string // Bitbucket
+	HTMLURL       string
+	Detailed      bool
+	DefaultBranch string
+	Visibility    string
+	Private       bool
+	Archived      bool
+	Fork          bool
+	Description   string
+	Topics        []string
+	CloneURL      string
+	SSHURL        string
+	PushedAt      time.Time
+}
+
+// ConnectionBranch is a branch listed through a connection. Protected and Default are nil where the
+// listing does not say.
+type ConnectionBranch struct {
+	Name      string
+	CommitSHA string
+	Protected *bool
+	Default   *bool
+}
+
+// ConnectionLink is a repository linked through a connection (RepoSettings.Connection).
+type ConnectionLink struct {
+	Kind         string
+	ConnectionID string // "" when read back after the connection was removed
+	Repository   ConnectionRepository
 }
 
 // SitePager is a platform whose site listing holds the same site objects its reads answer (Netlify's

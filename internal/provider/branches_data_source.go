@@ -34,6 +34,8 @@ type branchesDataSource struct {
 type branchesModel struct {
 	ID            types.String  `tfsdk:"id"`
 	GitProvider   types.String  `tfsdk:"git_provider"`
+	ConnectionID  types.String  `tfsdk:"connection_id"`
+	Platform      types.String  `tfsdk:"platform"`
 	Repository    types.String  `tfsdk:"repository"`
 	Protected     types.Bool    `tfsdk:"protected"`
 	NameRegex     types.String  `tfsdk:"name_regex"`
@@ -55,14 +57,27 @@ func (d *branchesDataSource) Metadata(_ context.Context, req datasource.Metadata
 
 func (d *branchesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the branches of a repository, every page, sorted by name.",
+		MarkdownDescription: "Lists the branches of a repository, every page, sorted by name.\n\nWith `connection_id` it " +
+			"lists them through a Dokploy git-provider connection instead (Dokploy's `get<Kind>Branches`, every page), with the " +
+			"connection's credentials, after finding the repository in what the connection lists (GitLab lists branches by " +
+			"the project's id, Bitbucket by the repository's slug): no git host needs to be configured in the provider. " +
+			"Through a connection, `protected` is only known on GitHub and GitLab (null elsewhere, and the `protected` filter " +
+			"is an error there), and `default` and `default_branch` only on GitHub and GitLab (null and empty elsewhere).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<git_provider>:<repository>`."},
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<git_provider>:<repository>`, or `dokploy:<connection_id>:<repository>`."},
 			"git_provider": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "`github`, `gitlab`, `bitbucket` or `gitea`.",
-				Validators:          []validator.String{stringvalidator.OneOf(githost.Kinds...)},
+				Optional: true, Computed: true,
+				MarkdownDescription: "`github`, `gitlab`, `bitbucket` or `gitea`. Required unless `connection_id` is set; with it, " +
+					"the connection's kind (set it to check that the connection is of that kind).",
+				Validators: []validator.String{stringvalidator.OneOf(githost.Kinds...)},
 			},
+			"connection_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "List through this Dokploy git-provider connection (its `id`, e.g. " +
+					"`gitdeploy_git_connection.example.id`, or its `git_provider_id`) instead of the git host's API.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"platform": dataSourcePlatformAttribute("of `connection_id`"),
 			"repository": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "`owner/name` on GitHub and Gitea, `group/subgroup/name` on GitLab, `workspace/repo_slug` on Bitbucket.",
@@ -105,9 +120,12 @@ func (d *branchesDataSource) Configure(_ context.Context, req datasource.Configu
 func (d *branchesDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
 	var c branchesModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &c)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	checkConnectionListing(c.GitProvider, c.ConnectionID, c.Platform, &resp.Diagnostics)
 	// An unsupported git_provider is its own validator's error: one mistake, one error.
-	if resp.Diagnostics.HasError() || c.GitProvider.IsUnknown() || c.Repository.IsUnknown() ||
-		!slices.Contains(githost.Kinds, c.GitProvider.ValueString()) {
+	if c.GitProvider.IsUnknown() || c.Repository.IsUnknown() || !slices.Contains(githost.Kinds, c.GitProvider.ValueString()) {
 		return
 	}
 	checkRepositoryAttr(c.GitProvider, c.Repository, &resp.Diagnostics)
@@ -117,6 +135,14 @@ func (d *branchesDataSource) Read(ctx context.Context, req datasource.ReadReques
 	var m branchesModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !m.ConnectionID.IsNull() {
+		var nameRE *regexp.Regexp
+		if m.NameRegex.ValueString() != "" {
+			nameRE = regexp.MustCompile(m.NameRegex.ValueString()) // validated at plan time
+		}
+		d.readThroughConnection(ctx, &m, nameRE, resp)
 		return
 	}
 	host := d.clients.requireGitHost(m.GitProvider.ValueString(), &resp.Diagnostics)

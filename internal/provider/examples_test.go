@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/emulator"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/githost/githosttest"
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
@@ -132,7 +133,10 @@ func TestExamplesTogether(t *testing.T) {
 			t.Fatal(err)
 		}
 		tf := newTerraformIn(t, bin, dir, reattach...)
-		tf.env = append(tf.env, "TF_VAR_status_page_webhook_secret=example-secret")
+		tf.env = append(tf.env, "TF_VAR_status_page_webhook_secret=example-secret",
+			// The connections' credentials: the tokens examplesEnv's Gitea and Bitbucket accept.
+			"TF_VAR_gitea_token="+emulator.DefaultGiteaToken, "TF_VAR_bitbucket_api_token="+exampleBitbucketToken,
+			"TF_VAR_gitlab_oauth_secret=example-oauth-secret")
 		tfs = append(tfs, tf)
 	}
 	defer func() {
@@ -150,11 +154,18 @@ func TestExamplesTogether(t *testing.T) {
 		tf.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
 		tf.mustRun("plan", "-detailed-exitcode", "-input=false", "-no-color")
 	}
-	// The pages' sites, counted: site 2, repo_link 5, webhook 1, branches 1 on Netlify; 3 applications on Dokploy.
-	if sites, apps := len(env.emu.NetlifySites()), len(env.emu.DokployApplications()); sites != 9 || apps != 3 {
-		t.Errorf("want the examples' 9 Netlify sites and 3 Dokploy applications, the emulator has %d and %d", sites, apps)
+	// The pages' sites, counted: site 2, repo_link 5, webhook 1, branches 1 on Netlify; 4 applications on Dokploy.
+	if sites, apps := len(env.emu.NetlifySites()), len(env.emu.DokployApplications()); sites != 9 || apps != 4 {
+		t.Errorf("want the examples' 9 Netlify sites and 4 Dokploy applications, the emulator has %d and %d", sites, apps)
+	}
+	// The git_connection page's three connections, beside the one made in the dashboard.
+	if conns := env.emu.DokployConnections(); len(conns) != 4 {
+		t.Errorf("want the seeded GitHub connection and the examples' 3 connections, Dokploy has %+v", conns)
 	}
 }
+
+// exampleBitbucketToken is the API token of the Bitbucket connection's account in examplesEnv.
+const exampleBitbucketToken = "example-bitbucket-api-token"
 
 // examplesEnv is an emulator with the default seed and the repositories, branches and team the
 // documentation's examples use.
@@ -186,6 +197,16 @@ func examplesEnv(t *testing.T) *testEnv {
 		emulator.BitbucketRepoSeed{FullName: "acme/storefront", Branches: main},
 	)
 	seed.Gitea.Repos = append(seed.Gitea.Repos, emulator.GiteaRepoSeed{FullName: "acme/intranet", Private: true, Branches: main})
+	// The git_connection pages: a GitHub App installed on acme with a Dokploy connection to it (made in the
+	// dashboard), and the Atlassian account of the Bitbucket connection.
+	private, public := githosttest.GitHubAppKey(0)
+	seed.GitHub.Apps = append(seed.GitHub.Apps, emulator.GitHubAppSeed{ID: testAppID, Slug: "acme-dokploy", PublicKey: public,
+		Installations: []emulator.GitHubInstallationSeed{{ID: testAppInstallationID, Account: "acme"}}})
+	seed.Dokploy.GitHubConnections = append(seed.Dokploy.GitHubConnections, emulator.DokployGitHubConnectionSeed{
+		Name: "GitHub (acme)", GitHubID: "q7Zt2mVb9XcL4nRw8KpYd", AppName: "acme-dokploy", AppID: testAppID,
+		InstallationID: testAppInstallationID, PrivateKey: private})
+	seed.Bitbucket.Users = append(seed.Bitbucket.Users, emulator.BitbucketUserSeed{Nickname: "acme-ci", Email: "ci@acme.example",
+		APIToken: exampleBitbucketToken, Workspaces: []string{"acme"}})
 	emu := emulator.New(seed)
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)

@@ -7,11 +7,14 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/emulator"
 )
 
 // leakMarkers are what must never appear in a log: the emulator's tokens, every webhook secret the tests
-// use (all start with this prefix) and any private key.
+// use (all start with this prefix), the OAuth secret of the tests' GitLab connections and any private key.
 var leakMarkers = []string{testNetlifyToken, testGitHubToken, testGitLabToken, testDokployAPIKey, "tfacc-hook-secret", "PRIVATE KEY",
+	emulator.DefaultGiteaToken, emulator.DefaultBitbucketAPIToken, "gitdeploy-oauth-secret", // git-provider connections' credentials
 	"/dokploy/api/deploy/",         // a Dokploy deploy URL holds its refresh token
 	"ghs_", "eyJhbGciOiJSUzI1NiIs"} // GitHub App installation tokens and the JWTs (RS256 header) that fetch them
 

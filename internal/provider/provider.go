@@ -271,6 +271,7 @@ func (p *gitDeployProvider) Resources(_ context.Context) []func() resource.Resou
 		NewSiteResource,
 		NewRepoLinkResource,
 		NewWebhookResource,
+		NewGitConnectionResource,
 	}
 }
 
@@ -278,5 +279,7 @@ func (p *gitDeployProvider) DataSources(_ context.Context) []func() datasource.D
 	return []func() datasource.DataSource{
 		NewRepositoriesDataSource,
 		NewBranchesDataSource,
+		NewGitConnectionsDataSource,
+		NewGitConnectionDataSource,
 	}
 }

@@ -60,6 +60,7 @@ type repoLinkModel struct {
 	Repository      types.String   `tfsdk:"repository"`
 	Branch          types.String   `tfsdk:"branch"`
 	DeployKeyID     types.String   `tfsdk:"deploy_key_id"`
+	ConnectionID    types.String   `tfsdk:"connection_id"`
 	InstallationID  types.Int64    `tfsdk:"installation_id"`
 	BuildCommand    types.String   `tfsdk:"build_command"`
 	PublishDir      types.String   `tfsdk:"publish_dir"`
@@ -113,7 +114,10 @@ func (r *repoLinkResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"that `installation_id` is set). These checks run during `terraform plan` for the values known then (a " +
 			"wrong branch fails the plan before anything is created), and at apply for values only the apply makes " +
 			"known, such as the id of a key created by the same apply. Destroying it clears the site's repository settings and leaves deploy " +
-			"keys alone: one key may serve many sites of a monorepo.",
+			"keys alone: one key may serve many sites of a monorepo.\n\nOn Dokploy a link goes either over SSH with a deploy key " +
+			"(`deploy_key_id`, any git host) or through one of Dokploy's git-provider connections (`connection_id`): Dokploy then " +
+			"clones with the connection's credentials (`save<Kind>Provider`), the pre-flight checks through the connection that it " +
+			"sees the repository and the branch, and no git host needs to be configured in the provider for the link itself.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -145,8 +149,16 @@ func (r *repoLinkResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"deploy_key_id": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "The platform deploy key used to clone, e.g. `gitdeploy_deploy_key.example.id`; it must " +
-					"be installed on this repository. Needed for a private repository unless `installation_id` is set. " +
-					"Several sites may share one key.",
+					"be installed on this repository. Needed for a private repository unless `installation_id` (Netlify) or " +
+					"`connection_id` (Dokploy) is set. Several sites may share one key.",
+				Validators: nonEmpty,
+			},
+			"connection_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Dokploy: link through this git-provider connection instead of a deploy key: its `id` (the " +
+					"kind's id, e.g. `gitdeploy_git_connection.example.id`, or one of `gitdeploy_git_connections`, a GitHub App " +
+					"connection made in the dashboard included). `git_provider` must be the connection's kind. Never together with " +
+					"`deploy_key_id`; not available on Netlify. A connection removed or changed by hand shows in the next plan.",
 				Validators: nonEmpty,
 			},
 			"installation_id": schema.Int64Attribute{
@@ -265,6 +277,11 @@ func (r *repoLinkResource) ValidateConfig(ctx context.Context, req resource.Vali
 			}
 		}
 	}
+	if !config.DeployKeyID.IsNull() && !config.ConnectionID.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("connection_id"), "deploy_key_id and connection_id together",
+			"A Dokploy application clones either over SSH with a deploy key (deploy_key_id) or through a git-provider "+
+				"connection (connection_id), not both: remove one of them.")
+	}
 	if kindKnown && kind != githost.GitHub && !config.InstallationID.IsNull() && !config.InstallationID.IsUnknown() {
 		resp.Diagnostics.AddAttributeError(path.Root("installation_id"), "installation_id needs GitHub",
 			fmt.Sprintf("installation_id is the installation id of the Netlify GitHub App, so it only applies with "+
@@ -335,7 +352,8 @@ func (r *repoLinkResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		// both write the same list. Terraform accepts the prior value for an equivalent configuration.
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("allowed_branches"), state.AllowedBranches)...)
 	}
-	repoChanged := !plan.GitProvider.Equal(state.GitProvider) || !plan.Repository.Equal(state.Repository)
+	repoChanged := !plan.GitProvider.Equal(state.GitProvider) || !plan.Repository.Equal(state.Repository) ||
+		!plan.ConnectionID.Equal(state.ConnectionID)
 	raw, diags := req.Private.GetKey(ctx, privateRepoLinkDrift)
 	resp.Diagnostics.Append(diags...)
 	var drift repoDrift
@@ -396,9 +414,13 @@ func (r *repoLinkResource) preflightAtPlan(ctx context.Context, req resource.Mod
 	if resp.Diagnostics.HasError() || !isKnownString(plan.GitProvider) || !isKnownString(plan.Repository) || !isKnownString(plan.Branch) {
 		return
 	}
+	throughConnection := !plan.ConnectionID.IsNull()
+	if throughConnection && plan.ConnectionID.IsUnknown() {
+		return // a connection made by the same apply: checked at apply
+	}
 	host, hostOK := r.clients.gitHosts[plan.GitProvider.ValueString()]
 	plat, platOK := r.clients.platforms[plan.Platform.ValueString()]
-	if !hostOK || !platOK {
+	if (!hostOK && !throughConnection) || !platOK {
 		return // apply says how to configure them
 	}
 	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
@@ -411,6 +433,12 @@ func (r *repoLinkResource) preflightAtPlan(ctx context.Context, req resource.Mod
 					"gitdeploy_site is referenced as gitdeploy_site.<name>.id.\n\n%s", plat.Name(), plan.SiteID.ValueString(), err))
 		}
 	}
+	if throughConnection {
+		if gc, ok := plat.(platform.GitConnections); ok {
+			preflightConnectionLink(ctx, gc, &plan, &resp.Diagnostics)
+		}
+		return
+	}
 	var checks diag.Diagnostics
 	repo := preflightRepoLink(ctx, r.clients, plat, host, &plan, &checks)
 	resp.Diagnostics.Append(checks...)
@@ -421,7 +449,7 @@ func (r *repoLinkResource) preflightAtPlan(ctx context.Context, req resource.Mod
 
 // preflightKey is everything a pre-flight checks: the same key means the same checks.
 type preflightKey struct {
-	platform, gitProvider, siteID, repository, branch, deployKeyID, installationID string
+	platform, gitProvider, siteID, repository, branch, deployKeyID, installationID, connectionID string
 }
 
 // preflightKeyOf returns the key of a plan whose values are all known (as in the final plan during apply).
@@ -436,7 +464,7 @@ func preflightKeyOf(plan *repoLinkModel) (preflightKey, bool) {
 	}
 	return preflightKey{plan.Platform.ValueString(), plan.GitProvider.ValueString(), plan.SiteID.ValueString(),
 		plan.Repository.ValueString(), plan.Branch.ValueString(), plan.DeployKeyID.ValueString(),
-		plan.InstallationID.String()}, true
+		plan.InstallationID.String(), plan.ConnectionID.ValueString()}, true
 }
 
 // checkPlatformSettings fails the plan for settings the platform does not have, and plans the dokploy
@@ -447,6 +475,7 @@ func (r *repoLinkResource) checkPlatformSettings(ctx context.Context, kind strin
 	switch kind {
 	case platform.Netlify:
 		onlyOn(diags, !plan.Dokploy.IsNull() && !plan.Dokploy.IsUnknown(), "dokploy", kind, "Dokploy")
+		onlyOn(diags, !plan.ConnectionID.IsNull(), "connection_id", kind, "Dokploy (git-provider connections)")
 		if plan.Dokploy.IsUnknown() {
 			diags.Append(resp.Plan.SetAttribute(ctx, path.Root("dokploy"), types.ObjectNull(dokployBuildAttrTypes))...)
 		}
@@ -474,7 +503,7 @@ func (r *repoLinkResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	ctx, cancel, timeout := withOperationTimeout(ctx, plan.Timeouts, "create", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
-	plat, host := r.systems(plan.Platform.ValueString(), plan.GitProvider.ValueString(), &resp.Diagnostics)
+	plat, host := r.systems(&plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -497,7 +526,7 @@ func (r *repoLinkResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	ctx, cancel, timeout := withOperationTimeout(ctx, plan.Timeouts, "update", defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
-	plat, host := r.systems(plan.Platform.ValueString(), plan.GitProvider.ValueString(), &resp.Diagnostics)
+	plat, host := r.systems(&plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -521,14 +550,27 @@ func (r *repoLinkResource) write(ctx context.Context, timeout operationTimeout, 
 	if timeout.op == "update" {
 		summary = "Could not update the repository link in time"
 	}
-	// The final plan, a moment ago in this process, ran the same checks and found nothing: not again.
-	key, _ := preflightKeyOf(plan)
-	repo, checked := r.clients.preflights.take(key)
-	if !checked {
+	var repo *githost.Repository
+	var link *platform.ConnectionLink
+	if plan.ConnectionID.IsNull() {
+		// The final plan, a moment ago in this process, ran the same checks and found nothing: not again.
+		key, _ := preflightKeyOf(plan)
+		var checked bool
+		if repo, checked = r.clients.preflights.take(key); !checked {
+			var checks diag.Diagnostics
+			repo = preflightRepoLink(ctx, r.clients, plat, host, plan, &checks)
+			if checks.HasError() && timeoutPassed(ctx) {
+				diags.AddError(summary, timeoutDetail(timeout, "checking the repository, the branch and the deploy key on "+hostTitle(host.Kind()),
+					ctx.Err(), fmt.Sprintf("Nothing was written: the repository settings of %s site %s are as they were.", plat.Name(), plan.SiteID.ValueString())))
+				return false
+			}
+			diags.Append(checks...)
+		}
+	} else {
 		var checks diag.Diagnostics
-		repo = preflightRepoLink(ctx, r.clients, plat, host, plan, &checks)
+		repo, link = r.connectionRepository(ctx, plat, plan, &checks)
 		if checks.HasError() && timeoutPassed(ctx) {
-			diags.AddError(summary, timeoutDetail(timeout, "checking the repository, the branch and the deploy key on "+hostTitle(host.Kind()),
+			diags.AddError(summary, timeoutDetail(timeout, "checking the repository and the branch through connection "+plan.ConnectionID.ValueString(),
 				ctx.Err(), fmt.Sprintf("Nothing was written: the repository settings of %s site %s are as they were.", plat.Name(), plan.SiteID.ValueString())))
 			return false
 		}
@@ -542,6 +584,7 @@ func (r *repoLinkResource) write(ctx context.Context, timeout operationTimeout, 
 	if diags.HasError() {
 		return false
 	}
+	settings.Connection = link
 	siteID := plan.SiteID.ValueString()
 	r.clients.siteChanging(plat, siteID)
 	site, err := plat.SetRepo(ctx, siteID, settings)
@@ -834,7 +877,11 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 	// The branch is read on the git host meanwhile: one deleted there after linking fails every build,
 	// and nothing on the platform shows it.
 	branchGone := make(chan bool, 1)
-	go func() { branchGone <- r.branchGone(ctx, &state) }()
+	if state.ConnectionID.IsNull() {
+		go func() { branchGone <- r.branchGone(ctx, &state) }()
+	} else {
+		branchGone <- false // read through the connection once the site says which one
+	}
 
 	// The site's refresh has usually just read the site (siteReads): the first read uses that.
 	justRead, _ := r.clients.siteReads.take(state.SiteID.ValueString())
@@ -870,6 +917,18 @@ func (r *repoLinkResource) Read(ctx context.Context, req resource.ReadRequest, r
 
 	reason := repoIdentityDrift(&state, site.Repo)
 	gone := <-branchGone
+	if link := site.Repo.Connection; link != nil && link.ConnectionID != "" {
+		// After an import the state has no repository URL or id: the write's are read through the connection.
+		imported := !isKnownString(state.RepoURL) || state.RepoURL.ValueString() == ""
+		var listed *githost.Repository
+		gone, listed = r.readThroughConnection(ctx, plat, link, site.Repo.RepoBranch, imported)
+		if listed != nil {
+			state.RepoURL = stringOrNull(listed.HTMLURL)
+			if !isKnownString(state.RepoID) || state.RepoID.ValueString() == "" {
+				state.RepoID = stringOrNull(listed.ID)
+			}
+		}
+	}
 	if gone {
 		reason = fmt.Sprintf("The production branch %q no longer exists on %s repository %s, so every build fails. Push the "+
 			"branch again, or set branch to one that exists", state.Branch.ValueString(), hostTitle(state.GitProvider.ValueString()),
@@ -909,7 +968,7 @@ func repoIdentityDrift(state *repoLinkModel, rs *platform.RepoSettings) string {
 	if isKnownString(state.RepoID) && state.RepoID.ValueString() != "" && rs.RepoID != "" && rs.RepoID != state.RepoID.ValueString() {
 		changed = append(changed, fmt.Sprintf("repository id %q (written: %q)", rs.RepoID, state.RepoID.ValueString()))
 	}
-	if isKnownString(state.RepoURL) && state.RepoURL.ValueString() != "" && rs.RepoURL != state.RepoURL.ValueString() {
+	if isKnownString(state.RepoURL) && state.RepoURL.ValueString() != "" && rs.RepoURL != "" && rs.RepoURL != state.RepoURL.ValueString() {
 		changed = append(changed, fmt.Sprintf("repository URL %q (written: %q)", rs.RepoURL, state.RepoURL.ValueString()))
 	}
 	if len(changed) == 0 {
@@ -931,6 +990,10 @@ func setRepoLinkFromPlatform(ctx context.Context, m *repoLinkModel, rs *platform
 	m.Repository = types.StringValue(rs.RepoPath)
 	m.Branch = types.StringValue(rs.RepoBranch)
 	m.DeployKeyID = optionalString(m.DeployKeyID, rs.DeployKeyID)
+	m.ConnectionID = types.StringNull()
+	if rs.Connection != nil {
+		m.ConnectionID = types.StringValue(rs.Connection.ConnectionID) // "" once the connection was removed
+	}
 	if rs.InstallationID != 0 || !m.InstallationID.IsNull() {
 		m.InstallationID = types.Int64Value(rs.InstallationID)
 	}
@@ -942,7 +1005,9 @@ func setRepoLinkFromPlatform(ctx context.Context, m *repoLinkModel, rs *platform
 	if rs.RepoID != "" || m.RepoID.IsUnknown() || m.RepoID.ValueString() == "" {
 		m.RepoID = stringOrNull(rs.RepoID)
 	}
-	m.RepoURL = stringOrNull(rs.RepoURL)
+	if rs.RepoURL != "" || rs.Connection == nil || !isKnownString(m.RepoURL) { // Dokploy keeps no URL of a link through a connection
+		m.RepoURL = stringOrNull(rs.RepoURL)
+	}
 
 	var diags diag.Diagnostics
 	m.AllowedBranches, diags = allowedBranchesFromPlatform(ctx, m.AllowedBranches, []string{prevBranch, rs.RepoBranch}, rs.AllowedBranches)
@@ -1026,7 +1091,9 @@ func (r *repoLinkResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 // ImportState takes the site id, after "<platform>:" when the provider configures both platforms. Dokploy
-// does not keep the git host's kind: its links are imported as "dokploy:<application_id>:<git_provider>".
+// does not keep the git host's kind of a link over SSH: such links are imported as
+// "dokploy:<application_id>:<git_provider>"; a link through a connection as "dokploy:<application_id>",
+// whose source names the connection and its kind (Read fills them in).
 func (r *repoLinkResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	kind, raw, d := splitPlatformPrefix(r.clients, req.ID)
 	if d != nil {
@@ -1041,7 +1108,8 @@ func (r *repoLinkResource) ImportState(ctx context.Context, req resource.ImportS
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("%s. Import a repository link by the id of its site, e.g. \"3f8a1c2e-4b5d-4e6f-8a9b-0c1d2e3f4a5b\"; "+
-				"on Dokploy add the git host: \"dokploy:<application_id>:github\".", err))
+				"on Dokploy add the git host of a link over SSH: \"dokploy:<application_id>:github\" (a link through a "+
+				"git-provider connection needs only \"dokploy:<application_id>\").", err))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), siteID)...)
@@ -1052,15 +1120,135 @@ func (r *repoLinkResource) ImportState(ctx context.Context, req resource.ImportS
 	}
 }
 
-// systems returns the platform and the git host a write needs.
-func (r *repoLinkResource) systems(platformKind, kind string, diags *diag.Diagnostics) (platform.Platform, githost.GitHost) {
-	plat := r.clients.requirePlatform(platformKind, diags)
-	if plat == nil {
-		return nil, nil
+// systems returns the platform and the git host a write needs; a link through a connection needs no git
+// host (nil).
+func (r *repoLinkResource) systems(plan *repoLinkModel, diags *diag.Diagnostics) (platform.Platform, githost.GitHost) {
+	plat := r.clients.requirePlatform(plan.Platform.ValueString(), diags)
+	if plat == nil || !plan.ConnectionID.IsNull() {
+		return plat, nil
 	}
-	host := r.clients.requireGitHost(kind, diags)
+	host := r.clients.requireGitHost(plan.GitProvider.ValueString(), diags)
 	if host == nil {
 		return nil, nil
 	}
 	return plat, host
+}
+
+// ---- links through a Dokploy git-provider connection ----
+
+// preflightConnectionLink checks through the connection named by connection_id, before anything is
+// written, that it exists and is of git_provider's kind, that it sees the repository, and that the
+// branch exists. It returns the connection and the repository as its listing names them (GitLab's project
+// id, Bitbucket's slug: what save<Kind>Provider takes), or nils with error diagnostics.
+func preflightConnectionLink(ctx context.Context, gc platform.GitConnections, plan *repoLinkModel, diags *diag.Diagnostics) (*platform.GitConnection, *platform.ConnectionRepository) {
+	id := plan.ConnectionID.ValueString()
+	conn, err := findConnection(ctx, gc, id)
+	switch {
+	case httpx.IsNotFound(err):
+		addConnectionNotFound(diags, id, err)
+		return nil, nil
+	case err != nil:
+		diags.AddAttributeError(path.Root("connection_id"), "Could not read the connection", errorDetail(err))
+		return nil, nil
+	case conn.ID != id:
+		diags.AddAttributeError(path.Root("connection_id"), "connection_id is a git_provider_id",
+			fmt.Sprintf("%q is the git_provider_id of the %s connection %q; an application is linked by the connection's id: "+
+				"set connection_id = %q (gitdeploy_git_connection.<name>.id).", id, hostTitle(conn.Kind), conn.Name, conn.ID))
+		return nil, nil
+	case conn.Kind != plan.GitProvider.ValueString():
+		diags.AddAttributeError(path.Root("git_provider"), "git_provider does not match the connection",
+			fmt.Sprintf("connection_id names the %s connection %q, so Dokploy would clone from %s: set git_provider = %q.",
+				hostTitle(conn.Kind), conn.Name, hostTitle(conn.Kind), conn.Kind))
+		return nil, nil
+	case conn.Kind == githost.GitLab && !conn.Authorized:
+		diags.AddAttributeError(path.Root("connection_id"), "GitLab connection not authorised",
+			fmt.Sprintf("Nobody authorised the GitLab connection %q (%s) yet, so Dokploy can neither list nor clone through it. "+
+				"Authorise it (its authorize_url, or Authorize beside it in Dokploy's dashboard, Settings → Git), then apply again.",
+				conn.Name, conn.ID))
+		return nil, nil
+	}
+	repoName, branchName := plan.Repository.ValueString(), plan.Branch.ValueString()
+	repo, err := findConnectionRepository(ctx, gc, conn, repoName)
+	if err != nil {
+		diags.AddAttributeError(path.Root("connection_id"), "Could not list repositories through the connection", connectionListError(conn, err))
+		return nil, nil
+	}
+	if repo == nil {
+		diags.AddAttributeError(path.Root("repository"), "Repository not seen through the connection",
+			fmt.Sprintf("The %s connection %q (%s) does not list %s, so Dokploy could not clone it. Check the spelling (%s). %s",
+				hostTitle(conn.Kind), conn.Name, conn.ID, repoName, repositoryForm(conn.Kind), connectionSees(conn.Kind)))
+		return nil, nil
+	}
+	branches, err := gc.ListConnectionBranches(ctx, conn, repo)
+	if err != nil {
+		diags.AddAttributeError(path.Root("branch"), "Could not list the branches through the connection", connectionListError(conn, err))
+		return nil, nil
+	}
+	if !slices.ContainsFunc(branches, func(b platform.ConnectionBranch) bool { return b.Name == branchName }) {
+		var names []string
+		for _, b := range branches {
+			names = append(names, b.Name)
+		}
+		diags.AddAttributeError(path.Root("branch"), "Branch not found",
+			fmt.Sprintf("branch %q does not exist on %s repository %s as the connection %q sees it (it has %s), so Dokploy could "+
+				"not build it. Push the branch first, or set branch to an existing one.", branchName, hostTitle(conn.Kind), repoName,
+				conn.Name, strings.Join(names, ", ")))
+		return nil, nil
+	}
+	return conn, repo
+}
+
+// connectionWebURL is the repository's web page: the listing's (GitHub, Bitbucket), else the connection's
+// host URL and the repository's path, as Dokploy's dashboard links GitLab and Gitea repositories.
+func connectionWebURL(conn *platform.GitConnection, repo *platform.ConnectionRepository) string {
+	if repo.HTMLURL != "" || conn.URL == "" {
+		return repo.HTMLURL
+	}
+	return strings.TrimRight(conn.URL, "/") + "/" + repo.FullName
+}
+
+// connectionRepository runs the pre-flight of a link through a connection and returns the repository in
+// the form repoSettingsFromPlan takes, and the link to write.
+func (r *repoLinkResource) connectionRepository(ctx context.Context, plat platform.Platform, plan *repoLinkModel, diags *diag.Diagnostics) (*githost.Repository, *platform.ConnectionLink) {
+	gc, ok := plat.(platform.GitConnections)
+	if !ok {
+		diags.AddAttributeError(path.Root("connection_id"), "Setting not available on "+plat.Name(),
+			plat.Name()+" has no git-provider connections: remove connection_id and link with a deploy key.")
+		return nil, nil
+	}
+	conn, repo := preflightConnectionLink(ctx, gc, plan, diags)
+	if conn == nil {
+		return nil, nil
+	}
+	return &githost.Repository{ID: repo.ID, FullName: repo.FullName, HTMLURL: connectionWebURL(conn, repo)},
+		&platform.ConnectionLink{Kind: conn.Kind, ConnectionID: conn.ID, Repository: *repo}
+}
+
+// readThroughConnection reads, for Read, a link's repository and branch through its connection: whether
+// the connection still lists the branch (false when it cannot tell), and, with identify, the repository's
+// id and web URL as the write records them (nil when not read).
+func (r *repoLinkResource) readThroughConnection(ctx context.Context, plat platform.Platform, link *platform.ConnectionLink, branch string,
+	identify bool) (gone bool, identity *githost.Repository) {
+	gc, ok := plat.(platform.GitConnections)
+	if !ok {
+		return false, nil
+	}
+	conn := &platform.GitConnection{Kind: link.Kind, ID: link.ConnectionID}
+	if identify {
+		if listed, err := findConnection(ctx, gc, link.ConnectionID); err == nil {
+			conn = listed
+		}
+	}
+	repo, err := findConnectionRepository(ctx, gc, conn, link.Repository.FullName)
+	if err != nil || repo == nil {
+		return false, nil // says nothing about the branch
+	}
+	if identify {
+		identity = &githost.Repository{ID: repo.ID, HTMLURL: connectionWebURL(conn, repo)}
+	}
+	branches, err := gc.ListConnectionBranches(ctx, conn, repo)
+	if err != nil {
+		return false, identity
+	}
+	return !slices.ContainsFunc(branches, func(b platform.ConnectionBranch) bool { return b.Name == branch }), identity
 }

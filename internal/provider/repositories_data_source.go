@@ -35,6 +35,8 @@ type repositoriesDataSource struct {
 type repositoriesModel struct {
 	ID               types.String      `tfsdk:"id"`
 	GitProvider      types.String      `tfsdk:"git_provider"`
+	ConnectionID     types.String      `tfsdk:"connection_id"`
+	Platform         types.String      `tfsdk:"platform"`
 	Owner            types.String      `tfsdk:"owner"`
 	IncludeSubgroups types.Bool        `tfsdk:"include_subgroups"`
 	Visibility       types.String      `tfsdk:"visibility"`
@@ -79,18 +81,31 @@ func (d *repositoriesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the repositories of an owner on a git host, every page, through the owner's " +
-			"listing endpoints (never the search API, which stops at 1,000). Sorted by `full_name` so plans stay stable.",
+			"listing endpoints (never the search API, which stops at 1,000). Sorted by `full_name` so plans stay stable.\n\n" +
+			"With `connection_id` it lists instead what Dokploy sees through one of its git-provider connections (Dokploy's " +
+			"`get<Kind>Repositories`, which follows every page itself), with the connection's credentials: no git host needs " +
+			"to be configured in the provider. " + connectionListingNote,
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<git_provider>:<owner>`."},
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<git_provider>:<owner>`, or `dokploy:<connection_id>:<owner>`."},
 			"git_provider": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "`github`, `gitlab`, `bitbucket` or `gitea`.",
-				Validators:          []validator.String{stringvalidator.OneOf(githost.Kinds...)},
+				Optional: true, Computed: true,
+				MarkdownDescription: "`github`, `gitlab`, `bitbucket` or `gitea`. Required unless `connection_id` is set; with it, " +
+					"the connection's kind (set it to check that the connection is of that kind).",
+				Validators: []validator.String{stringvalidator.OneOf(githost.Kinds...)},
 			},
+			"connection_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "List through this Dokploy git-provider connection (its `id`, e.g. " +
+					"`gitdeploy_git_connection.example.id`, or its `git_provider_id`) instead of the git host's API.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"platform": dataSourcePlatformAttribute("of `connection_id`"),
 			"owner": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "GitHub organisation or user; GitLab group (full path or numeric id) or, if no such " +
-					"group, user. Empty: the token's own user (GitHub: repositories it owns; GitLab: projects it is a member of).",
+					"group, user. Empty: the token's own user (GitHub: repositories it owns; GitLab: projects it is a member of). " +
+					"With `connection_id`: keep only the repositories whose full name starts with `<owner>/` (GitLab: directly " +
+					"in that group, or in its subgroups too with `include_subgroups`); empty keeps all the connection sees.",
 			},
 			"include_subgroups": schema.BoolAttribute{
 				Optional:            true,
@@ -131,7 +146,7 @@ func (d *repositoriesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				MarkdownDescription: "The repositories, sorted by `full_name`.",
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
-						"id":             str("The host's numeric id, in decimal."),
+						"id":             str("The host's numeric id, in decimal (through a Bitbucket connection: null)."),
 						"name":           str("The repository's name."),
 						"full_name":      str("`owner/name`, or `group/subgroup/name` on GitLab."),
 						"default_branch": str("The default branch; null for an empty repository."),
@@ -164,6 +179,7 @@ func (d *repositoriesDataSource) ValidateConfig(ctx context.Context, req datasou
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	checkConnectionListing(c.GitProvider, c.ConnectionID, c.Platform, &resp.Diagnostics)
 	if host, ok := githost.Describe(c.GitProvider.ValueString()); ok && !host.Subgroups && c.IncludeSubgroups.ValueBool() {
 		resp.Diagnostics.AddAttributeError(path.Root("include_subgroups"), "Setting not available on "+host.Title,
 			host.Title+" owners have no subgroups: remove include_subgroups.")
@@ -176,13 +192,17 @@ func (d *repositoriesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	host := d.clients.requireGitHost(m.GitProvider.ValueString(), &resp.Diagnostics)
-	if host == nil {
-		return
-	}
 	var nameRE *regexp.Regexp
 	if m.NameRegex.ValueString() != "" {
 		nameRE = regexp.MustCompile(m.NameRegex.ValueString()) // validated at plan time
+	}
+	if !m.ConnectionID.IsNull() {
+		d.readThroughConnection(ctx, &m, nameRE, resp)
+		return
+	}
+	host := d.clients.requireGitHost(m.GitProvider.ValueString(), &resp.Diagnostics)
+	if host == nil {
+		return
 	}
 	visibility := m.Visibility.ValueString()
 	includeArchived := m.IncludeArchived.ValueBool()

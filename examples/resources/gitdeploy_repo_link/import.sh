@@ -7,3 +7,7 @@ terraform import 'gitdeploy_repo_link.monorepo["docs"]' 4a9b2d3f-5c6e-4f70-9b1c-
 
 # Dokploy does not keep the git host's kind: name it after the application id.
 terraform import gitdeploy_repo_link.api dokploy:R7tpHBge9GOF96P9dM_vP:github
+
+# A Dokploy link through a git-provider connection: the application id alone (its source names the
+# connection and its kind).
+terraform import gitdeploy_repo_link.handbook dokploy:Lp3vQ8xZk2NcR7tWm5YbE

@@ -248,6 +248,34 @@ func (c *Client) testConnection(ctx context.Context, kind, procedure string, in 
 type ConnectionBranch struct {
 	Name   string
 	Commit string // the head commit's SHA
+	// Protected and Default are the host's flags where Dokploy passes the host's branch object on
+	// (GitHub: protected; GitLab: both); nil otherwise.
+	Protected *bool
+	Default   *bool
+}
+
+// branchJSON is a branch entry: the host's own object (GitHub, GitLab) or Dokploy's map (Bitbucket:
+// commit.sha; Gitea: commit.id).
+type branchJSON struct {
+	Name      string `json:"name"`
+	Protected *bool  `json:"protected"`
+	Default   *bool  `json:"default"`
+	Commit    struct {
+		ID  string `json:"id"`
+		SHA string `json:"sha"`
+	} `json:"commit"`
+}
+
+func toBranches(in []branchJSON) []ConnectionBranch {
+	out := make([]ConnectionBranch, 0, len(in))
+	for _, b := range in {
+		sha := b.Commit.SHA
+		if sha == "" {
+			sha = b.Commit.ID
+		}
+		out = append(out, ConnectionBranch{Name: b.Name, Commit: sha, Protected: b.Protected, Default: b.Default})
+	}
+	return out
 }
 
 // ---- GitHub ----
@@ -329,10 +357,16 @@ type GitHubRepository struct {
 	FullName      string // owner/name
 	Owner         string
 	Private       bool
+	Visibility    string // public, private, internal
 	Archived      bool
+	Fork          bool
+	Description   string
+	Topics        []string
 	DefaultBranch string
 	HTMLURL       string
+	CloneURL      string
 	SSHURL        string
+	PushedAt      time.Time
 }
 
 // ListGitHubRepositories is github.getGithubRepositories: every repository the installation may use
@@ -345,11 +379,17 @@ func (c *Client) ListGitHubRepositories(ctx context.Context, githubID string) ([
 		Owner    struct {
 			Login string `json:"login"`
 		} `json:"owner"`
-		Private       bool   `json:"private"`
-		Archived      bool   `json:"archived"`
-		DefaultBranch string `json:"default_branch"`
-		HTMLURL       string `json:"html_url"`
-		SSHURL        string `json:"ssh_url"`
+		Private       bool     `json:"private"`
+		Visibility    string   `json:"visibility"`
+		Archived      bool     `json:"archived"`
+		Fork          bool     `json:"fork"`
+		Description   *string  `json:"description"`
+		Topics        []string `json:"topics"`
+		DefaultBranch string   `json:"default_branch"`
+		HTMLURL       string   `json:"html_url"`
+		CloneURL      string   `json:"clone_url"`
+		SSHURL        string   `json:"ssh_url"`
+		PushedAt      *string  `json:"pushed_at"`
 	}
 	if err := c.do(ctx, call{operation: "list repositories through GitHub connection", procedure: "github.getGithubRepositories",
 		query: url.Values{"githubId": {githubID}}, notFound: []string{githubNotFound}}, &out); err != nil {
@@ -357,8 +397,16 @@ func (c *Client) ListGitHubRepositories(ctx context.Context, githubID string) ([
 	}
 	repos := make([]GitHubRepository, 0, len(out))
 	for _, r := range out {
+		visibility := r.Visibility
+		if visibility == "" { // GitHub Enterprise Server before 3.x leaves it out
+			visibility = "public"
+			if r.Private {
+				visibility = "private"
+			}
+		}
 		repos = append(repos, GitHubRepository{ID: r.ID, Name: r.Name, FullName: r.FullName, Owner: r.Owner.Login, Private: r.Private,
-			Archived: r.Archived, DefaultBranch: r.DefaultBranch, HTMLURL: r.HTMLURL, SSHURL: r.SSHURL})
+			Visibility: visibility, Archived: r.Archived, Fork: r.Fork, Description: text(r.Description), Topics: r.Topics,
+			DefaultBranch: r.DefaultBranch, HTMLURL: r.HTMLURL, CloneURL: r.CloneURL, SSHURL: r.SSHURL, PushedAt: parseTime(r.PushedAt)})
 	}
 	return repos, nil
 }
@@ -366,21 +414,12 @@ func (c *Client) ListGitHubRepositories(ctx context.Context, githubID string) ([
 // ListGitHubBranches is github.getGithubBranches: the repository's branches, every page. A repository
 // the installation cannot see is a 500 with GitHub's "Not Found".
 func (c *Client) ListGitHubBranches(ctx context.Context, githubID, owner, repo string) ([]ConnectionBranch, error) {
-	var out []struct {
-		Name   string `json:"name"`
-		Commit struct {
-			SHA string `json:"sha"`
-		} `json:"commit"`
-	}
+	var out []branchJSON
 	if err := c.do(ctx, call{operation: "list branches through GitHub connection", procedure: "github.getGithubBranches",
 		query: url.Values{"githubId": {githubID}, "owner": {owner}, "repo": {repo}}, notFound: []string{githubNotFound}}, &out); err != nil {
 		return nil, err
 	}
-	branches := make([]ConnectionBranch, 0, len(out))
-	for _, b := range out {
-		branches = append(branches, ConnectionBranch{Name: b.Name, Commit: b.Commit.SHA})
-	}
-	return branches, nil
+	return toBranches(out), nil
 }
 
 // ---- GitLab ----
@@ -493,13 +532,16 @@ func (c *Client) GetGitLabConnection(ctx context.Context, gitlabID string) (*Git
 }
 
 // UpdateGitLabConnection is gitlab.update with every setting of in (Name and URL required; InternalURL
-// "" clears it; RedirectURI "" keeps Dokploy's value). Dokploy answers an unknown id with success; the
+// "" clears it; RedirectURI and Secret "" keep Dokploy's value: a member left out is not set). Dokploy answers an unknown id with success; the
 // connection is read back, so that a missing one is a 404.
 func (c *Client) UpdateGitLabConnection(ctx context.Context, gitlabID, gitProviderID string, in GitLabConnectionInput) (*GitLabConnection, error) {
 	body := map[string]any{"gitlabId": gitlabID, "gitProviderId": gitProviderID, "name": in.Name, "gitlabUrl": in.URL,
-		"gitlabInternalUrl": nullable(in.InternalURL), "applicationId": in.ApplicationID, "secret": in.Secret, "groupName": in.GroupName}
+		"gitlabInternalUrl": nullable(in.InternalURL), "applicationId": in.ApplicationID, "groupName": in.GroupName}
 	if in.RedirectURI != "" {
 		body["redirectUri"] = in.RedirectURI
+	}
+	if in.Secret != "" {
+		body["secret"] = in.Secret
 	}
 	if err := c.do(ctx, call{operation: "update GitLab connection", procedure: "gitlab.update", in: body,
 		secrets: []string{in.Secret}, repeatable: true}, nil); err != nil {
@@ -558,22 +600,13 @@ func (c *Client) ListGitLabRepositories(ctx context.Context, gitlabID string) ([
 // it; owner and repo are required but unused). An unknown or invisible project is a 500 "Failed to fetch
 // branches: Not Found".
 func (c *Client) ListGitLabBranches(ctx context.Context, gitlabID string, projectID int64, owner, repo string) ([]ConnectionBranch, error) {
-	var out []struct {
-		Name   string `json:"name"`
-		Commit struct {
-			ID string `json:"id"`
-		} `json:"commit"`
-	}
+	var out []branchJSON
 	q := url.Values{"gitlabId": {gitlabID}, "id": {strconv.FormatInt(projectID, 10)}, "owner": {owner}, "repo": {repo}}
 	if err := c.do(ctx, call{operation: "list branches through GitLab connection", procedure: "gitlab.getGitlabBranches",
 		query: q, notFound: []string{gitlabNotFound}}, &out); err != nil {
 		return nil, err
 	}
-	branches := make([]ConnectionBranch, 0, len(out))
-	for _, b := range out {
-		branches = append(branches, ConnectionBranch{Name: b.Name, Commit: b.Commit.ID})
-	}
-	return branches, nil
+	return toBranches(out), nil
 }
 
 // ---- Bitbucket ----
@@ -696,21 +729,12 @@ func (c *Client) ListBitbucketRepositories(ctx context.Context, bitbucketID stri
 // ListBitbucketBranches is bitbucket.getBitbucketBranches for workspace/slug. Bitbucket's refusals are
 // Dokploy's 400 "HTTP error! status: N".
 func (c *Client) ListBitbucketBranches(ctx context.Context, bitbucketID, workspace, slug string) ([]ConnectionBranch, error) {
-	var out []struct {
-		Name   string `json:"name"`
-		Commit struct {
-			SHA string `json:"sha"`
-		} `json:"commit"`
-	}
+	var out []branchJSON
 	if err := c.do(ctx, call{operation: "list branches through Bitbucket connection", procedure: "bitbucket.getBitbucketBranches",
 		query: url.Values{"bitbucketId": {bitbucketID}, "owner": {workspace}, "repo": {slug}}, notFound: bitbucketNotFound}, &out); err != nil {
 		return nil, err
 	}
-	branches := make([]ConnectionBranch, 0, len(out))
-	for _, b := range out {
-		branches = append(branches, ConnectionBranch{Name: b.Name, Commit: b.Commit.SHA})
-	}
-	return branches, nil
+	return toBranches(out), nil
 }
 
 // ---- Gitea ----
@@ -838,19 +862,10 @@ func (c *Client) ListGiteaRepositories(ctx context.Context, giteaID string) ([]C
 // ListGiteaBranches is gitea.getGiteaBranches for owner/repo. A repository the token cannot see is
 // Dokploy's 400 "Failed to fetch branches: Not Found".
 func (c *Client) ListGiteaBranches(ctx context.Context, giteaID, owner, repo string) ([]ConnectionBranch, error) {
-	var out []struct {
-		Name   string `json:"name"`
-		Commit struct {
-			ID string `json:"id"`
-		} `json:"commit"`
-	}
+	var out []branchJSON
 	if err := c.do(ctx, call{operation: "list branches through Gitea connection", procedure: "gitea.getGiteaBranches",
 		query: url.Values{"giteaId": {giteaID}, "owner": {owner}, "repositoryName": {repo}}, notFound: []string{giteaNotFound}}, &out); err != nil {
 		return nil, err
 	}
-	branches := make([]ConnectionBranch, 0, len(out))
-	for _, b := range out {
-		branches = append(branches, ConnectionBranch{Name: b.Name, Commit: b.Commit.ID})
-	}
-	return branches, nil
+	return toBranches(out), nil
 }

@@ -114,6 +114,8 @@ func (c *Client) toSite(app *Application) *platform.Site {
 		site.AdminURL = fmt.Sprintf("%s/dashboard/project/%s/environment/%s/services/application/%s", c.instance,
 			url.PathEscape(app.ProjectID), url.PathEscape(app.EnvironmentID), url.PathEscape(app.ID))
 	}
+	build := &platform.DokployBuild{BuildType: app.BuildType, Dockerfile: app.Dockerfile, DockerContextPath: app.DockerContextPath,
+		DockerBuildStage: app.DockerBuildStage, WatchPaths: app.WatchPaths, AutoDeploy: app.AutoDeploy, EnableSubmodules: app.EnableSubmodules}
 	if app.SourceType == "git" && app.CustomGitURL != "" {
 		site.Repo = &platform.RepoSettings{
 			RepoPath:    repoPathOfURL(app.CustomGitURL),
@@ -122,10 +124,14 @@ func (c *Client) toSite(app *Application) *platform.Site {
 			DeployKeyID: app.CustomGitSSHKeyID,
 			Dir:         app.PublishDirectory,
 			Base:        app.CustomGitBuildPath,
-			Dokploy: &platform.DokployBuild{BuildType: app.BuildType, Dockerfile: app.Dockerfile,
-				DockerContextPath: app.DockerContextPath, DockerBuildStage: app.DockerBuildStage, WatchPaths: app.WatchPaths,
-				AutoDeploy: app.AutoDeploy, EnableSubmodules: app.EnableSubmodules},
+			Dokploy:     build,
 		}
+	}
+	// Through a connection Dokploy keeps the repository's parts but no URL, and a repository id only for
+	// GitLab (the project's).
+	if link, branch, buildPath := connectionLinkOf(app); link != nil {
+		site.Repo = &platform.RepoSettings{Provider: link.Kind, RepoPath: link.Repository.FullName, RepoBranch: branch,
+			RepoID: link.Repository.ID, Connection: link, Dir: app.PublishDirectory, Base: buildPath, Dokploy: build}
 	}
 	return site
 }
@@ -219,10 +225,10 @@ func toDeployKey(k SSHKey) *platform.DeployKey {
 
 // SetRepo implements platform.RepoLinker: the build type (application.saveBuildType), whether pushes
 // deploy (application.update), then the git source over SSH with the deploy key, or over HTTPS without one
-// (application.saveGitProvider), every field sent each time. Dokploy has no one call for all three: each
-// sets whole values, so sending them again after a failure converges. Each answers true and stores what it
-// was sent (apps/dokploy/server/api/routers/application.ts), so the link returned is what was sent, without
-// reading the application again.
+// (application.saveGitProvider), or through a git-provider connection (save<Kind>Provider), every field
+// sent each time. Dokploy has no one call for all three: each sets whole values, so sending them again after
+// a failure converges. Each answers true and stores what it was sent (apps/dokploy/server/api/routers/
+// application.ts), so the link returned is what was sent, without reading the application again.
 func (c *Client) SetRepo(ctx context.Context, siteID string, repo platform.RepoSettings) (*platform.Site, error) {
 	build := platform.DokployBuild{BuildType: "nixpacks", AutoDeploy: true}
 	if repo.Dokploy != nil {
@@ -234,6 +240,16 @@ func (c *Client) SetRepo(ctx context.Context, siteID string, repo platform.RepoS
 	}
 	if err := c.UpdateApplication(ctx, siteID, ApplicationUpdate{AutoDeploy: &build.AutoDeploy}); err != nil {
 		return nil, err
+	}
+	if repo.Connection != nil {
+		// Dokploy's save<Kind>Provider sets the kind's columns and sourceType; those of the SSH source it
+		// leaves, and they no longer count.
+		if err := c.saveConnectionLink(ctx, siteID, repo.Connection, repo.RepoBranch, repo.Base, build); err != nil {
+			return nil, err
+		}
+		stored := repo // Dokploy keeps no URL of a link through a connection
+		stored.Provider, stored.RepoPath, stored.RepoURL, stored.Dokploy = repo.Connection.Kind, repo.Connection.Repository.FullName, "", &build
+		return &platform.Site{ID: siteID, Repo: &stored}, nil
 	}
 	cloneURL := repo.SSHURL
 	if repo.DeployKeyID == "" {
