@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/lifecyclebench"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/bench/lifecyclebench"
 )
 
 func TestParseFlagsDefaults(t *testing.T) {
@@ -21,7 +21,7 @@ func TestParseFlagsDefaults(t *testing.T) {
 	}
 	if !slices.Equal(cfg.ChainCounts, []int{10, 50, 100, 200}) || !slices.Equal(cfg.Hosts, []string{"github", "gitlab"}) ||
 		!slices.Equal(cfg.Platforms, []string{"netlify", "dokploy"}) ||
-		cfg.Latency != 50*time.Millisecond || cfg.GitHubWriteInterval != time.Second || cfg.OutDir != "bench" {
+		cfg.Latency != 50*time.Millisecond || cfg.GitHubWriteInterval != time.Second || cfg.OutDir != "." {
 		t.Errorf("defaults: %+v", cfg)
 	}
 	if cfg.TerraformPath != "" || cfg.ProviderPath != "" {

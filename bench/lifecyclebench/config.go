@@ -72,7 +72,7 @@ func DefaultConfig() Config {
 		Hosts:               slices.Clone(BenchHosts),
 		Latency:             DefaultLatency,
 		GitHubWriteInterval: DefaultGitHubWriteInterval,
-		OutDir:              "bench",
+		OutDir:              ".",
 	}
 }
 

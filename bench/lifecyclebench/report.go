@@ -282,7 +282,7 @@ func writeMethod(b *strings.Builder) {
   less: application.create leaves out the project (one application.one), sshKey.create answers no id
   (sshKey.generate, sshKey.create, sshKey.all), the link is three writes (saveBuildType, update for autoDeploy,
   saveGitProvider), and the webhook reads the application's deploy URL on create and on every refresh.
-  internal/lifecyclebench/minimum.go derives each count.
+  bench/lifecyclebench/minimum.go derives each count.
 - Floor = Terraform's own time (the step with zero chains) + the larger of: minimum requests ÷ parallelism ×
   latency, and (GitHub apply and destroy) (minimum mutative GitHub requests − 1) × write_interval + latency, the
   pacing GitHub documents for mutative requests (one second between them). Requests that one resource makes at the

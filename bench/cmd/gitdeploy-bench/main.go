@@ -23,7 +23,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/lifecyclebench"
+	"github.com/gitdeploy/terraform-provider-gitdeploy/bench/lifecyclebench"
 )
 
 func main() {
