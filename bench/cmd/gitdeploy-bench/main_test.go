@@ -19,7 +19,8 @@ func TestParseFlagsDefaults(t *testing.T) {
 	if o.from != "" {
 		t.Errorf("-from defaults to %q", o.from)
 	}
-	if !slices.Equal(cfg.ChainCounts, []int{10, 50, 100, 200}) || !slices.Equal(cfg.Hosts, []string{"github", "gitlab"}) ||
+	if !slices.Equal(cfg.ChainCounts, []int{10, 50, 100, 200}) || !slices.Equal(cfg.PlanOnlyCounts, []int{1000}) ||
+		!slices.Equal(cfg.Hosts, []string{"github", "gitlab", "bitbucket", "gitea"}) || cfg.NetlifyLimit != 500 ||
 		!slices.Equal(cfg.Platforms, []string{"netlify", "dokploy"}) ||
 		cfg.Latency != 50*time.Millisecond || cfg.GitHubWriteInterval != time.Second || cfg.OutDir != "." {
 		t.Errorf("defaults: %+v", cfg)
@@ -30,7 +31,8 @@ func TestParseFlagsDefaults(t *testing.T) {
 }
 
 func TestParseFlags(t *testing.T) {
-	o, err := parseFlags(strings.Fields("-n 2,1 -platforms Dokploy -hosts gitlab -latency 5ms -github-write-interval 0s -out /tmp/x -provider /bin/p -from r.json"), io.Discard)
+	o, err := parseFlags(strings.Fields("-n 2,1 -plan-n 7 -platforms Dokploy -hosts gitlab,Bitbucket -latency 5ms -github-write-interval 0s "+
+		"-netlify-rate-limit 0 -out /tmp/x -provider /bin/p -from r.json"), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,14 +40,15 @@ func TestParseFlags(t *testing.T) {
 	if o.from != "r.json" {
 		t.Errorf("-from: %q", o.from)
 	}
-	want := lifecyclebench.Config{ChainCounts: []int{1, 2}, Platforms: []string{"dokploy"}, Hosts: []string{"gitlab"}, Latency: 5 * time.Millisecond,
-		OutDir: "/tmp/x", ProviderPath: "/bin/p"}
-	if !slices.Equal(cfg.ChainCounts, want.ChainCounts) || !slices.Equal(cfg.Platforms, want.Platforms) ||
+	want := lifecyclebench.Config{ChainCounts: []int{1, 2}, PlanOnlyCounts: []int{7}, Platforms: []string{"dokploy"},
+		Hosts: []string{"gitlab", "bitbucket"}, Latency: 5 * time.Millisecond, OutDir: "/tmp/x", ProviderPath: "/bin/p"}
+	if !slices.Equal(cfg.ChainCounts, want.ChainCounts) || !slices.Equal(cfg.PlanOnlyCounts, want.PlanOnlyCounts) ||
+		cfg.NetlifyLimit != 0 || !slices.Equal(cfg.Platforms, want.Platforms) ||
 		!slices.Equal(cfg.Hosts, want.Hosts) || cfg.Latency != want.Latency ||
 		cfg.GitHubWriteInterval != 0 || cfg.OutDir != want.OutDir || cfg.ProviderPath != want.ProviderPath {
 		t.Errorf("got %+v, want %+v", cfg, want)
 	}
-	for _, args := range [][]string{{"-n", "0"}, {"-n", "ten"}, {"-hosts", "bitbucket"}, {"-platforms", "vercel"}, {"-platforms", ""}, {"-latency", "-1s"}, {"extra"}, {"-out", ""}} {
+	for _, args := range [][]string{{"-n", "0"}, {"-n", "ten"}, {"-hosts", "svn"}, {"-n", "10", "-plan-n", "10"}, {"-netlify-rate-limit", "-5"}, {"-platforms", "vercel"}, {"-platforms", ""}, {"-latency", "-1s"}, {"extra"}, {"-out", ""}} {
 		if _, err := parseFlags(args, io.Discard); err == nil {
 			t.Errorf("%q: want an error", args)
 		}
