@@ -50,9 +50,9 @@ func repositoryOf(host string, i int) string {
 type benchEmulator struct {
 	fake         *emulator.Emulator
 	netlifyLimit int // requests a minute in the measured steps; 0: none
-	srv    *http.Server
-	base   string // http://127.0.0.1:port
-	served chan error
+	srv          *http.Server
+	base         string // http://127.0.0.1:port
+	served       chan error
 
 	mu          sync.Mutex
 	rateLimited int

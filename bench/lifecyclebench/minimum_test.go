@@ -171,10 +171,10 @@ func TestDeviations(t *testing.T) {
 
 func TestShortRoute(t *testing.T) {
 	for in, want := range map[string]string{
-		"GET " + emulator.NetlifyPrefix + "/sites/{site_id}":                 "netlify GET /sites/{site_id}",
-		"POST " + emulator.GitHubPrefix + "/repos/{owner}/{repo}/keys":       "github POST /repos/{owner}/{repo}/keys",
-		"DELETE " + emulator.GitLabPrefix + "/projects/{id}/hooks/{hook_id}": "gitlab DELETE /projects/{id}/hooks/{hook_id}",
-		"GET " + emulator.DokployPrefix + "/application.one":                 "dokploy GET /application.one",
+		"GET " + emulator.NetlifyPrefix + "/sites/{site_id}":                                    "netlify GET /sites/{site_id}",
+		"POST " + emulator.GitHubPrefix + "/repos/{owner}/{repo}/keys":                          "github POST /repos/{owner}/{repo}/keys",
+		"DELETE " + emulator.GitLabPrefix + "/projects/{id}/hooks/{hook_id}":                    "gitlab DELETE /projects/{id}/hooks/{hook_id}",
+		"GET " + emulator.DokployPrefix + "/application.one":                                    "dokploy GET /application.one",
 		"GET " + emulator.BitbucketPrefix + "/repositories/{workspace}/{repo_slug}/hooks/{uid}": "bitbucket GET /repositories/{workspace}/{repo_slug}/hooks/{uid}",
 		"POST " + emulator.GiteaPrefix + "/repos/{owner}/{repo}/keys":                           "gitea POST /repos/{owner}/{repo}/keys",
 		"GET (unknown route)": "GET (unknown route)",
