@@ -100,7 +100,7 @@ func DefaultConfig() Config {
 // Validate reports a configuration the bench cannot run.
 func (c Config) Validate() error {
 	var errs []error
-	if len(c.ChainCounts) == 0 {
+	if len(c.ChainCounts) == 0 && len(c.PlanOnlyCounts) == 0 {
 		errs = append(errs, errors.New("no chain counts given"))
 	}
 	for _, n := range c.ChainCounts {
