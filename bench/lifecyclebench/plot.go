@@ -17,19 +17,23 @@ import (
 	"github.com/gitdeploy/terraform-provider-gitdeploy/internal/platform"
 )
 
-// Colours per platform and git host (colour-blind safe, Okabe–Ito: blue and vermilion for Netlify,
-// bluish green and reddish purple for Dokploy); points are circles on Netlify, triangles on Dokploy.
+// Colours per platform and git host (colour-blind safe, Okabe–Ito, with black for the seventh pair);
+// points are circles on Netlify, triangles on Dokploy.
 var pairColors = map[pair]color.Color{
-	{platform.Netlify, githost.GitHub}: color.RGBA{R: 0, G: 114, B: 178, A: 255},
-	{platform.Netlify, githost.GitLab}: color.RGBA{R: 213, G: 94, B: 0, A: 255},
-	{platform.Dokploy, githost.GitHub}: color.RGBA{R: 0, G: 158, B: 115, A: 255},
-	{platform.Dokploy, githost.GitLab}: color.RGBA{R: 204, G: 121, B: 167, A: 255},
+	{platform.Netlify, githost.GitHub}:    color.RGBA{R: 0, G: 114, B: 178, A: 255},   // blue
+	{platform.Netlify, githost.GitLab}:    color.RGBA{R: 213, G: 94, B: 0, A: 255},    // vermilion
+	{platform.Netlify, githost.Bitbucket}: color.RGBA{R: 230, G: 159, B: 0, A: 255},   // orange
+	{platform.Dokploy, githost.GitHub}:    color.RGBA{R: 0, G: 158, B: 115, A: 255},   // bluish green
+	{platform.Dokploy, githost.GitLab}:    color.RGBA{R: 204, G: 121, B: 167, A: 255}, // reddish purple
+	{platform.Dokploy, githost.Bitbucket}: color.RGBA{R: 86, G: 180, B: 233, A: 255},  // sky blue
+	{platform.Dokploy, githost.Gitea}:     color.RGBA{A: 255},                         // black
 }
 
-// WritePlot draws, for each step (a row), the time and the requests against N (two columns): measured
-// values as solid lines with points per platform and git host, the floor and the minimum as dashed
-// lines. Time is on a log scale: GitHub's pacing makes its apply and destroy two orders of magnitude
-// slower than GitLab's.
+// WritePlot draws, for each step (a row), the time and the requests per chain against N (two columns):
+// measured values as solid lines with points per platform and git host; the floor, and the minimum per
+// chain, as dashed lines; the per-object minimum per chain (every object read on its own) as dotted lines,
+// so that the saving of listings shows. N and time are on log scales: N runs from tens to a thousand, and
+// GitHub's pacing makes its apply and destroy two orders of magnitude slower than the other hosts'.
 func WritePlot(w io.Writer, r *Results) error {
 	pairs := r.pairsMeasured()
 	if len(pairs) == 0 || len(r.measured()) == 0 {
@@ -64,37 +68,36 @@ func WritePlot(w io.Writer, r *Results) error {
 // stepPlot is one panel: the time (with floors) or the requests (with minimums) of a step against N.
 func stepPlot(r *Results, pairs []pair, step Step, timePanel bool) (*plot.Plot, error) {
 	p := plot.New()
-	p.X.Label.Text = "chains (N)"
-	p.X.Tick.Marker = chainTicks(r.ChainCounts)
+	counts := r.allCounts()
+	p.X.Label.Text = "chains (N, log scale)"
+	p.X.Scale = plot.LogScale{}
+	p.X.Tick.Marker = chainTicks(counts)
 	if timePanel {
 		p.Title.Text = fmt.Sprintf("%s: wall time (dashed: floor)", step)
 		p.Y.Label.Text = "seconds (log scale)"
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = plot.TickerFunc(logTicks125)
 	} else {
-		p.Title.Text = fmt.Sprintf("%s: requests (dashed: minimum)", step)
-		p.Y.Label.Text = "requests"
+		p.Title.Text = fmt.Sprintf("%s: requests per chain (dashed: minimum, dotted: per object)", step)
+		p.Y.Label.Text = "requests per chain"
 		p.Y.Min = 0
-		p.Y.Tick.Marker = plot.TickerFunc(wholeTicks)
-	}
-	boundName := "floor"
-	if !timePanel {
-		boundName = "minimum"
 	}
 	p.Legend.Top, p.Legend.Left = true, true
 	for _, pr := range pairs {
-		var measured, bound plotter.XYs
-		for _, n := range r.ChainCounts {
+		var measured, bound, perObject plotter.XYs
+		for _, n := range counts {
 			s, ok := r.Find(pr.Platform, pr.Host, n, step)
 			if !ok {
 				continue
 			}
+			x := float64(n)
 			if timePanel {
-				measured = append(measured, plotter.XY{X: float64(n), Y: math.Max(s.Wall.Seconds(), 1e-3)})
-				bound = append(bound, plotter.XY{X: float64(n), Y: math.Max(s.Floor.Total.Seconds(), 1e-3)})
+				measured = append(measured, plotter.XY{X: x, Y: math.Max(s.Wall.Seconds(), 1e-3)})
+				bound = append(bound, plotter.XY{X: x, Y: math.Max(s.Floor.Total.Seconds(), 1e-3)})
 			} else {
-				measured = append(measured, plotter.XY{X: float64(n), Y: float64(total(s.Requests))})
-				bound = append(bound, plotter.XY{X: float64(n), Y: float64(total(s.Minimum))})
+				measured = append(measured, plotter.XY{X: x, Y: float64(total(s.Requests)) / x})
+				bound = append(bound, plotter.XY{X: x, Y: float64(total(s.Minimum)) / x})
+				perObject = append(perObject, plotter.XY{X: x, Y: float64(total(PerObjectMinimum(pr.Platform, pr.Host, step, n))) / x})
 			}
 		}
 		if len(measured) == 0 {
@@ -121,8 +124,16 @@ func stepPlot(r *Results, pairs []pair, step Step, timePanel bool) (*plot.Plot, 
 		dashed.Color = c
 		dashed.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
 		p.Add(line, points, dashed)
+		if !timePanel {
+			dotted, err := plotter.NewLine(perObject)
+			if err != nil {
+				return nil, err
+			}
+			dotted.Color = c
+			dotted.Dashes = []vg.Length{vg.Points(1), vg.Points(2)}
+			p.Add(dotted)
+		}
 		p.Legend.Add(pr.String(), line, points)
-		p.Legend.Add(pr.String()+" "+boundName, dashed)
 	}
 	p.Add(plotter.NewGrid())
 	return p, nil
@@ -133,17 +144,6 @@ func chainTicks(ns []int) plot.ConstantTicks {
 	var ticks plot.ConstantTicks
 	for _, n := range ns {
 		ticks = append(ticks, plot.Tick{Value: float64(n), Label: strconv.Itoa(n)})
-	}
-	return ticks
-}
-
-// wholeTicks are the default ticks with whole-number labels (requests are counts).
-func wholeTicks(lo, hi float64) []plot.Tick {
-	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
-	for i := range ticks {
-		if ticks[i].Label != "" {
-			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'f', 0, 64)
-		}
 	}
 	return ticks
 }

@@ -20,7 +20,9 @@ import (
 
 // chainConfig is the Terraform configuration of N chains on one platform and git host: the quickstart's
 // chain (examples/quickstart, examples/dokploy) with count, one private repository per chain. The provider
-// process is given only the run's platform, so the resources need no platform attribute.
+// process is given only the run's platform, so the resources need no platform attribute. Offset shifts the
+// chains' numbers: the chunks that build a plan-only state are chains Offset+1 to Offset+N, with the
+// same values as those chains of the whole configuration.
 var chainConfig = template.Must(template.New("main.tf").Parse(`terraform {
   required_providers {
     gitdeploy = {
@@ -39,12 +41,12 @@ provider "gitdeploy" {
 }
 
 locals {
-  repositories = [for i in range({{ .N }}) : format("{{ .Owner }}/{{ .Pattern }}", i + 1)]
+  repositories = [for i in range({{ .N }}) : format("{{ .Owner }}/{{ .Pattern }}", {{ if .Offset }}{{ .Offset }} + {{ end }}i + 1)]
 }
 
 resource "gitdeploy_site" "chain" {
   count = {{ .N }}
-  name  = format("bench-{{ .Host }}-%04d", count.index + 1)
+  name  = format("bench-{{ .Host }}-%04d", {{ if .Offset }}{{ .Offset }} + {{ end }}count.index + 1)
 {{- if .Dokploy }}
   dokploy = {
     environment_id = "{{ .EnvironmentID }}"
@@ -89,15 +91,11 @@ resource "gitdeploy_webhook" "chain" {
 }
 `))
 
-// writeChainConfig writes main.tf for n chains of platform kind on host into dir.
-func writeChainConfig(dir, kind, host string, n int, writeInterval time.Duration) error {
-	owner := githubOwner
-	if host == githost.GitLab {
-		owner = gitlabOwner
-	}
+// writeChainConfig writes main.tf for chains offset+1 to offset+n of platform kind on host into dir.
+func writeChainConfig(dir, kind, host string, offset, n int, writeInterval time.Duration) error {
 	var buf bytes.Buffer
 	err := chainConfig.Execute(&buf, map[string]any{
-		"N": n, "Host": host, "Owner": owner, "Pattern": repoPattern, "Branch": benchBranch,
+		"N": n, "Offset": offset, "Host": host, "Owner": owners[host], "Pattern": repoPattern, "Branch": benchBranch,
 		"GitHub": host == githost.GitHub, "WriteInterval": writeInterval.String(),
 		"Dokploy": kind == platform.Dokploy, "EnvironmentID": emulator.DefaultDokployEnvironmentID,
 	})
@@ -201,7 +199,8 @@ func baseEnv(extra ...string) []string {
 		name, _, _ := strings.Cut(kv, "=")
 		switch {
 		case strings.HasPrefix(name, "TF_"), strings.HasPrefix(name, "NETLIFY_"), strings.HasPrefix(name, "GITHUB_"),
-			strings.HasPrefix(name, "GITLAB_"), strings.HasPrefix(name, "DOKPLOY_"), strings.HasPrefix(name, "CHECKPOINT_"):
+			strings.HasPrefix(name, "GITLAB_"), strings.HasPrefix(name, "BITBUCKET_"), strings.HasPrefix(name, "GITEA_"),
+			strings.HasPrefix(name, "DOKPLOY_"), strings.HasPrefix(name, "CHECKPOINT_"):
 			continue
 		}
 		out = append(out, kv)

@@ -36,7 +36,11 @@ func TestValidate(t *testing.T) {
 	if got := DefaultConfig().Platforms; !slices.Equal(got, []string{"netlify", "dokploy"}) {
 		t.Errorf("default platforms %v, want both", got)
 	}
-	bad := Config{ChainCounts: []int{0}, Platforms: []string{"vercel"}, Hosts: []string{"bitbucket"}, Latency: -time.Second, GitHubWriteInterval: -1}
+	if got := DefaultConfig().Hosts; !slices.Equal(got, []string{"github", "gitlab", "bitbucket", "gitea"}) {
+		t.Errorf("default hosts %v, want all four", got)
+	}
+	bad := Config{ChainCounts: []int{0, 10}, PlanOnlyCounts: []int{10, -1}, Platforms: []string{"vercel"}, Hosts: []string{"svn"},
+		Latency: -time.Second, GitHubWriteInterval: -1, SetupChunk: -1, NetlifyLimit: -1}
 	err := bad.Validate()
 	if err == nil {
 		t.Fatal("want errors")
@@ -45,9 +49,21 @@ func TestValidate(t *testing.T) {
 		!strings.Contains(err.Error(), "no platforms") {
 		t.Errorf("no platforms: %v", err)
 	}
-	for _, part := range []string{"chain count 0", `"vercel"`, `"bitbucket"`, "latency", "write interval", "output directory"} {
+	for _, part := range []string{"chain count 0", `"vercel"`, `"svn"`, "latency", "write interval", "output directory",
+		"10 is both measured whole and plan-only", "plan-only chain count -1", "setup chunk", "Netlify rate limit"} {
 		if !strings.Contains(err.Error(), part) {
 			t.Errorf("error %q does not mention %s", err, part)
+		}
+	}
+}
+
+func TestSupported(t *testing.T) {
+	for _, kind := range []string{"netlify", "dokploy"} {
+		for _, host := range BenchHosts {
+			ok, why := Supported(kind, host)
+			if want := kind != "netlify" || host != "gitea"; ok != want || (ok == (why != "")) {
+				t.Errorf("Supported(%s, %s) = %v, %q; want %v with a reason only when unsupported", kind, host, ok, why, want)
+			}
 		}
 	}
 }

@@ -63,6 +63,15 @@ import (
 // min(N, 3) reads and, beyond three, the listing's pages. The bench's accounts hold exactly the chains'
 // objects, so N objects are ceil(N / page size) pages.
 //
+// The per-object minimum is the same derivation with every object read on its own (no listing): what the
+// refresh cost before listings answered it, shown beside the minimum so that the saving is visible.
+//
+// The git hosts differ only in their routes: GitHub, GitLab, Bitbucket Cloud and Gitea each have a
+// repository, a branch, the repository's deploy keys (a listing, read in one page) and one deploy key,
+// and the repository's webhooks and one webhook (internal/githost/<host>: each client's GetRepository,
+// GetBranch, ListDeployKeys, GetDeployKey, CreateDeployKey, DeleteDeployKey, CreateWebhook, GetWebhook,
+// DeleteWebhook).
+//
 // Requests that the provider makes to the same route beyond these counts are listed as above the
 // minimum; fewer means the provider skipped a check and is reported as below it.
 
@@ -74,6 +83,9 @@ type Need struct {
 	Why      string
 	Count    func(chains int) int
 	Shape    string // how Count grows, for the report: "first 3", "1 per 100 beyond 3"
+	// PerObject is the count per chain when every object is read on its own, where Count is set: 1 for a
+	// read that a listing answers beyond the first three, 0 for the listing.
+	PerObject int
 }
 
 // For is the need's count with n chains.
@@ -83,6 +95,17 @@ func (need Need) For(n int) int {
 	}
 	if need.Count != nil {
 		return need.Count(n)
+	}
+	return need.PerChain * n
+}
+
+// ForPerObject is the need's count with n chains when every object is read on its own.
+func (need Need) ForPerObject(n int) int {
+	if n <= 0 {
+		return 0
+	}
+	if need.Count != nil {
+		return need.PerObject * n
 	}
 	return need.PerChain * n
 }
@@ -110,7 +133,7 @@ func coalescedReads(read, listing, why string, pageSize int) []Need {
 		shape = fmt.Sprintf("1 per %d beyond 3", pageSize)
 	}
 	return []Need{
-		{Route: read, Why: why + ": the first three on their own", Shape: "first 3",
+		{Route: read, Why: why + ": the first three on their own", Shape: "first 3", PerObject: 1,
 			Count: func(n int) int { return min(n, coalesceAfterReads) }},
 		{Route: listing, Why: why + ": the rest from the listing", Shape: shape, Count: func(n int) int {
 			switch {
@@ -166,10 +189,19 @@ type hostRoutes struct {
 }
 
 func routesOf(host string) hostRoutes {
-	if host == githost.GitLab {
+	switch host {
+	case githost.GitLab:
 		p := emulator.GitLabPrefix + "/projects/{id}"
 		return hostRoutes{keys: p + "/deploy_keys", key: p + "/deploy_keys/{key_id}", repo: p,
 			branch: p + "/repository/branches/{branch...}", hooks: p + "/hooks", hook: p + "/hooks/{hook_id}"}
+	case githost.Bitbucket:
+		p := emulator.BitbucketPrefix + "/repositories/{workspace}/{repo_slug}"
+		return hostRoutes{keys: p + "/deploy-keys", key: p + "/deploy-keys/{key_id}", repo: p,
+			branch: p + "/refs/branches/{name...}", hooks: p + "/hooks", hook: p + "/hooks/{uid}"}
+	case githost.Gitea:
+		p := emulator.GiteaPrefix + "/repos/{owner}/{repo}"
+		return hostRoutes{keys: p + "/keys", key: p + "/keys/{id}", repo: p,
+			branch: p + "/branches/{branch...}", hooks: p + "/hooks", hook: p + "/hooks/{id}"}
 	}
 	p := emulator.GitHubPrefix + "/repos/{owner}/{repo}"
 	return hostRoutes{keys: p + "/keys", key: p + "/keys/{key_id}", repo: p,
@@ -286,6 +318,17 @@ func Minimum(kind, host string, step Step, n int) map[string]int {
 	return out
 }
 
+// PerObjectMinimum is Minimum with every object read on its own: no listing answers a refresh.
+func PerObjectMinimum(kind, host string, step Step, n int) map[string]int {
+	out := map[string]int{}
+	for _, need := range Needs(kind, host, step) {
+		if c := need.ForPerObject(n); c > 0 {
+			out[need.Route] += c
+		}
+	}
+	return out
+}
+
 // isMutative reports whether a route key ("METHOD /path") changes something.
 func isMutative(route string) bool {
 	method, _, _ := strings.Cut(route, " ")
@@ -296,18 +339,21 @@ func isMutative(route string) bool {
 	return false
 }
 
-// serviceOfRoute names the API a route key belongs to: "netlify", "dokploy", "github", "gitlab" or "".
+// servicePrefixes are the emulator's API prefixes and the services they belong to.
+var servicePrefixes = []struct{ prefix, service string }{
+	{emulator.NetlifyPrefix, emulator.ServiceNetlify}, {emulator.DokployPrefix, emulator.ServiceDokploy},
+	{emulator.GitHubPrefix, emulator.ServiceGitHub}, {emulator.GitLabPrefix, emulator.ServiceGitLab},
+	{emulator.BitbucketPrefix, emulator.ServiceBitbucket}, {emulator.GiteaPrefix, emulator.ServiceGitea},
+}
+
+// serviceOfRoute names the API a route key belongs to: "netlify", "dokploy", "github", "gitlab",
+// "bitbucket", "gitea" or "".
 func serviceOfRoute(route string) string {
 	_, path, _ := strings.Cut(route, " ")
-	switch {
-	case strings.HasPrefix(path, emulator.NetlifyPrefix+"/"):
-		return emulator.ServiceNetlify
-	case strings.HasPrefix(path, emulator.DokployPrefix+"/"):
-		return emulator.ServiceDokploy
-	case strings.HasPrefix(path, emulator.GitHubPrefix+"/"):
-		return emulator.ServiceGitHub
-	case strings.HasPrefix(path, emulator.GitLabPrefix+"/"):
-		return emulator.ServiceGitLab
+	for _, p := range servicePrefixes {
+		if strings.HasPrefix(path, p.prefix+"/") {
+			return p.service
+		}
 	}
 	return ""
 }
@@ -321,11 +367,11 @@ func total(counts map[string]int) int {
 	return sum
 }
 
-// githubWrites counts the mutative GitHub requests, which GitHub's pacing spaces out.
-func githubWrites(counts map[string]int) int {
+// serviceRequests counts the requests to one service, or only its mutative ones.
+func serviceRequests(counts map[string]int, service string, mutativeOnly bool) int {
 	sum := 0
 	for route, c := range counts {
-		if serviceOfRoute(route) == emulator.ServiceGitHub && isMutative(route) {
+		if serviceOfRoute(route) == service && (!mutativeOnly || isMutative(route)) {
 			sum += c
 		}
 	}
@@ -373,11 +419,9 @@ func Deviations(kind, host string, step Step, n int, counts map[string]int) []De
 // "netlify GET /sites/{site_id}", "dokploy GET /application.one".
 func shortRoute(route string) string {
 	method, path, _ := strings.Cut(route, " ")
-	for _, p := range []struct{ prefix, name string }{
-		{emulator.NetlifyPrefix, "netlify"}, {emulator.DokployPrefix, "dokploy"}, {emulator.GitHubPrefix, "github"}, {emulator.GitLabPrefix, "gitlab"},
-	} {
-		if rest, ok := strings.CutPrefix(path, p.prefix); ok {
-			return p.name + " " + method + " " + rest
+	for _, p := range servicePrefixes {
+		if rest, ok := strings.CutPrefix(path, p.prefix+"/"); ok {
+			return p.service + " " + method + " /" + rest
 		}
 	}
 	return route

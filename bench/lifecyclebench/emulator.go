@@ -17,31 +17,42 @@ import (
 
 // Owners of the seeded repositories: one private repository per chain on each git host, with a main
 // branch, named repo-0001, repo-0002, ...
+var owners = map[string]string{
+	githost.GitHub:    "bench-org",   // an organisation
+	githost.GitLab:    "bench-group", // a group
+	githost.Bitbucket: "bench-ws",    // a workspace
+	githost.Gitea:     "bench-team",  // an organisation
+}
+
 const (
-	githubOwner  = "bench-org"
-	gitlabOwner  = "bench-group"
-	repoPattern  = "repo-%04d"
-	benchBranch  = "main"
+	repoPattern = "repo-%04d"
+	benchBranch = "main"
+)
+
+// The services' documented rate limits that the bench enforces.
+const (
 	githubLimit  = 5000 // GitHub's primary limit for a token: 5,000 requests an hour
 	githubWindow = time.Hour
+	// NetlifyLimit is Netlify's documented limit, in requests a minute per token ("Rate limiting" in
+	// https://docs.netlify.com/api-and-cli-guides/api-guides/get-started-with-api/), announced in
+	// X-RateLimit-Limit, -Remaining and -Reset: Config.NetlifyLimit's default.
+	NetlifyLimit  = 500
+	netlifyWindow = time.Minute
 )
 
 // repositoryOf is the repository of chain i (0-based) on a git host.
 func repositoryOf(host string, i int) string {
-	owner := githubOwner
-	if host == githost.GitLab {
-		owner = gitlabOwner
-	}
-	return owner + "/" + fmt.Sprintf(repoPattern, i+1)
+	return owners[host] + "/" + fmt.Sprintf(repoPattern, i+1)
 }
 
 // benchEmulator is the in-process emulator on a loopback port, with a record of the answers that
 // refused a request for a rate limit or failed.
 type benchEmulator struct {
-	fake   *emulator.Emulator
-	srv    *http.Server
-	base   string // http://127.0.0.1:port
-	served chan error
+	fake         *emulator.Emulator
+	netlifyLimit int // requests a minute in the measured steps; 0: none
+	srv          *http.Server
+	base         string // http://127.0.0.1:port
+	served       chan error
 
 	mu          sync.Mutex
 	rateLimited int
@@ -49,17 +60,24 @@ type benchEmulator struct {
 	connections int                 // TCP connections opened by clients
 }
 
-// startEmulator serves an emulator seeded with repos repositories per git host.
-func startEmulator(repos int, latency time.Duration) (*benchEmulator, error) {
+// startEmulator serves an emulator seeded with repos repositories per git host, that enforces Netlify's
+// limit of netlifyLimit requests a minute (0: none) in the measured steps.
+func startEmulator(repos int, latency time.Duration, netlifyLimit int) (*benchEmulator, error) {
 	seed := emulator.DefaultSeed()
-	seed.GitHub.Generate = []emulator.GenerateSeed{{Owner: githubOwner, Count: repos, NamePattern: repoPattern,
-		PrivateShare: 1, Branches: 1, DefaultBranch: benchBranch}}
-	seed.GitLab.Generate = []emulator.GenerateSeed{{Owner: gitlabOwner, Count: repos, NamePattern: repoPattern,
-		PrivateShare: 1, Branches: 1, DefaultBranch: benchBranch}}
+	generate := func(host string) []emulator.GenerateSeed {
+		return []emulator.GenerateSeed{{Owner: owners[host], Count: repos, NamePattern: repoPattern,
+			PrivateShare: 1, Branches: 1, DefaultBranch: benchBranch}}
+	}
+	seed.GitHub.Generate = generate(githost.GitHub)
+	seed.GitLab.Generate = generate(githost.GitLab)
+	seed.Bitbucket.Generate = generate(githost.Bitbucket)
+	seed.Bitbucket.Workspaces = append(seed.Bitbucket.Workspaces, owners[githost.Bitbucket])
+	seed.Gitea.Orgs = append(seed.Gitea.Orgs, owners[githost.Gitea])
+	seed.Gitea.Generate = generate(githost.Gitea)
 	if err := seed.Validate(); err != nil {
 		return nil, fmt.Errorf("emulator seed: %w", err)
 	}
-	b := &benchEmulator{fake: emulator.New(seed), failures: map[string]*failure{}, served: make(chan error, 1)}
+	b := &benchEmulator{fake: emulator.New(seed), netlifyLimit: netlifyLimit, failures: map[string]*failure{}, served: make(chan error, 1)}
 	b.fake.SetLatency(latency)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -137,14 +155,35 @@ func (s *statusRecorder) Write(p []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection (the emulator's dropped-connection faults).
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// reset brings the emulator back to its seed and sets GitHub's documented rate limits: 5,000 requests
-// an hour, and the secondary limits of 100 concurrent requests and 80 content-creating requests a
-// minute (answered 403 with retry-after), so that a provider that does not pace its writes is refused
-// as GitHub would refuse it.
-func (b *benchEmulator) reset() error {
-	b.fake.Reset()
+// reset brings the emulator back to its seed, without rate limits and with the given latency.
+func (b *benchEmulator) reset(latency time.Duration) {
+	b.fake.Reset() // also removes the rate limits
+	b.fake.SetLatency(latency)
 	b.take()
+}
+
+// setPace sets the latency and either the services' documented rate limits, each with a fresh window
+// (as for a step started a while after the last one), or none:
+//   - GitHub: 5,000 requests an hour, and the secondary limits of 100 concurrent requests and 80
+//     content-creating requests a minute (answered 403 with retry-after), so that a provider that does not
+//     pace its writes is refused as GitHub would refuse it;
+//   - Netlify: 500 requests a minute (answered 429; the configured limit), announced in X-RateLimit-*
+//     headers, which the provider's budget reads to stay inside the limit ahead of time.
+//
+// Bitbucket Cloud documents a scaled limit on repository data (1,000 to 10,000 requests an hour, rolling),
+// and GitLab.com limits of its own; the bench enforces neither, nor anything on Gitea and Dokploy, which
+// document none by default.
+func (b *benchEmulator) setPace(latency time.Duration, limits bool) error {
+	b.fake.SetLatency(latency)
+	if !limits {
+		b.fake.SetRateLimit(emulator.ServiceGitHub, 0, 0)
+		b.fake.SetRateLimit(emulator.ServiceNetlify, 0, 0)
+		return b.fake.SetSecondaryRateLimit(emulator.SecondaryRateLimit{})
+	}
 	if err := b.fake.ConfigureRateLimit(emulator.ServiceGitHub, emulator.RateLimit{Limit: githubLimit, Window: githubWindow}); err != nil {
+		return err
+	}
+	if err := b.fake.ConfigureRateLimit(emulator.ServiceNetlify, emulator.RateLimit{Limit: b.netlifyLimit, Window: netlifyWindow}); err != nil {
 		return err
 	}
 	return b.fake.SetSecondaryRateLimit(emulator.SecondaryRateLimit{MaxConcurrent: 100, MaxMutations: 80,
@@ -198,6 +237,13 @@ func (b *benchEmulator) env(kind string) []string {
 		"GITHUB_TOKEN="+emulator.DefaultGitHubToken,
 		"GITLAB_BASE_URL="+b.base+emulator.GitLabPrefix,
 		"GITLAB_TOKEN="+emulator.DefaultGitLabToken,
+		// An API token with the account's e-mail: Bitbucket's access tokens cannot add deploy keys.
+		"BITBUCKET_BASE_URL="+b.base+emulator.BitbucketPrefix,
+		"BITBUCKET_EMAIL="+emulator.DefaultBitbucketEmail,
+		"BITBUCKET_API_TOKEN="+emulator.DefaultBitbucketAPIToken,
+		// Gitea's base URL is the instance; the API is <url>/api/v1 (emulator.GiteaPrefix).
+		"GITEA_BASE_URL="+b.base+strings.TrimSuffix(emulator.GiteaPrefix, "/api/v1"),
+		"GITEA_TOKEN="+emulator.DefaultGiteaToken,
 	)
 }
 
@@ -230,10 +276,17 @@ func (b *benchEmulator) objects(kind, host string, n int) Objects {
 	}
 	for i := range n {
 		repo := repositoryOf(host, i)
-		if host == githost.GitLab {
+		switch host {
+		case githost.GitLab:
 			o.GitKeys += len(b.fake.GitLabDeployKeys(repo))
 			o.Hooks += len(b.fake.GitLabHooks(repo))
-		} else {
+		case githost.Bitbucket:
+			o.GitKeys += len(b.fake.BitbucketDeployKeys(repo))
+			o.Hooks += len(b.fake.BitbucketHooks(repo))
+		case githost.Gitea:
+			o.GitKeys += len(b.fake.GiteaDeployKeys(repo))
+			o.Hooks += len(b.fake.GiteaHooks(repo))
+		default:
 			o.GitKeys += len(b.fake.GitHubDeployKeys(repo))
 			o.Hooks += len(b.fake.GitHubHooks(repo))
 		}

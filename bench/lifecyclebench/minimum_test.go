@@ -15,10 +15,11 @@ import (
 // With one chain every read is a read of its own; with a hundred, a listing answers all but three of the
 // platform's sites and keys.
 func TestNeedsTotals(t *testing.T) {
-	type totals struct{ one, hundred, githubWrites int }
+	type totals struct{ one, hundred, hostWrites int }
 	want := map[string]map[Step]totals{
 		platform.Netlify: {
-			// site, key ×2, five pre-flight reads (repository and branch at plan too), link, hook; GitHub: key and hook
+			// site, key ×2, five pre-flight reads (repository and branch at plan too), link, hook; writes on the
+			// git host: key and hook
 			StepApply: {10, 1000, 2},
 			// site (the link uses its read), key ×2, hook, the link's branch; with 100 chains 3 reads and a
 			// page of each listing for the sites and the platform keys
@@ -37,6 +38,9 @@ func TestNeedsTotals(t *testing.T) {
 	}
 	for _, kind := range platform.Kinds {
 		for _, host := range BenchHosts {
+			if ok, _ := Supported(kind, host); !ok {
+				continue
+			}
 			for step, w := range want[kind] {
 				minimum := Minimum(kind, host, step, 1)
 				if got := total(minimum); got != w.one {
@@ -45,12 +49,8 @@ func TestNeedsTotals(t *testing.T) {
 				if got := total(Minimum(kind, host, step, 100)); got != w.hundred {
 					t.Errorf("%s/%s %s: %d requests for 100 chains, want %d", kind, host, step, got, w.hundred)
 				}
-				wantWrites := w.githubWrites
-				if host != githost.GitHub {
-					wantWrites = 0
-				}
-				if got := githubWrites(Minimum(kind, host, step, 7)); got != 7*wantWrites {
-					t.Errorf("%s/%s %s: %d GitHub writes for 7 chains, want %d", kind, host, step, got, 7*wantWrites)
+				if got := serviceRequests(Minimum(kind, host, step, 7), host, true); got != 7*w.hostWrites {
+					t.Errorf("%s/%s %s: %d %s writes for 7 chains, want %d", kind, host, step, got, host, 7*w.hostWrites)
 				}
 				for route := range minimum {
 					if svc := serviceOfRoute(route); svc != kind && svc != host {
@@ -91,7 +91,8 @@ func TestNeedsRoutesAreEmulatorRoutes(t *testing.T) {
 	srv := httptest.NewServer(emu)
 	defer srv.Close()
 	fill := strings.NewReplacer("{owner}", "o", "{repo}", "r", "{branch...}", "main", "{id}", "1",
-		"{key_id}", "2", "{hook_id}", "3", "{site_id}", "s")
+		"{key_id}", "2", "{hook_id}", "3", "{site_id}", "s", "{workspace}", "w", "{repo_slug}", "r", "{name...}", "main",
+		"{uid}", "{u}")
 	for _, kind := range platform.Kinds {
 		for _, host := range BenchHosts {
 			for _, step := range Steps {
@@ -170,14 +171,47 @@ func TestDeviations(t *testing.T) {
 
 func TestShortRoute(t *testing.T) {
 	for in, want := range map[string]string{
-		"GET " + emulator.NetlifyPrefix + "/sites/{site_id}":                 "netlify GET /sites/{site_id}",
-		"POST " + emulator.GitHubPrefix + "/repos/{owner}/{repo}/keys":       "github POST /repos/{owner}/{repo}/keys",
-		"DELETE " + emulator.GitLabPrefix + "/projects/{id}/hooks/{hook_id}": "gitlab DELETE /projects/{id}/hooks/{hook_id}",
-		"GET " + emulator.DokployPrefix + "/application.one":                 "dokploy GET /application.one",
+		"GET " + emulator.NetlifyPrefix + "/sites/{site_id}":                                    "netlify GET /sites/{site_id}",
+		"POST " + emulator.GitHubPrefix + "/repos/{owner}/{repo}/keys":                          "github POST /repos/{owner}/{repo}/keys",
+		"DELETE " + emulator.GitLabPrefix + "/projects/{id}/hooks/{hook_id}":                    "gitlab DELETE /projects/{id}/hooks/{hook_id}",
+		"GET " + emulator.DokployPrefix + "/application.one":                                    "dokploy GET /application.one",
+		"GET " + emulator.BitbucketPrefix + "/repositories/{workspace}/{repo_slug}/hooks/{uid}": "bitbucket GET /repositories/{workspace}/{repo_slug}/hooks/{uid}",
+		"POST " + emulator.GiteaPrefix + "/repos/{owner}/{repo}/keys":                           "gitea POST /repos/{owner}/{repo}/keys",
 		"GET (unknown route)": "GET (unknown route)",
 	} {
 		if got := shortRoute(in); got != want {
 			t.Errorf("shortRoute(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Without listings every object is read on its own: the per-object minimum of a plan is one read per
+// object, and it equals the minimum where no listing answers (apply) or with three chains or fewer.
+func TestPerObjectMinimum(t *testing.T) {
+	for _, tt := range []struct {
+		kind      string
+		step      Step
+		n, per    int // per-object minimum
+		minimum   int
+		listRoute string
+	}{
+		// site, platform key, git key, hook, branch
+		{platform.Netlify, StepPlan, 1000, 5000, 3026, nlListSites},
+		{platform.Netlify, StepDestroy, 100, 1000, 808, nlListKeys},
+		// application ×2, SSH key, git key, hook, branch
+		{platform.Dokploy, StepPlan, 100, 600, 504, dkKeyAll},
+		{platform.Netlify, StepApply, 100, 1000, 1000, ""},
+		{platform.Netlify, StepPlan, 3, 15, 15, ""},
+	} {
+		per := PerObjectMinimum(tt.kind, githost.Gitea, tt.step, tt.n)
+		if got := total(per); got != tt.per {
+			t.Errorf("%s %s N=%d: per-object minimum %d, want %d", tt.kind, tt.step, tt.n, got, tt.per)
+		}
+		if got := total(Minimum(tt.kind, githost.Gitea, tt.step, tt.n)); got != tt.minimum {
+			t.Errorf("%s %s N=%d: minimum %d, want %d", tt.kind, tt.step, tt.n, got, tt.minimum)
+		}
+		if tt.listRoute != "" && per[tt.listRoute] != 0 {
+			t.Errorf("%s %s N=%d: the per-object minimum lists (%s %d)", tt.kind, tt.step, tt.n, tt.listRoute, per[tt.listRoute])
 		}
 	}
 }
