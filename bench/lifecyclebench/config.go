@@ -117,7 +117,7 @@ func (c Config) Validate() error {
 		}
 	}
 	if c.NetlifyLimit < 0 {
-		errs = append(errs, fmt.Errorf("Netlify rate limit %d is negative", c.NetlifyLimit))
+		errs = append(errs, fmt.Errorf("the Netlify rate limit (-netlify-rate-limit) is %d; want 0 (none) or more", c.NetlifyLimit))
 	}
 	if c.SetupChunk < 0 {
 		errs = append(errs, fmt.Errorf("setup chunk %d is negative", c.SetupChunk))
