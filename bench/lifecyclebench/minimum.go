@@ -56,8 +56,9 @@ import (
 //     and answers true: nothing is left to check.
 //   - Dokploy has no documented rate limit and no pacing of writes.
 //
-// A refresh reads many objects of one kind, and where the platform lists them (Netlify's sites and deploy
-// keys, 100 a page; Dokploy's SSH keys, all in one sshKey.all) a listing answers many reads at once. A
+// A refresh reads many objects of one kind, and where the platform lists them (Netlify's sites, 100 a page;
+// Netlify's deploy keys, all in one answer: its API description gives listDeployKeys no paging parameters;
+// Dokploy's SSH keys, all in one sshKey.all) a listing answers many reads at once. A
 // refresh knows neither how many it will read nor how large the account is, so it reads the first three on
 // their own and lists after that (rent or buy, internal/provider/coalesced_reads.go): with N chains that is
 // min(N, 3) reads and, beyond three, the listing's pages. The bench's accounts hold exactly the chains'
@@ -226,7 +227,8 @@ func refreshNeeds(kind string, h hostRoutes) []Need {
 	}
 	needs := coalescedReads("GET "+nlSite, nlListSites,
 		"gitdeploy_site reads the site (gitdeploy_repo_link uses that read: the link lives in its build settings)", netlifyPageSize)
-	needs = append(needs, coalescedReads("GET "+nlKey, nlListKeys, "gitdeploy_deploy_key: the platform half", netlifyPageSize)...)
+	// listDeployKeys takes no page or per_page (Netlify's OpenAPI description): one answer holds every key.
+	needs = append(needs, coalescedReads("GET "+nlKey, nlListKeys, "gitdeploy_deploy_key: the platform half", 0)...)
 	return append(needs, hostReads...)
 }
 

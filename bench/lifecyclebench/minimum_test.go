@@ -196,7 +196,7 @@ func TestPerObjectMinimum(t *testing.T) {
 		listRoute string
 	}{
 		// site, platform key, git key, hook, branch
-		{platform.Netlify, StepPlan, 1000, 5000, 3026, nlListSites},
+		{platform.Netlify, StepPlan, 1000, 5000, 3017, nlListSites},
 		{platform.Netlify, StepDestroy, 100, 1000, 808, nlListKeys},
 		// application ×2, SSH key, git key, hook, branch
 		{platform.Dokploy, StepPlan, 100, 600, 504, dkKeyAll},

@@ -72,6 +72,9 @@ func stepPlot(r *Results, pairs []pair, step Step, timePanel bool) (*plot.Plot, 
 	p.X.Label.Text = "chains (N, log scale)"
 	p.X.Scale = plot.LogScale{}
 	p.X.Tick.Marker = chainTicks(counts)
+	// Fixed ranges: a log scale cannot start at the zero an empty panel (a step a plan-only run did not
+	// measure) or a single N would give it.
+	p.X.Min, p.X.Max = float64(counts[0])/1.5, float64(counts[len(counts)-1])*1.5
 	if timePanel {
 		p.Title.Text = fmt.Sprintf("%s: wall time (dashed: floor)", step)
 		p.Y.Label.Text = "seconds (log scale)"
@@ -83,6 +86,7 @@ func stepPlot(r *Results, pairs []pair, step Step, timePanel bool) (*plot.Plot, 
 		p.Y.Min = 0
 	}
 	p.Legend.Top, p.Legend.Left = true, true
+	drawn := false
 	for _, pr := range pairs {
 		var measured, bound, perObject plotter.XYs
 		for _, n := range counts {
@@ -134,6 +138,13 @@ func stepPlot(r *Results, pairs []pair, step Step, timePanel bool) (*plot.Plot, 
 			p.Add(dotted)
 		}
 		p.Legend.Add(pr.String(), line, points)
+		drawn = true
+	}
+	if !drawn {
+		p.Title.Text = fmt.Sprintf("%s: not measured", step)
+		if timePanel {
+			p.Y.Min, p.Y.Max = 0.1, 10
+		}
 	}
 	p.Add(plotter.NewGrid())
 	return p, nil

@@ -339,7 +339,7 @@ func writeMethod(b *strings.Builder) {
   key is known from its create in the same apply), then writes; the repository and the branch are also read at
   plan, so that a wrong one fails the plan before anything is created. A no-change plan reads each remote object
   once (the repo link uses gitdeploy_site's read of the site, and reads its branch), or, where the platform lists
-  them (Netlify's sites and deploy keys, 100 a page; Dokploy's SSH keys), the first three on their own and the
+  them (Netlify's sites, 100 a page; Netlify's deploy keys and Dokploy's SSH keys, in one answer), the first three on their own and the
   rest from the listing; the per-object minimum reads every object on its own. Destroy is that refresh, then one
   request per object removed. Dokploy needs more where its answers say less: application.create leaves out the
   project (one application.one), sshKey.create answers no id (sshKey.generate, sshKey.create, sshKey.all), the
