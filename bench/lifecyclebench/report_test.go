@@ -168,7 +168,7 @@ func TestWritePlotNeedsResults(t *testing.T) {
 	}
 }
 
-// A run of the plan-only point alone (make bench's -n '' -plan-n 1000) has one N and no apply or destroy.
+// A run of the plan-only point alone (make bench's -n ” -plan-n 1000) has one N and no apply or destroy.
 func TestWritePlotPlanOnly(t *testing.T) {
 	r := syntheticResults()
 	r.ChainCounts = nil
