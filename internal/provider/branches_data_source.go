@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -65,19 +64,9 @@ func (d *branchesDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			"is an error there), and `default` and `default_branch` only on GitHub and GitLab (null and empty elsewhere).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<git_provider>:<repository>`, or `dokploy:<connection_id>:<repository>`."},
-			"git_provider": schema.StringAttribute{
-				Optional: true, Computed: true,
-				MarkdownDescription: "`github`, `gitlab`, `bitbucket` or `gitea`. Required unless `connection_id` is set; with it, " +
-					"the connection's kind (set it to check that the connection is of that kind).",
-				Validators: []validator.String{stringvalidator.OneOf(githost.Kinds...)},
-			},
-			"connection_id": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "List through this Dokploy git-provider connection (its `id`, e.g. " +
-					"`gitdeploy_git_connection.example.id`, or its `git_provider_id`) instead of the git host's API.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"platform": dataSourcePlatformAttribute("of `connection_id`"),
+			"git_provider":  listingGitProviderAttribute(),
+			"connection_id": listingConnectionIDAttribute(),
+			"platform":      dataSourcePlatformAttribute("of `connection_id`"),
 			"repository": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "`owner/name` on GitHub and Gitea, `group/subgroup/name` on GitLab, `workspace/repo_slug` on Bitbucket.",

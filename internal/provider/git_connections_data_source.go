@@ -46,6 +46,26 @@ func dataSourcePlatformAttribute(what string) schema.StringAttribute {
 	}
 }
 
+// listingGitProviderAttribute is git_provider of the listing data sources, which may list through a connection.
+func listingGitProviderAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional: true, Computed: true,
+		MarkdownDescription: "`github`, `gitlab`, `bitbucket` or `gitea`. Required unless `connection_id` is set; with it, " +
+			"the connection's kind (set it to check that the connection is of that kind).",
+		Validators: []validator.String{stringvalidator.OneOf(githost.Kinds...)},
+	}
+}
+
+// listingConnectionIDAttribute is connection_id of the listing data sources.
+func listingConnectionIDAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional: true,
+		MarkdownDescription: "List through this Dokploy git-provider connection (its `id`, e.g. " +
+			"`gitdeploy_git_connection.example.id`, or its `git_provider_id`) instead of the git host's API.",
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
+}
+
 // dataSourceConnections returns the GitConnections of the data source's platform (Dokploy when unset:
 // the only platform with connections), or adds an error on platform.
 func (c *clients) dataSourceConnections(configured types.String, diags *diag.Diagnostics) platform.GitConnections {

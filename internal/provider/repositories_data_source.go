@@ -87,19 +87,9 @@ func (d *repositoriesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"to be configured in the provider. " + connectionListingNote,
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<git_provider>:<owner>`, or `dokploy:<connection_id>:<owner>`."},
-			"git_provider": schema.StringAttribute{
-				Optional: true, Computed: true,
-				MarkdownDescription: "`github`, `gitlab`, `bitbucket` or `gitea`. Required unless `connection_id` is set; with it, " +
-					"the connection's kind (set it to check that the connection is of that kind).",
-				Validators: []validator.String{stringvalidator.OneOf(githost.Kinds...)},
-			},
-			"connection_id": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "List through this Dokploy git-provider connection (its `id`, e.g. " +
-					"`gitdeploy_git_connection.example.id`, or its `git_provider_id`) instead of the git host's API.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"platform": dataSourcePlatformAttribute("of `connection_id`"),
+			"git_provider":  listingGitProviderAttribute(),
+			"connection_id": listingConnectionIDAttribute(),
+			"platform":      dataSourcePlatformAttribute("of `connection_id`"),
 			"owner": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "GitHub organisation or user; GitLab group (full path or numeric id) or, if no such " +
