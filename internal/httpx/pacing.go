@@ -130,6 +130,9 @@ func (b *budget) observe(h http.Header, now time.Time) {
 	if !okLimit || !okRemaining || !okReset || limit <= 0 {
 		return
 	}
+	// The reset is given in whole seconds, and services round it down: the window may end up to a second
+	// later, and requests sent at the announced second would be refused.
+	reset = reset.Add(time.Second)
 	left := remaining - b.inFlight
 	if b.known && reset.Sub(b.reset) < time.Second {
 		// The same window (or an older one): answers arrive out of order, and one that the service

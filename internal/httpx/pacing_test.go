@@ -119,12 +119,12 @@ func TestBudgetSpreadsTheLastTenth(t *testing.T) {
 	h := http.Header{}
 	h.Set("X-RateLimit-Limit", "100")
 	h.Set("X-RateLimit-Remaining", "12")
-	h.Set("X-RateLimit-Reset", "2000000010") // 10 s from now
+	h.Set("X-RateLimit-Reset", "2000000010") // 10 s from now, and up to 11 s: the header has whole seconds
 	if got := b.reserve(now); got != 0 {
 		t.Fatalf("before any answer the request waits %v, want 0", got)
 	}
 	b.observe(h, now)
-	// 12 remain: two go at once (down to the tenth), then the rest are spread over the 10 s left.
+	// 12 remain: two go at once (down to the tenth), then the rest are spread over the 11 s left.
 	for i := range 2 {
 		if got := b.reserve(now); got != 0 {
 			t.Fatalf("request %d waits %v with plenty left, want 0", i, got)
@@ -133,17 +133,17 @@ func TestBudgetSpreadsTheLastTenth(t *testing.T) {
 	var last time.Duration
 	for i := range 10 {
 		got := b.reserve(now)
-		if got <= last || got > 10*time.Second {
+		if got <= last || got > 11*time.Second {
 			t.Fatalf("spread request %d waits %v (after %v), want more than the previous and within the window", i, got, last)
 		}
 		last = got
 	}
 	// Beyond the budget: not before the reset.
-	if got := b.reserve(now); got < 10*time.Second {
+	if got := b.reserve(now); got < 11*time.Second {
 		t.Fatalf("a request beyond the budget waits %v, want at least until the reset", got)
 	}
 	// A new window: free again until an answer says otherwise.
-	if got := b.reserve(now.Add(11 * time.Second)); got != 0 {
+	if got := b.reserve(now.Add(12 * time.Second)); got != 0 {
 		t.Fatalf("in a new window the request waits %v, want 0", got)
 	}
 }
@@ -193,7 +193,8 @@ func TestBudgetTransportAvoidsRateLimits(t *testing.T) {
 		}
 		reset := windowStart.Add(window)
 		w.Header().Set("X-RateLimit-Limit", strconv.Itoa(limit))
-		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix()+1, 10)) // epoch seconds, rounded up
+		// Epoch seconds, rounded down as the emulator does: the window may end up to a second later.
+		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
 		if used >= limit {
 			refused++
 			w.Header().Set("X-RateLimit-Remaining", "0")
