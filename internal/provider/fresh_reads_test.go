@@ -44,3 +44,21 @@ func TestFreshReads(t *testing.T) {
 		t.Errorf("%d reads kept after one went stale, want 1", n)
 	}
 }
+
+// A plan of a thousand chains reaches a link more than a minute after its site: the site's read still
+// stands for the link's (the bench saw Dokploy applications read twice with a 30 s window).
+func TestSiteReadsOutlastALongRefresh(t *testing.T) {
+	none := func(string) string { return "" }
+	c, diags := newClients(t.Context(), resolveSettings(providerModel{}, none), "test")
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	c.siteReads.now = func() time.Time { return now }
+	site := &platform.Site{ID: "app"}
+	c.siteReads.put(site.ID, site)
+	now = now.Add(2 * time.Minute)
+	if got, ok := c.siteReads.take(site.ID); !ok || got != site {
+		t.Errorf("a site read two minutes into the refresh = %v, %v; want it to stand for the link's read", got, ok)
+	}
+}
