@@ -63,7 +63,7 @@ func (d *branchesDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			"Through a connection, `protected` is only known on GitHub and GitLab (null elsewhere, and the `protected` filter " +
 			"is an error there), and `default` and `default_branch` only on GitHub and GitLab (null and empty elsewhere).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<git_provider>:<repository>`, or `dokploy:<connection_id>:<repository>`."},
+			"id":            schema.StringAttribute{Computed: true, MarkdownDescription: "`<git_provider>:<repository>`, or `dokploy:<connection_id>:<repository>`."},
 			"git_provider":  listingGitProviderAttribute(),
 			"connection_id": listingConnectionIDAttribute(),
 			"platform":      dataSourcePlatformAttribute("of `connection_id`"),

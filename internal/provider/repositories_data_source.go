@@ -86,7 +86,7 @@ func (d *repositoriesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"`get<Kind>Repositories`, which follows every page itself), with the connection's credentials: no git host needs " +
 			"to be configured in the provider. " + connectionListingNote,
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<git_provider>:<owner>`, or `dokploy:<connection_id>:<owner>`."},
+			"id":            schema.StringAttribute{Computed: true, MarkdownDescription: "`<git_provider>:<owner>`, or `dokploy:<connection_id>:<owner>`."},
 			"git_provider":  listingGitProviderAttribute(),
 			"connection_id": listingConnectionIDAttribute(),
 			"platform":      dataSourcePlatformAttribute("of `connection_id`"),
