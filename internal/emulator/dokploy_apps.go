@@ -327,28 +327,14 @@ func (e *Emulator) dkSaveGitProvider(w http.ResponseWriter, _ *http.Request, in 
 		reqNullStr("customGitUrl"),
 		dkField{name: "watchPaths", typ: tStrings, required: true, nullable: true},
 		dkField{name: "enableSubmodules", typ: tBool},
-		dkField{name: "customGitBranch", typ: tString, required: true, minLen: 1, pattern: dkBranchRegexp,
-			patternMsg: "Invalid branch name"},
+		branchField("customGitBranch"),
 		nullStr("customGitSSHKeyId"),
 	)
 	if err != nil {
 		fail(w, err)
 		return
 	}
-	dk := &e.st.dokploy
-	a := dk.application(v.str("applicationId"))
-	if a == nil {
-		fail(w, appNotFound())
-		return
-	}
-	changes := present(v, "customGitBranch", "customGitBuildPath", "customGitUrl", "customGitSSHKeyId")
-	changes = append(changes, dkChange{"sourceType", "git"}, dkChange{"applicationStatus", "idle"})
-	changes = append(changes, present(v, "watchPaths", "enableSubmodules")...)
-	if err := dk.apply(a, changes); err != nil {
-		fail(w, err)
-		return
-	}
-	writeDokployResult(w, true)
+	e.dkSetSource(w, v, "git", []string{"customGitBranch", "customGitBuildPath", "customGitUrl", "customGitSSHKeyId"})
 }
 
 // dkSaveBuildType is application.saveBuildType. buildType, dockerfile, dockerContextPath,

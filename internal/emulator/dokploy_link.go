@@ -31,6 +31,12 @@ func (e *Emulator) dkSaveLink(w http.ResponseWriter, in dkInput, kind string, fi
 		fail(w, err)
 		return
 	}
+	e.dkSetSource(w, v, kind, columns, defaults...)
+}
+
+// dkSetSource sets the validated columns of a link (and defaults for those not sent) on the application,
+// with sourceType kind: every save<Kind>Provider and saveGitProvider end here.
+func (e *Emulator) dkSetSource(w http.ResponseWriter, v dkValues, kind string, columns []string, defaults ...dkChange) {
 	dk := &e.st.dokploy
 	a := dk.application(v.str("applicationId"))
 	if a == nil {
